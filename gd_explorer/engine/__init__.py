@@ -1,0 +1,41 @@
+"""The numerical core: datasets, cost models, descent and analysis.
+
+Pure numpy; never imports Qt, so it runs and is tested without a display.
+"""
+
+from gd_explorer.engine.analysis import Fit, Stability, cost_grid, reference_fit, stability
+from gd_explorer.engine.dataset import ARTICLE_CLASSES, Dataset, DatasetError, article_dataset
+from gd_explorer.engine.descent import (
+    VARIANTS,
+    Chunk,
+    Descent,
+    DescentConfig,
+    Trajectory,
+    descend,
+    format_rate,
+)
+from gd_explorer.engine.models import CostModel, LinearRegression, LogisticRegression
+from gd_explorer.engine.optimizers import OPTIMIZERS
+
+__all__ = [
+    "ARTICLE_CLASSES",
+    "OPTIMIZERS",
+    "VARIANTS",
+    "Chunk",
+    "CostModel",
+    "Dataset",
+    "DatasetError",
+    "Descent",
+    "DescentConfig",
+    "Fit",
+    "LinearRegression",
+    "LogisticRegression",
+    "Stability",
+    "Trajectory",
+    "article_dataset",
+    "cost_grid",
+    "descend",
+    "format_rate",
+    "reference_fit",
+    "stability",
+]

@@ -1,0 +1,417 @@
+"""Running gradient descent: the configuration, the loop and its record.
+
+There is one loop, :meth:`Descent.advance`. The worker calls it a chunk at a
+time; :func:`descend` calls it until the run ends.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gd_explorer.engine.models import CostModel
+from gd_explorer.engine.optimizers import OPTIMIZERS, make_optimizer
+from gd_explorer.engine.samplers import BatchSampler, MiniBatchSampler, StochasticSampler
+
+FloatArray = NDArray[np.float64]
+
+VARIANTS = ("batch", "stochastic", "minibatch")
+PARAMETERS = ("m", "b")
+_ALIASES = {"m": "m", "slope": "m", "b": "b", "intercept": "b"}
+
+#: A run has diverged once its cost exceeds this many times its typical scale.
+DIVERGENCE_FACTOR = 1e10
+#: A diverged run keeps going (so the flight can be watched) until this factor.
+CEILING_FACTOR = 1e100
+
+
+def _finite(value: Any, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be a finite number, got {number}")
+    return number
+
+
+def _whole(value: Any, what: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{what} must be a whole number ≥ {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{what} must be ≥ {minimum}, got {value}")
+    return int(value)
+
+
+def format_rate(rate: float) -> str:
+    """Format a learning rate the way a person typed it (1.0, 0.05, 1e-06)."""
+    text = repr(float(rate))
+    return text if len(text) <= 10 else f"{rate:.6g}"
+
+
+@dataclass(frozen=True, slots=True)
+class DescentConfig:
+    """Everything that decides a run, given the problem.
+
+    Invalid values raise ``ValueError`` with a message that says which value
+    and why. ``fixed`` maps ``"m"``/``"b"`` (or ``"slope"``/``"intercept"``)
+    to a value held constant; it overrides ``init`` for that parameter.
+    """
+
+    learning_rate: float
+    steps: int
+    variant: str = "batch"
+    batch_size: int = 1
+    seed: int | None = None
+    init: tuple[float, float] = (0.0, 0.0)
+    fixed: Mapping[str, float] | None = None
+    optimizer: str = "gd"
+    tolerance: float = 0.0
+    optimizer_options: Mapping[str, Any] | None = field(default=None, compare=True)
+
+    def __post_init__(self) -> None:
+        rate = self.learning_rate
+        if isinstance(rate, bool) or not isinstance(rate, int | float | np.floating):
+            raise ValueError(f"learning rate must be a number, got {rate!r}")
+        if not (math.isfinite(rate) and rate > 0):
+            raise ValueError(f"learning rate must be a positive finite number, got {rate}")
+        _whole(self.steps, "steps", 1)
+        if self.variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {self.variant!r}")
+        _whole(self.batch_size, "batch size", 1)
+        if self.seed is not None:
+            _whole(self.seed, "seed", 0)
+        try:
+            m0, b0 = self.init
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"init must be a (slope, intercept) pair, got {self.init!r}"
+            ) from None
+        object.__setattr__(
+            self, "init", (_finite(m0, "starting slope"), _finite(b0, "starting intercept"))
+        )
+        if self.fixed:
+            fixed: dict[str, float] = {}
+            for key, value in dict(self.fixed).items():
+                name = _ALIASES.get(str(key).lower())
+                if name is None:
+                    raise ValueError(
+                        f"only the slope (m) or intercept (b) can be fixed, not {key!r}"
+                    )
+                fixed[name] = _finite(value, f"fixed {key}")
+            if len(fixed) == 2:
+                raise ValueError("slope and intercept are both fixed: nothing is left to learn")
+            object.__setattr__(self, "fixed", fixed)
+        else:
+            object.__setattr__(self, "fixed", None)
+        if self.optimizer not in OPTIMIZERS:
+            known = ", ".join(sorted(OPTIMIZERS))
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; available: {known}")
+        tolerance = _finite(self.tolerance, "tolerance")
+        if tolerance < 0:
+            raise ValueError(f"tolerance must be ≥ 0, got {tolerance}")
+
+    @property
+    def start(self) -> tuple[float, float]:
+        """Return the starting (m, b), with fixed values applied."""
+        fixed = self.fixed or {}
+        return fixed.get("m", self.init[0]), fixed.get("b", self.init[1])
+
+    def free(self) -> tuple[bool, bool]:
+        """Return whether the slope and the intercept are learned."""
+        fixed = self.fixed or {}
+        return "m" not in fixed, "b" not in fixed
+
+    def replace(self, **changes: Any) -> DescentConfig:
+        """Return a copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Trajectory:
+    """The record of a run: every point visited, its cost and the step taken.
+
+    ``params`` has one row (m, b) per point including the start; ``cost`` the
+    cost there; ``grad`` the gradient each step actually used (zero for a
+    fixed parameter).
+    """
+
+    params: FloatArray
+    cost: FloatArray
+    grad: FloatArray
+    status: str
+    message: str
+    seed: int
+    config: DescentConfig
+    diverged_at: int | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def steps(self) -> int:
+        """Return the number of steps taken."""
+        return int(self.grad.shape[0])
+
+    @property
+    def final(self) -> tuple[float, float]:
+        """Return the last (m, b)."""
+        m, b = self.params[-1]
+        return float(m), float(b)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """The steps one call of :meth:`Descent.advance` added.
+
+    ``first`` is the index (in the trajectory) of the first new point;
+    ``rows`` the rows sampled by the last step (None for batch or no step).
+    """
+
+    first: int
+    params: FloatArray
+    cost: FloatArray
+    grad: FloatArray
+    rows: int | NDArray[np.intp] | None
+    status: str
+
+
+class Descent:
+    """A gradient-descent run that can be advanced a chunk of steps at a time.
+
+    Parameters
+    ----------
+    problem : CostModel
+        The cost to minimise.
+    config : DescentConfig
+        How to descend.
+    """
+
+    def __init__(self, problem: CostModel, config: DescentConfig) -> None:
+        if not isinstance(problem, CostModel):
+            raise TypeError(f"problem must be a cost model, not {type(problem).__name__}")
+        if not isinstance(config, DescentConfig):
+            raise TypeError(f"config must be a DescentConfig, not {type(config).__name__}")
+        self.problem = problem
+        self.notes: list[str] = []
+        n = problem.n
+        batch_size = config.batch_size
+        if config.variant == "minibatch" and batch_size > n:
+            self.notes.append(
+                f"batch size {batch_size} is larger than the {n} rows of data; using all {n}"
+            )
+            batch_size = n
+            config = replace(config, batch_size=n)
+        self.config = config
+        self.seed = (
+            int(config.seed)
+            if config.seed is not None
+            else int(np.random.SeedSequence().generate_state(1)[0])
+        )
+        rng = np.random.default_rng(self.seed)
+        self._sampler: BatchSampler | StochasticSampler | MiniBatchSampler
+        if config.variant == "stochastic":
+            self._sampler = StochasticSampler(n, rng)
+        elif config.variant == "minibatch":
+            self._sampler = MiniBatchSampler(n, batch_size, rng)
+        else:
+            self._sampler = BatchSampler()
+        self._optimizer = make_optimizer(
+            config.optimizer, float(config.learning_rate), config.optimizer_options
+        )
+        self._free_m, self._free_b = config.free()
+        m, b = config.start
+        cost, gm, gb = problem._evaluate(m, b)
+        self._m, self._b, self._cost = m, b, cost
+        self._full = (gm, gb)
+        self._ms, self._bs, self._costs = [m], [b], [cost]
+        self._gms: list[float] = []
+        self._gbs: list[float] = []
+        reference = max(cost, problem.cost_scale(), 1e-300)
+        self._diverge_above = DIVERGENCE_FACTOR * reference
+        self._ceiling = CEILING_FACTOR * reference
+        self.diverged_at: int | None = None
+        self._overflowed = False
+        self.status = "running"
+        self.message = "running"
+        self.last_rows: int | NDArray[np.intp] | None = None
+
+    @property
+    def step(self) -> int:
+        """Return the number of steps taken so far."""
+        return len(self._gms)
+
+    @property
+    def done(self) -> bool:
+        """Return whether the run has ended."""
+        return self.status != "running"
+
+    @property
+    def point(self) -> tuple[float, float]:
+        """Return the current (m, b)."""
+        return self._m, self._b
+
+    def _full_norm(self) -> float:
+        gm, gb = self._full
+        return math.hypot(gm if self._free_m else 0.0, gb if self._free_b else 0.0)
+
+    def advance(self, max_steps: int) -> Chunk:
+        """Take up to ``max_steps`` steps (fewer if the run ends) and return them."""
+        first = len(self._ms)
+        if not self.done:
+            self._loop(max(0, int(max_steps)))
+        return Chunk(
+            first=first,
+            params=np.column_stack((self._ms[first:], self._bs[first:])).reshape(-1, 2),
+            cost=np.array(self._costs[first:]),
+            grad=np.column_stack((self._gms[first - 1 :], self._gbs[first - 1 :])).reshape(-1, 2),
+            rows=self.last_rows,
+            status=self.status,
+        )
+
+    def _loop(self, max_steps: int) -> None:
+        problem, config = self.problem, self.config
+        sampler, optimizer = self._sampler, self._optimizer
+        tolerance, steps = config.tolerance, config.steps
+        free_m, free_b = self._free_m, self._free_b
+        full_batch = config.variant == "batch"
+        # The full gradient is needed after each step only to use it or to test convergence.
+        need_full = full_batch or tolerance > 0.0
+        fixed_m, fixed_b = config.start
+        ms, bs, costs, gms, gbs = self._ms, self._bs, self._costs, self._gms, self._gbs
+        m, b, cost = self._m, self._b, self._cost
+        gm_full, gb_full = self._full
+        diverge_above, ceiling = self._diverge_above, self._ceiling
+        rows: int | NDArray[np.intp] | None = None
+        status = "running"
+        for _ in range(max_steps):
+            if (
+                tolerance > 0.0
+                and math.hypot(gm_full if free_m else 0.0, gb_full if free_b else 0.0) <= tolerance
+            ):
+                status = "converged"
+                break
+            if len(gms) >= steps:
+                status = "max_steps"
+                break
+            rows = sampler.next()
+            at_m, at_b = optimizer.lookahead(m, b)
+            if rows is None:
+                if full_batch and at_m == m and at_b == b:
+                    gm, gb = gm_full, gb_full
+                else:
+                    gm, gb = problem._full_gradient(at_m, at_b)
+            elif isinstance(rows, int):
+                gm, gb = problem._one_row_gradient(at_m, at_b, rows)
+            else:
+                gm, gb = problem._row_gradient(at_m, at_b, rows)
+            if not free_m:
+                gm = 0.0
+            if not free_b:
+                gb = 0.0
+            new_m, new_b = optimizer.update(m, b, gm, gb)
+            if not free_m:
+                new_m = fixed_m
+            if not free_b:
+                new_b = fixed_b
+            if need_full:
+                new_cost, gm_full, gb_full = problem._evaluate(new_m, new_b)
+            else:
+                new_cost = problem._cost(new_m, new_b)
+            if not (math.isfinite(new_m) and math.isfinite(new_b) and math.isfinite(new_cost)):
+                # The step left the range of floating point: keep only what is finite.
+                self._overflowed = True
+                status = "diverged"
+                break
+            m, b, cost = new_m, new_b, new_cost
+            ms.append(m)
+            bs.append(b)
+            costs.append(cost)
+            gms.append(gm)
+            gbs.append(gb)
+            if cost > diverge_above and self.diverged_at is None:
+                self.diverged_at = len(gms)
+            if cost > ceiling:
+                status = "diverged"
+                break
+        else:
+            # The chunk ran out; the run may also have reached its end exactly here.
+            if (
+                tolerance > 0.0
+                and math.hypot(gm_full if free_m else 0.0, gb_full if free_b else 0.0) <= tolerance
+            ):
+                status = "converged"
+            elif len(gms) >= steps:
+                status = "max_steps"
+        self._m, self._b, self._cost = m, b, cost
+        self._full = (gm_full, gb_full)
+        self.last_rows = rows
+        if status != "running":
+            self._finish(status)
+
+    def _finish(self, status: str) -> None:
+        if self.diverged_at is not None or self._overflowed:
+            status = "diverged"
+            if self.diverged_at is None:
+                self.diverged_at = self.step + 1
+        self.status = status
+        self.message = self._describe(status)
+        if self.notes:
+            self.message += " (" + "; ".join(self.notes) + ")"
+
+    def _describe(self, status: str) -> str:
+        k = self.step
+        if status == "converged":
+            return (
+                f"converged after {k} steps: the gradient's size {self._full_norm():.3g} is "
+                f"within the tolerance {self.config.tolerance:g}"
+            )
+        if status == "max_steps":
+            return f"finished all {k} steps; cost {self._cost:.6g}"
+        from gd_explorer.engine.analysis import stability
+
+        rate = self.config.learning_rate
+        limit = stability(self.problem, self.config.start, self.config.fixed).max_stable_lr
+        where = f"diverged at step {self.diverged_at}: "
+        if rate > limit:
+            return where + (
+                f"learning rate {format_rate(rate)} is above the stability limit {limit:.3g}"
+            )
+        return where + (
+            f"the cost grew more than {DIVERGENCE_FACTOR:.0e}-fold although learning rate "
+            f"{format_rate(rate)} is below the stability limit {limit:.3g} of the full cost "
+            "(the rows sampled at a step can be steeper than their average)"
+        )
+
+    def trajectory(self) -> Trajectory:
+        """Return the run so far as a :class:`Trajectory`."""
+        params = np.column_stack((self._ms, self._bs))
+        grad = np.column_stack((self._gms, self._gbs)).reshape(-1, 2)
+        cost = np.array(self._costs)
+        for array in (params, grad, cost):
+            array.setflags(write=False)
+        return Trajectory(
+            params=params,
+            cost=cost,
+            grad=grad,
+            status=self.status,
+            message=self.message,
+            seed=self.seed,
+            config=self.config,
+            diverged_at=self.diverged_at if self.status == "diverged" else None,
+            notes=tuple(self.notes),
+        )
+
+    def run(self) -> Trajectory:
+        """Advance to the end of the run and return the trajectory."""
+        while not self.done:
+            self.advance(self.config.steps + 1)
+        return self.trajectory()
+
+
+def descend(problem: CostModel, config: DescentConfig) -> Trajectory:
+    """Run gradient descent on ``problem`` as ``config`` says and return the record."""
+    return Descent(problem, config).run()

@@ -1,0 +1,303 @@
+"""Cost models: a cost J(m, b) on a dataset, its gradient and curvature.
+
+Each model has a public, array-based face (``cost``, ``gradient``,
+``hessian``, ``cost_grid``) and a scalar fast path used by the descent loop,
+which runs up to millions of steps and cannot afford an array per step.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from gd_explorer.engine.dataset import Dataset, DatasetError
+
+FloatArray = NDArray[np.float64]
+Rows = int | NDArray[np.intp] | None
+Theta = Sequence[float] | NDArray[np.float64]
+
+# Rows processed per pass in the logistic sums: small enough that the
+# temporaries stay in the CPU cache between numpy passes.
+_CHUNK = 1 << 14
+
+
+def _theta(theta: Theta) -> tuple[float, float]:
+    m, b = (float(v) for v in np.asarray(theta, dtype=np.float64).reshape(2))
+    return m, b
+
+
+class CostModel(ABC):
+    """A cost J(m, b) over a dataset, with an optional L2 penalty on the slope."""
+
+    kind: str = ""
+    #: How the cost is written, for labels.
+    formula: str = ""
+
+    def __init__(self, data: Dataset, l2: float = 0.0) -> None:
+        if not isinstance(data, Dataset):
+            raise TypeError(f"data must be a Dataset, not {type(data).__name__}")
+        l2 = float(l2)
+        if not (math.isfinite(l2) and l2 >= 0.0):
+            raise ValueError(f"the L2 penalty must be a finite number ≥ 0, got {l2}")
+        self.data = data
+        self.l2 = l2
+        self.n = len(data)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.data!r}, l2={self.l2})"
+
+    # Public, array-based face.
+
+    def cost(self, theta: Theta) -> float:
+        """Return J(m, b) for ``theta = (m, b)``."""
+        return self._cost(*_theta(theta))
+
+    def gradient(self, theta: Theta, rows: ArrayLike | None = None) -> FloatArray:
+        """Return (∂J/∂m, ∂J/∂b), averaged over ``rows`` (all rows by default)."""
+        m, b = _theta(theta)
+        if rows is None:
+            return np.array(self._full_gradient(m, b))
+        index = np.asarray(rows)
+        if index.dtype.kind not in "iu" or index.size == 0:
+            raise ValueError("rows must be a non-empty list of integer row indices")
+        if index.min() < 0 or index.max() >= self.n:
+            raise ValueError(f"rows must lie in 0 … {self.n - 1}")
+        return np.array(self._row_gradient(m, b, index.reshape(-1).astype(np.intp)))
+
+    @abstractmethod
+    def hessian(self, theta: Theta) -> FloatArray:
+        """Return the 2×2 matrix of second derivatives at ``theta``."""
+
+    @abstractmethod
+    def cost_grid(self, m_values: FloatArray, b_values: FloatArray) -> FloatArray:
+        """Return ``Z[i, j] = J(m_values[i], b_values[j])``."""
+
+    # Scalar fast path for the descent loop.
+
+    @abstractmethod
+    def _cost(self, m: float, b: float) -> float: ...
+
+    @abstractmethod
+    def _full_gradient(self, m: float, b: float) -> tuple[float, float]: ...
+
+    @abstractmethod
+    def _row_gradient(self, m: float, b: float, rows: NDArray[np.intp]) -> tuple[float, float]: ...
+
+    @abstractmethod
+    def _one_row_gradient(self, m: float, b: float, row: int) -> tuple[float, float]: ...
+
+    def _evaluate(self, m: float, b: float) -> tuple[float, float, float]:
+        """Return the cost and the full gradient at (m, b), sharing work where possible."""
+        gm, gb = self._full_gradient(m, b)
+        return self._cost(m, b), gm, gb
+
+    def cost_scale(self) -> float:
+        """Return a typical cost for this data, used to judge whether a run blew up."""
+        return 1.0
+
+
+class LinearRegression(CostModel):
+    """Least squares: J(m, b) = 1/(2n) Σ (y − (m·x + b))² + (l2/2)·m².
+
+    All full-data quantities come from centred sufficient statistics, so a
+    batch step costs O(1) whatever the number of rows, and large offsets in x
+    or y do not lose precision to cancellation.
+    """
+
+    kind = "linear"
+    formula = "J(m, b) = 1/(2n) Σ (y − (m·x + b))²"
+
+    def __init__(self, data: Dataset, l2: float = 0.0) -> None:
+        super().__init__(data, l2)
+        x, y = data.x, data.y
+        self._x_mean = float(x.mean())
+        self._y_mean = float(y.mean())
+        dx = x - self._x_mean
+        dy = y - self._y_mean
+        n = self.n
+        self._sxx = float(dx @ dx) / n  # variance of x
+        self._sxy = float(dx @ dy) / n  # covariance
+        self._syy = float(dy @ dy) / n  # variance of y
+
+    def _mean_residual(self, m: float, b: float) -> float:
+        return self._y_mean - m * self._x_mean - b
+
+    def _cost(self, m: float, b: float) -> float:
+        c = self._mean_residual(m, b)
+        spread = max(self._syy - 2.0 * m * self._sxy + m * m * self._sxx, 0.0)
+        return 0.5 * (spread + c * c) + 0.5 * self.l2 * m * m
+
+    def _full_gradient(self, m: float, b: float) -> tuple[float, float]:
+        # mean(r·x) = mean(r·(x − x̄)) + x̄·mean(r), with mean(r·(x − x̄)) = sxy − m·sxx.
+        c = self._mean_residual(m, b)
+        return -(self._sxy - m * self._sxx + self._x_mean * c) + self.l2 * m, -c
+
+    def _row_gradient(self, m: float, b: float, rows: NDArray[np.intp]) -> tuple[float, float]:
+        x = self.data.x[rows]
+        r = self.data.y[rows] - m * x - b
+        k = rows.size
+        return -float(r @ x) / k + self.l2 * m, -float(r.sum()) / k
+
+    def _one_row_gradient(self, m: float, b: float, row: int) -> tuple[float, float]:
+        x = self.data.x.item(row)
+        r = self.data.y.item(row) - m * x - b
+        return -r * x + self.l2 * m, -r
+
+    def hessian(self, theta: Theta | None = None) -> FloatArray:
+        """Return the (constant) Hessian of the cost."""
+        mean_x2 = self._sxx + self._x_mean**2
+        return np.array([[mean_x2 + self.l2, self._x_mean], [self._x_mean, 1.0]])
+
+    def cost_grid(self, m_values: FloatArray, b_values: FloatArray) -> FloatArray:
+        """Return the cost on a grid in O(grid) time, independent of the number of rows."""
+        m = np.asarray(m_values, dtype=np.float64)[:, None]
+        b = np.asarray(b_values, dtype=np.float64)[None, :]
+        spread = np.maximum(self._syy - 2.0 * m * self._sxy + m * m * self._sxx, 0.0)
+        c = self._y_mean - m * self._x_mean - b
+        return 0.5 * (spread + c * c) + 0.5 * self.l2 * m * m
+
+    def cost_scale(self) -> float:
+        """Return the cost of the best horizontal line (the variance of y, halved)."""
+        return 0.5 * self._syy
+
+    def direct_gradient(self, theta: Theta) -> FloatArray:
+        """Return the gradient by the textbook sum over rows (for checks and baselines)."""
+        m, b = _theta(theta)
+        r = self.data.y - (m * self.data.x + b)
+        return np.array([-np.mean(r * self.data.x) + self.l2 * m, -np.mean(r)])
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0.0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _sigmoid_array(z: FloatArray) -> FloatArray:
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+class LogisticRegression(CostModel):
+    """Cross-entropy of p = σ(m·x + b) against labels y ∈ {0, 1}, plus (l2/2)·m².
+
+    Each row's loss is softplus(u) with u = m·x + b for class 0 and
+    u = −(m·x + b) for class 1, evaluated without overflow for any m, b.
+    """
+
+    kind = "logistic"
+    formula = "J(m, b) = −1/n Σ [y·log p + (1 − y)·log(1 − p)],  p = σ(m·x + b)"
+
+    def __init__(self, data: Dataset, l2: float = 0.0) -> None:
+        super().__init__(data, l2)
+        y = data.y
+        bad = np.flatnonzero((y != 0.0) & (y != 1.0))
+        if bad.size:
+            i = int(bad[0])
+            raise DatasetError(
+                f"logistic regression needs every y to be 0 or 1 (a class label); "
+                f"row {i + 1} has y = {y[i]:g}"
+                + (f", and {bad.size - 1} more rows are not 0 or 1" if bad.size > 1 else "")
+            )
+        # Rows split by class, so that u = ±(m·x + b) needs no per-row sign.
+        self._x0 = np.ascontiguousarray(data.x[y == 0.0])
+        self._x1 = np.ascontiguousarray(data.x[y == 1.0])
+        self._buffers = (np.empty(_CHUNK), np.empty(_CHUNK), np.empty(_CHUNK))
+
+    def _class_sums(self, m: float, b: float, sign: float, x: FloatArray) -> tuple[float, ...]:
+        """Return Σ softplus(u), Σ σ(u)·x, Σ σ(u) for u = sign·(m·x + b)."""
+        loss = weighted = total = 0.0
+        u_buf, e_buf, s_buf = self._buffers
+        for start in range(0, x.size, _CHUNK):
+            xc = x[start : start + _CHUNK]
+            k = xc.size
+            u, e, s = u_buf[:k], e_buf[:k], s_buf[:k]
+            np.multiply(xc, sign * m, out=u)
+            u += sign * b
+            try:
+                with np.errstate(over="raise", under="ignore"):
+                    np.exp(u, out=e)
+            except FloatingPointError:
+                # Some row is misclassified by a margin beyond exp's range.
+                loss += float(np.logaddexp(0.0, u).sum())
+                sig = _sigmoid_array(u)
+                weighted += float(sig @ xc)
+                total += float(sig.sum())
+                continue
+            np.add(e, 1.0, out=s)
+            np.divide(e, s, out=s)  # σ(u) = e / (1 + e)
+            np.log1p(e, out=e)  # softplus(u), exact also when e is tiny
+            loss += float(e.sum())
+            weighted += float(s @ xc)
+            total += float(s.sum())
+        return loss, weighted, total
+
+    def _evaluate(self, m: float, b: float) -> tuple[float, float, float]:
+        loss0, wx0, w0 = self._class_sums(m, b, 1.0, self._x0)
+        loss1, wx1, w1 = self._class_sums(m, b, -1.0, self._x1)
+        n = self.n
+        # The residual p − y is +σ(u) for class 0 and −σ(u) for class 1.
+        cost = (loss0 + loss1) / n + 0.5 * self.l2 * m * m
+        return cost, (wx0 - wx1) / n + self.l2 * m, (w0 - w1) / n
+
+    def _cost(self, m: float, b: float) -> float:
+        return self._evaluate(m, b)[0]
+
+    def _full_gradient(self, m: float, b: float) -> tuple[float, float]:
+        _, gm, gb = self._evaluate(m, b)
+        return gm, gb
+
+    def _row_gradient(self, m: float, b: float, rows: NDArray[np.intp]) -> tuple[float, float]:
+        x = self.data.x[rows]
+        r = _sigmoid_array(m * x + b) - self.data.y[rows]
+        k = rows.size
+        return float(r @ x) / k + self.l2 * m, float(r.sum()) / k
+
+    def _one_row_gradient(self, m: float, b: float, row: int) -> tuple[float, float]:
+        x = self.data.x.item(row)
+        r = _sigmoid(m * x + b) - self.data.y.item(row)
+        return r * x + self.l2 * m, r
+
+    def hessian(self, theta: Theta) -> FloatArray:
+        """Return the Hessian at ``theta`` (it depends on where you are)."""
+        m, b = _theta(theta)
+        x = self.data.x
+        p = _sigmoid_array(m * x + b)
+        w = p * (1.0 - p)
+        n = self.n
+        h_mb = float(w @ x) / n
+        return np.array([[float(w @ (x * x)) / n + self.l2, h_mb], [h_mb, float(w.sum()) / n]])
+
+    def global_hessian_bound(self) -> FloatArray:
+        """Return a matrix above the Hessian everywhere (σ′ ≤ 1/4)."""
+        x = self.data.x
+        mean_x = float(x.mean())
+        return np.array(
+            [[0.25 * float(x @ x) / self.n + self.l2, 0.25 * mean_x], [0.25 * mean_x, 0.25]]
+        )
+
+    def cost_grid(self, m_values: FloatArray, b_values: FloatArray) -> FloatArray:
+        """Return the cost on a grid, in data chunks so memory stays bounded."""
+        m = np.asarray(m_values, dtype=np.float64)
+        b = np.asarray(b_values, dtype=np.float64)
+        z = np.zeros((m.size, b.size))
+        # Each pass builds a (grid × chunk) block; keep it near 4 million values.
+        rows = max(1, (1 << 22) // max(1, m.size * b.size))
+        for sign, x in ((1.0, self._x0), (-1.0, self._x1)):
+            for start in range(0, x.size, rows):
+                xc = x[start : start + rows]
+                u = sign * (m[:, None, None] * xc[None, None, :] + b[None, :, None])
+                z += np.logaddexp(0.0, u).sum(axis=2)
+        return z / self.n + 0.5 * self.l2 * (m * m)[:, None]
+
+    def cost_scale(self) -> float:
+        """Return log 2, the cost of predicting p = 1/2 everywhere."""
+        return math.log(2.0)
+
+
+Problem = CostModel
