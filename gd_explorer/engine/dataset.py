@@ -177,7 +177,10 @@ class Dataset:
             xs, ys = csvio.parse_columns(text, x, y)
         except csvio.ParseError as error:
             raise DatasetError(f"{path}: {error}") from None
-        return cls(xs, ys, path.stem if name is None else name)
+        try:
+            return cls(xs, ys, path.stem if name is None else name)
+        except DatasetError as error:
+            raise DatasetError(f"{path}: {error}") from None
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write ``x,y`` with a header; values round-trip exactly.
