@@ -228,7 +228,7 @@ def stability(
             values[index] = value
         point = (float(values[0]), float(values[1]))
         hessian = problem.hessian(values)
-    eigenvalues = np.linalg.eigvalsh(hessian[np.ix_(free, free)])
+    eigenvalues = np.linalg.eigvalsh(hessian[np.ix_(free, free)]).astype(np.float64)
     mu, big = float(eigenvalues[0]), float(eigenvalues[-1])
     mu = max(mu, 0.0)  # rounding can leave a flat direction slightly negative
     if big <= 0.0:

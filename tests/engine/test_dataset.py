@@ -140,3 +140,14 @@ def test_failed_write_keeps_the_old_file(tmp_path):
     with pytest.raises(DatasetError, match="cannot write"):
         Dataset([1, 2], [3, 4]).to_csv(tmp_path / "missing-dir" / "new.csv")
     assert path.read_text() == "x,y\n1,2\n3,4\n"
+
+
+def test_shipped_sample_datasets_are_the_articles():
+    from pathlib import Path
+
+    from gd_explorer.engine import ARTICLE_CLASSES, article_dataset
+
+    folder = Path(__file__).resolve().parents[2] / "resources" / "datasets"
+    assert Dataset.from_csv(folder / "article.csv", name="article") == article_dataset()
+    classes = Dataset.from_csv(folder / "article-classes.csv", name="article classes")
+    assert classes == article_dataset(ARTICLE_CLASSES)

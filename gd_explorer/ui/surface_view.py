@@ -1,0 +1,364 @@
+"""The 3-D cost surface J(m, b), with room for a descent path and a ball.
+
+The surface is drawn in a fixed display box whatever the data: slope, intercept
+and cost are each mapped onto the box by one transform on a parent item, so the
+surface, the path and the ball all take raw (m, b, J) values. Costs are often
+thousands of times larger than the slopes and intercepts; without the box the
+bowl would be a needle or a sheet.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.opengl as gl
+from numpy.typing import NDArray
+from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QFont,
+    QMatrix4x4,
+    QOffscreenSurface,
+    QOpenGLContext,
+    QResizeEvent,
+    QVector3D,
+)
+from PySide6.QtWidgets import QLabel, QWidget
+
+from gd_explorer.engine import CostModel, cost_grid, reference_fit
+
+OBJECT_NAME = "surfaceView"
+
+#: Vertices per side of the surface grid: smooth enough, cheap on a software renderer.
+GRID_SIZE = 72
+#: Half the side of the display box in slope and intercept, and its height in cost.
+BOX_HALF = 5.0
+BOX_HEIGHT = 5.5
+#: How far the domain reaches past the optimum, relative to its distance from (0, 0),
+#: so the usual starting point (0, 0) and some slope beyond it are in view.
+REACH = 1.5
+
+#: Camera distances that fit the box across the view and, in a wide view, top to bottom
+#: (pyqtgraph's field of view is horizontal, so a wide, short view needs more distance).
+FIT_WIDTH = 18.5
+FIT_HEIGHT = 11.5
+
+BACKGROUND = (250, 250, 250)
+FRAME_COLOUR = (0.35, 0.35, 0.35, 1.0)
+PATH_COLOUR = (0.85, 0.1, 0.1, 1.0)
+BALL_COLOUR = (0.9, 0.05, 0.05, 1.0)
+TEXT_COLOUR = (20, 20, 20)
+
+
+@functools.cache
+def opengl_available() -> bool:
+    """Return whether an OpenGL ≥ 2.1 context can be created and made current.
+
+    A ``QOpenGLWidget`` without OpenGL does not raise: it stays black and logs
+    warnings, so we ask the platform directly. Needs a ``QGuiApplication``.
+
+    Returns
+    -------
+    bool
+        True if the 3-D view can render here.
+    """
+    context = QOpenGLContext()
+    if not context.create():
+        return False
+    surface = QOffscreenSurface()
+    surface.setFormat(context.format())
+    surface.create()
+    try:
+        if not (surface.isValid() and context.makeCurrent(surface)):
+            return False
+        context.doneCurrent()
+        version = context.format().version()
+        return context.isOpenGLES() or version >= (2, 1)
+    finally:
+        surface.destroy()
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceDomain:
+    """The slope and intercept ranges the surface covers."""
+
+    slope: tuple[float, float]
+    intercept: tuple[float, float]
+
+    def grid(self, size: int = GRID_SIZE) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Return evenly spaced slope and intercept values spanning the domain.
+
+        Parameters
+        ----------
+        size : int
+            Number of values along each axis.
+
+        Returns
+        -------
+        tuple of ndarray
+            ``(m_values, b_values)``.
+        """
+        return np.linspace(*self.slope, size), np.linspace(*self.intercept, size)
+
+
+def frame_domain(problem: CostModel) -> SurfaceDomain:
+    """Choose slope and intercept ranges that frame the problem's optimum.
+
+    Each axis reaches ``REACH`` times the optimum's distance from zero, and at
+    least as far as it takes the cost to rise by about the data's own typical
+    cost, so a flat direction still shows its curvature.
+
+    Parameters
+    ----------
+    problem : CostModel
+        The cost model (linear or logistic regression) to frame.
+
+    Returns
+    -------
+    SurfaceDomain
+        The ranges to draw.
+    """
+    fit = reference_fit(problem)
+    # Without a finite optimum (separated classes) frame the usual start instead.
+    centre = np.asarray(fit.theta if fit.theta is not None else (0.0, 0.0), dtype=np.float64)
+    curvature = np.diag(problem.hessian(centre))
+    rise = np.sqrt(2.0 * problem.cost_scale() / np.maximum(curvature, 1e-12))
+    half = REACH * np.maximum(np.abs(centre), rise)
+    # Zero only for an optimum at 0 on data with no spread in y: any range will do.
+    half = np.where(half > 0.0, half, 1.0)
+    (m, b), (hm, hb) = centre, half
+    return SurfaceDomain(slope=(m - hm, m + hm), intercept=(b - hb, b + hb))
+
+
+class SurfaceView(gl.GLViewWidget):
+    """Rotatable 3-D view of the cost surface, with a path and a ball for descent.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(OBJECT_NAME)
+        self.setAccessibleName("3-D cost surface")
+        self.setBackgroundColor(BACKGROUND)
+        self.setMinimumSize(320, 240)
+        self.setCameraPosition(
+            pos=QVector3D(0.0, 0.0, BOX_HEIGHT * 0.35),
+            distance=FIT_WIDTH,
+            elevation=30.0,
+            azimuth=-52.0,
+        )
+        self._colormap = pg.colormap.get("viridis")
+        self.domain: SurfaceDomain | None = None
+        self.m_values = np.empty(0)
+        self.b_values = np.empty(0)
+        self.cost = np.empty((0, 0))
+
+        # Everything in (m, b, J) units hangs off this node; its transform fits them to the box.
+        self._data_node = GLGraphicsItem()
+        self.addItem(self._data_node)
+        self._surface = gl.GLSurfacePlotItem(
+            parentItem=self._data_node, computeNormals=False, smooth=False, glOptions="opaque"
+        )
+        self._path = gl.GLLinePlotItem(
+            parentItem=self._data_node,
+            color=PATH_COLOUR,
+            width=3.0,
+            antialias=True,
+            glOptions="translucent",
+        )
+        self._path.setVisible(False)
+        self._ball = gl.GLScatterPlotItem(
+            parentItem=self._data_node,
+            color=BALL_COLOUR,
+            size=22.0,
+            pxMode=True,
+            glOptions="translucent",
+        )
+        self._ball.setVisible(False)
+
+        self._add_frame()
+        self._labels = self._add_labels()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the whole box in view whatever the widget's shape."""
+        aspect = max(self.width(), 1) / max(self.height(), 1)
+        self.setCameraParams(distance=max(FIT_WIDTH, FIT_HEIGHT * aspect))
+        super().resizeEvent(event)
+
+    def set_problem(self, problem: CostModel) -> None:
+        """Recompute and redraw the surface for a new dataset or model.
+
+        Parameters
+        ----------
+        problem : CostModel
+            The cost model whose surface to show.
+        """
+        domain = frame_domain(problem)
+        m_values, b_values = domain.grid()
+        cost = cost_grid(problem, m_values, b_values)
+        low, high = float(cost.min()), float(cost.max())
+        height = (cost - low) / max(high - low, np.finfo(float).tiny)
+        # The square root spreads the colours over the floor of the bowl, where the path runs.
+        colours = self._colormap.map(np.sqrt(height).ravel(), mode="float")
+        self._surface.setData(x=m_values, y=b_values, z=cost, colors=colours)
+        self._data_node.setTransform(_box_transform(domain, low, high))
+        self.domain, self.m_values, self.b_values, self.cost = domain, m_values, b_values, cost
+        self._update_labels(domain)
+
+    def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
+        """Show a descent path and put the ball at its last point.
+
+        Parameters
+        ----------
+        params : ndarray, shape (k, 2)
+            Slope and intercept at each step; empty hides path and ball.
+        cost : ndarray, shape (k,)
+            The cost at each step.
+        """
+        points = np.column_stack([np.asarray(params, dtype=np.float64), cost])
+        has_path = len(points) > 0
+        self._path.setVisible(len(points) > 1)
+        self._ball.setVisible(has_path)
+        if has_path:
+            self._path.setData(pos=points)
+            self._ball.setData(pos=points[-1:])
+
+    def _add_frame(self) -> None:
+        h, z = BOX_HALF, BOX_HEIGHT
+        corners = [(-h, -h), (h, -h), (h, h), (-h, h)]
+        edges = []
+        for (x0, y0), (x1, y1) in zip(corners, corners[1:] + corners[:1], strict=True):
+            edges += [(x0, y0, 0.0), (x1, y1, 0.0)]
+        edges += [(-h, -h, 0.0), (-h, -h, z)]
+        frame = gl.GLLinePlotItem(
+            pos=np.array(edges), mode="lines", color=FRAME_COLOUR, width=1.5, antialias=True
+        )
+        # Lines blend additively by default, which turns them white on a light background.
+        frame.setGLOptions("translucent")
+        self.addItem(frame)
+
+    def _add_labels(self) -> dict[str, gl.GLTextItem]:
+        h, z = BOX_HALF, BOX_HEIGHT
+        title_font, tick_font = QFont(), QFont()
+        title_font.setPointSize(16)
+        title_font.setBold(True)
+        tick_font.setPointSize(13)
+        align = Qt.AlignmentFlag
+        centre = align.AlignHCenter | align.AlignVCenter
+        # The two ticks at the near corner lean away from each other so they never overlap.
+        places = {
+            "slope": ((0.0, -h - 1.8, 0.0), "slope m", title_font, centre),
+            "intercept": ((h + 1.8, 0.0, 0.0), "intercept b", title_font, centre),
+            "cost": ((-h, -h, z + 0.6), "cost J", title_font, centre),
+            "slope_low": ((-h, -h - 0.7, 0.0), "", tick_font, centre),
+            "slope_high": ((h, -h - 0.7, 0.0), "", tick_font, align.AlignRight | align.AlignTop),
+            "intercept_low": ((h + 0.7, -h, 0.0), "", tick_font, align.AlignLeft | align.AlignTop),
+            "intercept_high": ((h + 0.7, h, 0.0), "", tick_font, centre),
+        }
+        labels = {}
+        for key, (pos, text, font, alignment) in places.items():
+            # Additive blending (the default) makes dark text vanish on a light background.
+            item = gl.GLTextItem(
+                pos=pos,
+                text=text,
+                font=font,
+                color=TEXT_COLOUR,
+                alignment=alignment,
+                glOptions="translucent",
+            )
+            self.addItem(item)
+            labels[key] = item
+        return labels
+
+    def _update_labels(self, domain: SurfaceDomain) -> None:
+        for axis, (low, high) in (("slope", domain.slope), ("intercept", domain.intercept)):
+            self._labels[f"{axis}_low"].setData(text=f"{low:.3g}")
+            self._labels[f"{axis}_high"].setData(text=f"{high:.3g}")
+
+
+def _box_transform(domain: SurfaceDomain, low: float, high: float) -> QMatrix4x4:
+    """Return the transform from (m, b, J) to the display box."""
+    (m0, m1), (b0, b1) = domain.slope, domain.intercept
+    transform = QMatrix4x4()
+    transform.scale(
+        2.0 * BOX_HALF / (m1 - m0),
+        2.0 * BOX_HALF / (b1 - b0),
+        BOX_HEIGHT / max(high - low, np.finfo(float).tiny),
+    )
+    transform.translate(-(m0 + m1) / 2.0, -(b0 + b1) / 2.0, -low)
+    return transform
+
+
+class SurfaceFallback(QLabel):
+    """Stands in for the 3-D view where OpenGL is missing or switched off.
+
+    Parameters
+    ----------
+    reason : str
+        Why there is no OpenGL, finishing the sentence "The 3-D view needs OpenGL, and ...".
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    def __init__(self, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(OBJECT_NAME)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMargin(24)
+        self.setText(
+            "<h2>No 3-D cost surface</h2>"
+            f"<p>The 3-D view needs OpenGL, and {reason}.</p>"
+            "<p>Everything else in the program works without it.</p>"
+        )
+
+    def set_problem(self, problem: CostModel) -> None:
+        """Do nothing: there is no surface to redraw.
+
+        Parameters
+        ----------
+        problem : CostModel
+            Ignored.
+        """
+
+    def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
+        """Do nothing: there is no surface to draw a path on.
+
+        Parameters
+        ----------
+        params : ndarray
+            Ignored.
+        cost : ndarray
+            Ignored.
+        """
+
+
+def create_surface_view(
+    use_gl: bool = True, parent: QWidget | None = None
+) -> SurfaceView | SurfaceFallback:
+    """Return the 3-D surface view, or the text fallback when OpenGL cannot be used.
+
+    Parameters
+    ----------
+    use_gl : bool
+        False to skip OpenGL altogether (``--no-gl``).
+    parent : QWidget, optional
+        The parent widget.
+
+    Returns
+    -------
+    SurfaceView or SurfaceFallback
+        Either way a widget named ``surfaceView`` with ``set_problem`` and ``set_path``.
+    """
+    if not use_gl:
+        return SurfaceFallback("it was switched off (--no-gl)", parent)
+    if not opengl_available():
+        return SurfaceFallback("no OpenGL 2.1 context could be created on this display", parent)
+    return SurfaceView(parent)
