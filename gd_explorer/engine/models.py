@@ -21,8 +21,12 @@ Rows = int | NDArray[np.intp] | None
 Theta = Sequence[float] | NDArray[np.float64]
 
 # Rows processed per pass in the logistic sums: small enough that the
-# temporaries stay in the CPU cache between numpy passes.
-_CHUNK = 1 << 14
+# temporaries stay in the CPU cache between numpy passes, and below the size
+# (10 000) at which OpenBLAS spreads a dot product over threads, which stalls
+# badly when the other core is busy (the GUI thread, another program).
+_CHUNK = 1 << 13
+# Below this many rows a plain Python loop beats numpy's per-call overhead.
+_SMALL = 64
 
 
 def _theta(theta: Theta) -> tuple[float, float]:
@@ -207,16 +211,37 @@ class LogisticRegression(CostModel):
         # Rows split by class, so that u = ±(m·x + b) needs no per-row sign.
         self._x0 = np.ascontiguousarray(data.x[y == 0.0])
         self._x1 = np.ascontiguousarray(data.x[y == 1.0])
-        self._buffers = (np.empty(_CHUNK), np.empty(_CHUNK), np.empty(_CHUNK))
+        size = min(_CHUNK, self.n)
+        self._buffers = (np.empty(size), np.empty(size), np.empty(size))
+        self._ones = np.ones(size)
+        self._class_sums = self._python_sums if self.n <= _SMALL else self._numpy_sums
 
-    def _class_sums(self, m: float, b: float, sign: float, x: FloatArray) -> tuple[float, ...]:
-        """Return Σ softplus(u), Σ σ(u)·x, Σ σ(u) for u = sign·(m·x + b)."""
+    @staticmethod
+    def _python_sums(m: float, b: float, sign: float, x: FloatArray) -> tuple[float, ...]:
+        """Return Σ softplus(u), Σ σ(u)·x, Σ σ(u) for u = sign·(m·x + b), row by row."""
+        loss = weighted = total = 0.0
+        for xi in x.tolist():
+            u = sign * (m * xi + b)
+            if u > 0.0:
+                e = math.exp(-u)
+                loss += u + math.log1p(e)
+                s = 1.0 / (1.0 + e)
+            else:
+                e = math.exp(u)
+                loss += math.log1p(e)
+                s = e / (1.0 + e)
+            weighted += s * xi
+            total += s
+        return loss, weighted, total
+
+    def _numpy_sums(self, m: float, b: float, sign: float, x: FloatArray) -> tuple[float, ...]:
+        """Return the same sums as :meth:`_python_sums`, a cache-sized chunk at a time."""
         loss = weighted = total = 0.0
         u_buf, e_buf, s_buf = self._buffers
         for start in range(0, x.size, _CHUNK):
             xc = x[start : start + _CHUNK]
             k = xc.size
-            u, e, s = u_buf[:k], e_buf[:k], s_buf[:k]
+            u, e, s, ones = u_buf[:k], e_buf[:k], s_buf[:k], self._ones[:k]
             np.multiply(xc, sign * m, out=u)
             u += sign * b
             try:
@@ -232,9 +257,9 @@ class LogisticRegression(CostModel):
             np.add(e, 1.0, out=s)
             np.divide(e, s, out=s)  # σ(u) = e / (1 + e)
             np.log1p(e, out=e)  # softplus(u), exact also when e is tiny
-            loss += float(e.sum())
+            loss += float(e @ ones)
             weighted += float(s @ xc)
-            total += float(s.sum())
+            total += float(s @ ones)
         return loss, weighted, total
 
     def _evaluate(self, m: float, b: float) -> tuple[float, float, float]:

@@ -54,8 +54,9 @@ class MiniBatchSampler:
         n, size, rng = self._n, self._size, self._rng
         count = max(1, _BLOCK // size)
         if 2 * size > n:
-            # Dense batches: rejection would redraw most rows, so draw directly.
-            block = np.stack([rng.choice(n, size, replace=False) for _ in range(count)])
+            # Dense batches: rejection would redraw most rows. The first `size` of a
+            # random ordering (argsort of uniform keys) are distinct and uniform.
+            block = np.argsort(rng.random((count, n)), axis=1)[:, :size]
         else:
             block = rng.integers(0, n, size=(count, size))
             ordered = np.sort(block, axis=1)

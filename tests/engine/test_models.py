@@ -173,3 +173,19 @@ def test_logistic_large_data_sums_agree_with_direct_formula():
     np.testing.assert_allclose(problem.gradient((m, b)), expected, rtol=1e-10)
     cost = -np.mean(y * np.log(p) + (1 - y) * np.log1p(-p))
     assert problem.cost((m, b)) == pytest.approx(cost, rel=1e-12)
+
+
+@pytest.mark.parametrize("theta", [(0.7, 0.1), (-3.0, 2.0), (900.0, -10.0), (-5e4, 3e3)])
+def test_logistic_row_loop_and_chunked_numpy_sums_agree(theta):
+    # Small datasets take a pure-Python loop, large ones chunked numpy passes (with a
+    # fallback when exp would overflow): both must give the same cost and gradient.
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=20_000) * 2
+    y = (rng.random(x.size) < 0.5).astype(float)
+    problem = LogisticRegression(Dataset(x, y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for sign, column in ((1.0, problem._x0), (-1.0, problem._x1)):
+            fast = problem._numpy_sums(*theta, sign, column)
+            slow = problem._python_sums(*theta, sign, column)
+            np.testing.assert_allclose(fast, slow, rtol=1e-11)
