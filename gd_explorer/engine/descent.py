@@ -227,22 +227,29 @@ class Descent:
         cost, gm, gb = problem._evaluate(m, b)
         self._m, self._b, self._cost = m, b, cost
         self._full = (gm, gb)
-        self._ms, self._bs, self._costs = [m], [b], [cost]
-        self._gms: list[float] = []
-        self._gbs: list[float] = []
-        reference = max(cost, problem.cost_scale(), 1e-300)
-        self._diverge_above = DIVERGENCE_FACTOR * reference
-        self._ceiling = CEILING_FACTOR * reference
+        # Growing buffers: a run of a million steps costs 40 MB, not the 160 MB of lists.
+        self._params = np.empty((1024, 2))
+        self._costs = np.empty(1024)
+        self._grads = np.empty((1024, 2))
+        self._params[0] = m, b
+        self._costs[0] = cost
+        self._steps = 0
+        self._set_thresholds(cost)
         self.diverged_at: int | None = None
         self._overflowed = False
         self.status = "running"
         self.message = "running"
         self.last_rows: int | NDArray[np.intp] | None = None
 
+    def _set_thresholds(self, start_cost: float) -> None:
+        reference = max(start_cost, self.problem.cost_scale(), 1e-300)
+        self._diverge_above = DIVERGENCE_FACTOR * reference
+        self._ceiling = CEILING_FACTOR * reference
+
     @property
     def step(self) -> int:
         """Return the number of steps taken so far."""
-        return len(self._gms)
+        return self._steps
 
     @property
     def done(self) -> bool:
@@ -260,17 +267,68 @@ class Descent:
 
     def advance(self, max_steps: int) -> Chunk:
         """Take up to ``max_steps`` steps (fewer if the run ends) and return them."""
-        first = len(self._ms)
+        first = self._steps + 1
         if not self.done:
             self._loop(max(0, int(max_steps)))
+        return self.since(first)
+
+    def since(self, first: int) -> Chunk:
+        """Return the points from index ``first`` on (1 is the first step's point)."""
+        first = max(1, int(first))
+        end = self._steps + 1
         return Chunk(
             first=first,
-            params=np.column_stack((self._ms[first:], self._bs[first:])).reshape(-1, 2),
-            cost=np.array(self._costs[first:]),
-            grad=np.column_stack((self._gms[first - 1 :], self._gbs[first - 1 :])).reshape(-1, 2),
+            params=self._params[first:end].copy(),
+            cost=self._costs[first:end].copy(),
+            grad=self._grads[first - 1 : end - 1].copy(),
             rows=self.last_rows,
             status=self.status,
         )
+
+    def set_problem(self, problem: CostModel) -> None:
+        """Carry on from the current point on another cost (the data was edited).
+
+        The steps already taken keep the costs they had. Random rows are drawn from
+        the same generator, now over the new number of rows.
+        """
+        if not isinstance(problem, CostModel):
+            raise TypeError(f"problem must be a cost model, not {type(problem).__name__}")
+        if type(problem) is not type(self.problem):
+            raise ValueError("a run cannot change its model; start a new run instead")
+        self.problem = problem
+        n = problem.n
+        sampler = self._sampler
+        if isinstance(sampler, StochasticSampler):
+            self._sampler = StochasticSampler(n, sampler.rng)
+        elif isinstance(sampler, MiniBatchSampler):
+            size = self.config.batch_size
+            if size > n:
+                self.notes.append(f"the data now has {n} rows; batches use all of them")
+                size = n
+            self._sampler = MiniBatchSampler(n, size, sampler.rng)
+        cost, gm, gb = problem._evaluate(self._m, self._b)
+        self._cost = cost
+        self._full = (gm, gb)
+        self._set_thresholds(problem._cost(*self.config.start))
+
+    def _store(
+        self, ms: list[float], bs: list[float], costs: list[float], gs: list[float]
+    ) -> None:
+        k = len(costs)
+        if not k:
+            return
+        start = self._steps + 1
+        need = start + k
+        if need > len(self._costs):
+            size = max(need, 2 * len(self._costs))
+            self._params = np.resize(self._params, (size, 2))
+            self._costs = np.resize(self._costs, size)
+            self._grads = np.resize(self._grads, (size, 2))
+        self._params[start:need, 0] = ms
+        self._params[start:need, 1] = bs
+        self._costs[start:need] = costs
+        self._grads[start - 1 : need - 1] = np.reshape(gs, (k, 2))
+        self._steps += k
 
     def _loop(self, max_steps: int) -> None:
         problem, config = self.problem, self.config
@@ -281,8 +339,11 @@ class Descent:
         # The full gradient is needed after each step only to use it or to test convergence.
         need_full = full_batch or tolerance > 0.0
         fixed_m, fixed_b = config.start
-        ms, bs, costs, gms, gbs = self._ms, self._bs, self._costs, self._gms, self._gbs
-        m, b, cost = self._m, self._b, self._cost
+        ms: list[float] = []
+        bs: list[float] = []
+        costs: list[float] = []
+        gs: list[float] = []  # gm, gb interleaved
+        taken, m, b, cost = self._steps, self._m, self._b, self._cost
         gm_full, gb_full = self._full
         diverge_above, ceiling = self._diverge_above, self._ceiling
         rows: int | NDArray[np.intp] | None = None
@@ -294,7 +355,7 @@ class Descent:
             ):
                 status = "converged"
                 break
-            if len(gms) >= steps:
+            if taken >= steps:
                 status = "max_steps"
                 break
             rows = sampler.next()
@@ -330,10 +391,11 @@ class Descent:
             ms.append(m)
             bs.append(b)
             costs.append(cost)
-            gms.append(gm)
-            gbs.append(gb)
+            gs.append(gm)
+            gs.append(gb)
+            taken += 1
             if cost > diverge_above and self.diverged_at is None:
-                self.diverged_at = len(gms)
+                self.diverged_at = taken
             if cost > ceiling:
                 status = "diverged"
                 break
@@ -344,8 +406,9 @@ class Descent:
                 and math.hypot(gm_full if free_m else 0.0, gb_full if free_b else 0.0) <= tolerance
             ):
                 status = "converged"
-            elif len(gms) >= steps:
+            elif taken >= steps:
                 status = "max_steps"
+        self._store(ms, bs, costs, gs)
         self._m, self._b, self._cost = m, b, cost
         self._full = (gm_full, gb_full)
         self.last_rows = rows
@@ -388,9 +451,10 @@ class Descent:
 
     def trajectory(self) -> Trajectory:
         """Return the run so far as a :class:`Trajectory`."""
-        params = np.column_stack((self._ms, self._bs))
-        grad = np.column_stack((self._gms, self._gbs)).reshape(-1, 2)
-        cost = np.array(self._costs)
+        k = self._steps
+        params = self._params[: k + 1].copy()
+        cost = self._costs[: k + 1].copy()
+        grad = self._grads[:k].copy()
         for array in (params, grad, cost):
             array.setflags(write=False)
         return Trajectory(

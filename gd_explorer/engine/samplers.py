@@ -26,14 +26,14 @@ class StochasticSampler:
 
     def __init__(self, n: int, rng: np.random.Generator) -> None:
         self._n = n
-        self._rng = rng
+        self.rng = rng
         self._block: list[int] = []
         self._pos = 0
 
     def next(self) -> int:
         """Return the row index for the next step."""
         if self._pos == len(self._block):
-            self._block = self._rng.integers(0, self._n, size=_BLOCK).tolist()
+            self._block = self.rng.integers(0, self._n, size=_BLOCK).tolist()
             self._pos = 0
         row = self._block[self._pos]
         self._pos += 1
@@ -46,12 +46,12 @@ class MiniBatchSampler:
     def __init__(self, n: int, size: int, rng: np.random.Generator) -> None:
         self._n = n
         self._size = size
-        self._rng = rng
+        self.rng = rng
         self._block = np.empty((0, size), dtype=np.intp)
         self._pos = 0
 
     def _refill(self) -> None:
-        n, size, rng = self._n, self._size, self._rng
+        n, size, rng = self._n, self._size, self.rng
         count = max(1, _BLOCK // size)
         if 2 * size > n:
             # Dense batches: rejection would redraw most rows. The first `size` of a

@@ -198,3 +198,58 @@ def test_config_is_frozen():
     with pytest.raises(AttributeError):
         config.steps = 20  # type: ignore[misc]
     assert config.replace(steps=20).steps == 20
+
+
+def test_since_returns_everything_after_an_index(line):
+    run = Descent(line, DescentConfig(0.01, 100))
+    run.advance(30)
+    run.advance(20)
+    whole = run.trajectory()
+    chunk = run.since(11)
+    assert chunk.first == 11
+    np.testing.assert_array_equal(chunk.params, whole.params[11:])
+    np.testing.assert_array_equal(chunk.cost, whole.cost[11:])
+    np.testing.assert_array_equal(chunk.grad, whole.grad[10:])
+
+
+def test_long_runs_are_stored_compactly(line):
+    run = Descent(line, DescentConfig(1e-4, 200_000))
+    run.advance(200_000)
+    stored = run._params.nbytes + run._costs.nbytes + run._grads.nbytes
+    assert stored < 2 * 200_001 * 40  # 40 bytes a step, at most doubled by growth
+
+
+def test_editing_the_data_mid_run_continues_from_the_current_point(line):
+    config = DescentConfig(0.01, 400)
+    run = Descent(line, config)
+    run.advance(200)
+    here = run.point
+    edited = LinearRegression(line.data.with_point(12.0, 20.0))
+    run.set_problem(edited)
+    run.advance(200)
+    trajectory = run.trajectory()
+    np.testing.assert_array_equal(trajectory.params[200], here)
+    # After the edit every step follows the new cost's gradient.
+    np.testing.assert_allclose(trajectory.grad[200], edited.gradient(here), rtol=1e-12)
+    np.testing.assert_allclose(
+        trajectory.cost[201:], [edited.cost(p) for p in trajectory.params[201:]]
+    )
+    assert run.status == "max_steps"
+
+
+def test_editing_mid_run_resamples_over_the_new_rows(line):
+    run = Descent(line, DescentConfig(0.001, 3000, variant="minibatch", batch_size=8, seed=1))
+    run.advance(10)
+    smaller = LinearRegression(line.data.without(0).without(0))
+    run.set_problem(smaller)
+    run.advance(2000)
+    assert run.last_rows.max() < 6
+    assert "the data now has 6 rows" in run.trajectory().notes[-1]
+
+
+def test_a_run_cannot_switch_model(line):
+    from gd_explorer.engine import ARTICLE_CLASSES
+
+    run = Descent(line, DescentConfig(0.01, 10))
+    with pytest.raises(ValueError, match="cannot change its model"):
+        run.set_problem(LogisticRegression(article_dataset(ARTICLE_CLASSES)))
