@@ -273,14 +273,18 @@ class Descent:
         return self.since(first)
 
     def since(self, first: int) -> Chunk:
-        """Return the points from index ``first`` on (1 is the first step's point)."""
-        first = max(1, int(first))
+        """Return the points from index ``first`` on (0 is the start, 1 the first step).
+
+        ``grad`` holds the steps that led to those points, so it has one row
+        fewer when ``first`` is 0.
+        """
+        first = max(0, int(first))
         end = self._steps + 1
         return Chunk(
             first=first,
             params=self._params[first:end].copy(),
             cost=self._costs[first:end].copy(),
-            grad=self._grads[first - 1 : end - 1].copy(),
+            grad=self._grads[max(first - 1, 0) : end - 1].copy(),
             rows=self.last_rows,
             status=self.status,
         )

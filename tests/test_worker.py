@@ -1,0 +1,149 @@
+"""The worker thread: frames, pause and step, stale runs, live edits, shutdown."""
+
+import time
+
+import numpy as np
+import pytest
+
+from gd_explorer.engine import (
+    DescentConfig,
+    LinearRegression,
+    article_dataset,
+    descend,
+)
+from gd_explorer.worker import DescentController, RunRecord
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+@pytest.fixture
+def controller(qtbot):
+    handle = DescentController()
+    yield handle
+    handle.shutdown()  # runs even when the test failed
+
+
+@pytest.fixture
+def line():
+    return LinearRegression(article_dataset())
+
+
+def wait_done(qtbot, controller, timeout=20_000):
+    qtbot.waitUntil(lambda: controller.record.status != "running", timeout=timeout)
+
+
+def assert_same(a, b):
+    np.testing.assert_array_equal(a.params, b.params)
+    np.testing.assert_array_equal(a.cost, b.cost)
+    np.testing.assert_array_equal(a.grad, b.grad)
+    assert a.status == b.status and a.message == b.message
+
+
+@pytest.mark.parametrize("variant", ["batch", "stochastic", "minibatch"])
+def test_a_run_in_the_worker_equals_descend(qtbot, controller, line, variant):
+    config = DescentConfig(0.01, 4000, variant=variant, batch_size=3, seed=7)
+    frames = []
+    controller.frame.connect(frames.append)
+    controller.start(line, config)
+    wait_done(qtbot, controller)
+    assert_same(controller.trajectory(), descend(line, config))
+    # Frames tile the run: each starts where the previous ended.
+    assert frames[0].first == 0
+    for before, after in zip(frames, frames[1:], strict=False):
+        assert after.first == before.first + len(before.cost)
+    assert frames[-1].done and frames[-1].steps == 4000
+
+
+def test_the_article_run_reaches_its_numbers(qtbot, controller, line):
+    controller.start(line, DescentConfig(0.01, 4000))
+    wait_done(qtbot, controller)
+    run = controller.trajectory()
+    assert run.status == "max_steps"
+    assert run.final == pytest.approx((0.8450107631510549, 2.6022056448336817), rel=1e-9)
+
+
+def test_pause_stops_and_step_takes_exactly_one(qtbot, controller, line):
+    controller.set_speed(200)
+    controller.start(line, DescentConfig(1e-4, 10**6))
+    qtbot.waitUntil(lambda: controller.record.steps >= 5, timeout=10_000)
+    controller.pause()
+    with qtbot.waitSignal(controller.probed) as first:
+        controller.probe()
+    with qtbot.waitSignal(controller.probed) as second:
+        controller.probe()
+    assert first.args[0] == second.args[0] > 0  # no steps while paused
+    qtbot.waitUntil(lambda: controller.record.steps == first.args[0], timeout=5_000)
+    before = controller.record.steps
+    with qtbot.waitSignal(controller.frame) as got:
+        controller.step()
+    frame = got.args[0]
+    assert frame.steps == before + 1
+    assert len(frame.cost) == 1 and frame.first == before + 1
+    assert controller.record.steps == before + 1
+
+
+def test_speed_limits_steps_per_second(qtbot, controller, line):
+    controller.set_speed(20)
+    started = time.perf_counter()
+    controller.start(line, DescentConfig(1e-4, 1000))
+    qtbot.waitUntil(lambda: controller.record.steps >= 6, timeout=10_000)
+    # Six steps at 20 a second cannot take less than a quarter of a second.
+    assert time.perf_counter() - started >= 5 / 20
+    assert controller.record.status == "running"
+
+
+def test_frames_of_an_older_run_are_dropped(qtbot, controller, line):
+    controller.start(line, DescentConfig(1e-6, 10**7))
+    qtbot.waitUntil(lambda: controller.record.steps > 0, timeout=10_000)
+    config = DescentConfig(0.02, 300, variant="stochastic", seed=3)
+    generation = controller.start(line, config)
+    seen = []
+    controller.frame.connect(lambda f: seen.append(f.generation))
+    wait_done(qtbot, controller)
+    assert set(seen) == {generation}
+    assert_same(controller.trajectory(), descend(line, config))
+
+
+def test_editing_data_mid_run_reshapes_the_cost(qtbot, controller, line):
+    controller.set_speed(500)
+    controller.start(line, DescentConfig(0.01, 400))
+    qtbot.waitUntil(lambda: controller.record.steps >= 20, timeout=10_000)
+    edited = LinearRegression(line.data.with_point(20.0, 0.0))
+    controller.set_problem(edited)
+    controller.set_speed(0)
+    wait_done(qtbot, controller)
+    run = controller.trajectory()
+    assert run.status == "max_steps"
+    # The last steps follow the edited cost, not the original one.
+    np.testing.assert_allclose(run.cost[-1], edited.cost(run.params[-1]), rtol=1e-12)
+    np.testing.assert_allclose(run.grad[-1], edited.gradient(run.params[-2]), rtol=1e-12)
+    assert not np.isclose(run.cost[-1], line.cost(run.params[-1]))
+
+
+def test_divergence_arrives_as_a_final_frame(qtbot, controller, line):
+    controller.start(line, DescentConfig(1.0, 5, fixed={"b": 2.6}))
+    wait_done(qtbot, controller)
+    run = controller.trajectory()
+    assert run.status == "diverged" and run.diverged_at == 4
+    assert run.message.startswith("diverged at step 4")
+
+
+def test_shutdown_mid_run_stops_the_thread_quietly(qtbot, line, qtlog):
+    controller = DescentController()
+    controller.start(line, DescentConfig(1e-6, 10**7))
+    qtbot.waitUntil(lambda: controller.record.steps > 1000, timeout=10_000)
+    controller.shutdown()
+    assert not controller._thread.isRunning()
+    controller.shutdown()  # twice is harmless
+    assert not [m for m in qtlog.records if "QThread" in m.message]
+
+
+def test_record_refuses_a_gap():
+    record = RunRecord(DescentConfig(0.1, 10))
+    from gd_explorer.worker import Frame
+
+    frame = Frame(
+        1, 3, np.zeros((1, 2)), np.zeros(1), np.zeros((1, 2)), None, 3, "running", "", None
+    )
+    with pytest.raises(ValueError, match="frame starts at 3, expected 0"):
+        record.add(frame)
