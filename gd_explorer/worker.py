@@ -83,13 +83,15 @@ class DescentWorker(QObject):
         self._timer.timeout.connect(self._tick)
         self._timer.start()
 
-    @Slot(object, object, int)
-    def start_run(self, problem: CostModel, config: DescentConfig, generation: int) -> None:
+    @Slot(object, object, int, bool)
+    def start_run(
+        self, problem: CostModel, config: DescentConfig, generation: int, paused: bool
+    ) -> None:
         """Begin a new run (replacing any other) and send its starting point."""
         self._descent = Descent(problem, config)
         self._generation = generation
         self._sent = 0
-        self._paused = False
+        self._paused = paused
         self._restart_clock()
         self._send()
 
@@ -123,6 +125,11 @@ class DescentWorker(QObject):
         """Carry on the current run on edited data."""
         if self._descent is not None and not self._descent.done:
             self._descent.set_problem(problem)
+
+    @Slot()
+    def discard(self) -> None:
+        """Drop the current run."""
+        self._descent = None
 
     @Slot()
     def stop(self) -> None:
@@ -260,7 +267,8 @@ class DescentController(QObject):
 
     frame = Signal(object)  # a Frame of the current run, after it was recorded
     probed = Signal(int)  # steps taken, after the worker's next tick (-1: no run)
-    _startRun = Signal(object, object, int)
+    _startRun = Signal(object, object, int, bool)
+    _discard = Signal()
     _pause = Signal()
     _resume = Signal()
     _step = Signal()
@@ -281,6 +289,7 @@ class DescentController(QObject):
         self._thread.started.connect(self._worker.setup)
         self._thread.finished.connect(self._worker.deleteLater)
         self._startRun.connect(self._worker.start_run)
+        self._discard.connect(self._worker.discard)
         self._pause.connect(self._worker.pause)
         self._resume.connect(self._worker.resume)
         self._step.connect(self._worker.step_once)
@@ -291,17 +300,32 @@ class DescentController(QObject):
         self._worker.frameReady.connect(self._on_frame)
         self._thread.start()
 
-    def start(self, problem: CostModel, config: DescentConfig) -> int:
-        """Start a new run (older runs' frames are dropped) and return its generation."""
+    def start(self, problem: CostModel, config: DescentConfig, paused: bool = False) -> int:
+        """Start a new run (older runs' frames are dropped) and return its generation.
+
+        A paused run sends its starting point and waits for ``step`` or ``resume``.
+        """
         if config.seed is None:
             # Choose the seed here so the window can show and replay it.
             config = config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
         self.generation += 1
         self.seed = int(config.seed or 0)
         self.record = RunRecord(config)
-        self.running = True
-        self._startRun.emit(problem, config, self.generation)
+        self.running = not paused
+        self._startRun.emit(problem, config, self.generation, paused)
         return self.generation
+
+    def discard(self) -> None:
+        """Forget the current run; its remaining frames are dropped."""
+        self.generation += 1
+        self.record = None
+        self.running = False
+        self._discard.emit()
+
+    @property
+    def live(self) -> bool:
+        """Return whether a run exists that has not ended (running or paused)."""
+        return self.record is not None and self.record.status == "running"
 
     def pause(self) -> None:
         """Pause the run."""

@@ -147,3 +147,25 @@ def test_record_refuses_a_gap():
     )
     with pytest.raises(ValueError, match="frame starts at 3, expected 0"):
         record.add(frame)
+
+
+def test_a_paused_start_shows_the_start_and_waits_for_a_step(qtbot, controller, line):
+    with qtbot.waitSignal(controller.frame) as got:
+        controller.start(line, DescentConfig(0.01, 100, init=(1.0, 2.0)), paused=True)
+    assert got.args[0].first == 0 and got.args[0].steps == 0
+    np.testing.assert_array_equal(got.args[0].params, [[1.0, 2.0]])
+    for expected in (1, 2):
+        with qtbot.waitSignal(controller.frame) as got:
+            controller.step()
+        assert got.args[0].steps == expected
+    assert controller.live and not controller.running
+
+
+def test_discard_forgets_the_run(qtbot, controller, line):
+    controller.start(line, DescentConfig(1e-6, 10**7))
+    qtbot.waitUntil(lambda: controller.record.steps > 0, timeout=10_000)
+    controller.discard()
+    assert controller.trajectory() is None and not controller.live
+    with qtbot.waitSignal(controller.probed) as got:
+        controller.probe()
+    assert got.args[0] == -1  # the worker holds no run any more

@@ -1,0 +1,106 @@
+"""What the controls say, as one immutable value, and how it becomes engine objects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from gd_explorer.engine import (
+    CostModel,
+    Dataset,
+    DescentConfig,
+    LinearRegression,
+    LogisticRegression,
+)
+
+MODELS = {"linear": LinearRegression, "logistic": LogisticRegression}
+#: Steps per second offered by the speed control; 0 means as fast as possible.
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000, 0)
+LEARNING_RATE_RANGE = (1e-6, 10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the user sets besides the data. Change it with ``replace``."""
+
+    model: str = "linear"
+    variant: str = "batch"
+    optimizer: str = "gd"
+    learning_rate: float = 0.01
+    steps: int = 4000
+    batch_size: int = 3
+    seed: int = 2024
+    start_slope: float = 0.0
+    start_intercept: float = 0.0
+    hold_intercept: bool = False
+    held_intercept: float = 2.6
+    speed: float = 200.0
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)
+
+    def config(self) -> DescentConfig:
+        """Return the engine's configuration (raises ValueError if invalid)."""
+        return DescentConfig(
+            learning_rate=self.learning_rate,
+            steps=self.steps,
+            variant=self.variant,
+            batch_size=self.batch_size,
+            seed=self.seed,
+            init=(self.start_slope, self.start_intercept),
+            fixed={"b": self.held_intercept} if self.hold_intercept else None,
+            optimizer=self.optimizer,
+        )
+
+    def problem(self, data: Dataset) -> CostModel:
+        """Return the cost model on ``data`` (raises DatasetError if it does not fit)."""
+        return MODELS[self.model](data)
+
+    @classmethod
+    def from_config(cls, model: str, config: DescentConfig, speed: float) -> Settings:
+        """Return the settings that reproduce ``config`` (a lesson's, say)."""
+        fixed = dict(config.fixed or {})
+        return cls(
+            model=model,
+            variant=config.variant,
+            optimizer=config.optimizer,
+            learning_rate=float(config.learning_rate),
+            steps=config.steps,
+            batch_size=config.batch_size,
+            seed=config.seed if config.seed is not None else 2024,
+            start_slope=config.init[0],
+            start_intercept=config.init[1],
+            hold_intercept="b" in fixed,
+            held_intercept=fixed.get("b", 2.6),
+            speed=speed,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain data for QSettings or a session file."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Rebuild settings from :meth:`to_dict` output, ignoring unknown or bad values."""
+        defaults = cls()
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            if field.name not in data:
+                continue
+            default = getattr(defaults, field.name)
+            try:
+                value = type(default)(data[field.name])
+                if isinstance(default, bool) and isinstance(data[field.name], str):
+                    value = data[field.name].lower() == "true"
+            except (TypeError, ValueError):
+                continue
+            values[field.name] = value
+        settings = replace(defaults, **values)
+        try:
+            settings.config()
+        except ValueError:
+            return defaults
+        if settings.model not in MODELS or settings.speed not in SPEEDS:
+            return defaults
+        return settings
