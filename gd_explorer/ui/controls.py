@@ -64,7 +64,7 @@ class NumberBox(QDoubleSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         """Accept numbers in range; anything else stays editable until Enter."""
         try:
             value = float(text)
@@ -212,8 +212,8 @@ class ControlsPanel(QWidget):
         self.hold.toggled.connect(lambda on: self._edit(hold_intercept=on))
         self.held.valueChanged.connect(lambda v: self._edit(held_intercept=v))
         self.speed.valueChanged.connect(lambda i: self._edit(speed=float(SPEEDS[i])))
-        for box in (self.rate, self.start_slope, self.start_intercept, self.held):
-            box.rejected.connect(self.rejected)
+        for number in (self.rate, self.start_slope, self.start_intercept, self.held):
+            number.rejected.connect(self.rejected)
         self.set_settings(self._settings, rows=8)
 
     @property

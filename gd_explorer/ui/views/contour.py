@@ -1,0 +1,289 @@
+"""The cost J(m, b) seen from above: colour map, contour lines, the path and the optimum."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import ArrayLike, NDArray
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QWidget
+
+from gd_explorer.engine import CostModel, cost_grid, reference_fit
+from gd_explorer.ui import style
+from gd_explorer.ui.views.domain import Domain
+
+OBJECT_NAME = "contourPlot"
+
+#: Grid values per side for a linear cost (its grid costs nothing per row).
+GRID_SIZE = 160
+#: Row × grid-point evaluations a logistic image may cost; bigger data gets a coarser grid.
+LOGISTIC_BUDGET = 4_000_000
+MIN_GRID_SIZE = 40
+#: Most vertices drawn for a path, however long the run.
+MAX_PATH_POINTS = 2048
+#: Paths up to this many drawn points get a marker per step; longer ones are just a line.
+MAX_MARKED_STEPS = 300
+CONTOUR_LEVELS = 8
+#: Colour span of the log-scaled image, in decades above the minimum.
+DECADES = 3.0
+
+PATH_COLOUR = "#d62728"
+CONTOUR_PEN = pg.mkPen((255, 255, 255, 150), width=1.2)
+HELD_PEN = pg.mkPen("#404040", width=2, style=Qt.PenStyle.DashLine)
+
+
+def decimate_path(params: ArrayLike, max_points: int = MAX_PATH_POINTS) -> NDArray[np.float64]:
+    """Return at most ``max_points`` rows of a path, always with its first and last.
+
+    Takes every s-th row with s a power of two, so the drawn rows stay the same from
+    frame to frame while the path grows (no flicker) until s doubles.
+
+    Parameters
+    ----------
+    params : array_like, shape (k, 2)
+        The path.
+    max_points : int
+        The most rows to return (at least 2).
+
+    Returns
+    -------
+    ndarray, shape (j, 2)
+        The rows to draw.
+    """
+    p = np.asarray(params, dtype=np.float64).reshape(-1, 2)
+    n = len(p)
+    if n <= max_points:
+        return p
+    stride = 1 << math.ceil(math.log2((n - 1) / (max_points - 2)))
+    picked = p[::stride]
+    if (n - 1) % stride:
+        picked = np.concatenate([picked, p[-1:]])
+    return picked
+
+
+def _colormap() -> pg.ColorMap:
+    """Return viridis washed towards white, so the red path and dark lines read on it."""
+    base = pg.colormap.get("viridis")
+    stops, colours = base.getStops(mode="float")
+    washed = np.column_stack([0.72 * colours[:, :3] + 0.28, colours[:, 3]])
+    return pg.ColorMap(stops, np.round(255 * washed).astype(np.uint8))
+
+
+class ContourView(pg.PlotWidget):
+    """J(slope, intercept) from above, with the descent path; a click picks the start.
+
+    Passive: ``set_*`` methods draw what they are given and never emit
+    ``startRequested``; only a left click by the user does.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The parent widget.
+
+    Attributes
+    ----------
+    image, path, ball, start, optimum : pyqtgraph items
+        The drawn items, exposed for tests and screenshots.
+    isocurves : list of pg.IsocurveItem
+        The contour lines.
+    """
+
+    #: The user clicked at (slope, intercept) in data coordinates: start there.
+    startRequested = Signal(float, float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background=style.BACKGROUND)
+        self.setObjectName(OBJECT_NAME)
+        self.setAccessibleName("cost seen from above, with the descent path")
+        self.setToolTip("Click to start the descent from that slope and intercept.")
+        style.style_plot(self, "slope m", "intercept b")
+        self.getPlotItem().showGrid(x=False, y=False)  # grid lines over a colour map read as noise
+        self.getViewBox().setDefaultPadding(0.0)
+        self._problem: CostModel | None = None
+        self._domain: Domain | None = None
+        self._fixed: dict[str, float] = {}
+        self.m_values = np.empty(0)
+        self.b_values = np.empty(0)
+        self.cost = np.empty((0, 0))
+
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image.setColorMap(_colormap())
+        self.addItem(self.image)
+        self.isocurves = []
+        for _ in range(CONTOUR_LEVELS):
+            curve = pg.IsocurveItem(pen=CONTOUR_PEN, axisOrder="col-major")
+            curve.setParentItem(self.image)  # in the image's pixel coordinates
+            self.isocurves.append(curve)
+        self.held = pg.InfiniteLine(angle=0, pen=HELD_PEN, movable=False)
+        self.held.setVisible(False)
+        self.addItem(self.held, ignoreBounds=True)
+        self.optimum = pg.ScatterPlotItem(
+            symbol="star",
+            size=style.MARKER_SIZE + 9,
+            brush=pg.mkBrush(style.OPTIMUM),
+            pen=pg.mkPen("w", width=1.5),
+            name="optimum",
+        )
+        # symbol=None explicitly: a symbol size or brush alone would switch markers on.
+        self.path = pg.PlotDataItem(
+            pen=pg.mkPen(PATH_COLOUR, width=2.5),
+            symbol=None,
+            symbolSize=6,
+            symbolBrush=PATH_COLOUR,
+            symbolPen=None,
+        )
+        self._marked = False
+        self.start = pg.ScatterPlotItem(
+            symbol="o", size=14, brush=pg.mkBrush("w"), pen=pg.mkPen(PATH_COLOUR, width=3)
+        )
+        # A white disc under the ball keeps it visible on its own red path.
+        self._halo = pg.ScatterPlotItem(
+            symbol="o", size=style.MARKER_SIZE + 11, brush=pg.mkBrush("w"), pen=None
+        )
+        self.ball = pg.ScatterPlotItem(
+            symbol="o",
+            size=style.MARKER_SIZE + 5,
+            brush=pg.mkBrush(style.BALL),
+            pen=pg.mkPen("#202020", width=1.5),
+        )
+        # The optimum on top: the target stays visible under a path that circles it.
+        for item in (self.path, self.start, self._halo, self.ball, self.optimum):
+            self.addItem(item)
+        self.scene().sigMouseClicked.connect(self._clicked)
+
+    @property
+    def domain(self) -> Domain | None:
+        """Return the window the colour map covers, or None before a problem is set."""
+        return self._domain
+
+    def set_problem(
+        self,
+        problem: CostModel,
+        domain: Domain | tuple[float, float, float, float],
+        fixed: Mapping[str, float] | None = None,
+    ) -> None:
+        """Show a new cost over ``domain``; recomputes only if problem or domain changed.
+
+        Parameters
+        ----------
+        problem : CostModel
+            The cost to show.
+        domain : Domain or (m_min, m_max, b_min, b_max)
+            The window the colour map covers (see ``domain.problem_domain``).
+        fixed : mapping, optional
+            Held parameters as in ``DescentConfig.fixed``; drawn as a dashed line the
+            path cannot leave.
+        """
+        self._show_held(fixed)
+        domain = Domain(*map(float, domain))
+        if problem is self._problem and domain == self._domain:
+            return
+        self._problem = problem
+        fit = reference_fit(problem)
+        if fit.exists and fit.theta is not None:
+            self.optimum.setData(pos=[fit.theta])
+        else:
+            self.optimum.setData(pos=np.empty((0, 2)))
+        self._draw_cost(domain)
+
+    def set_domain(self, domain: Domain | tuple[float, float, float, float]) -> None:
+        """Show the current cost over another window (e.g. after a run flew off).
+
+        Parameters
+        ----------
+        domain : Domain or (m_min, m_max, b_min, b_max)
+            The new window.
+        """
+        domain = Domain(*map(float, domain))
+        if self._problem is not None and domain != self._domain:
+            self._draw_cost(domain)
+
+    def set_path(self, params: ArrayLike) -> None:
+        """Draw the path so far and put the ball on its last point.
+
+        Parameters
+        ----------
+        params : array_like, shape (k, 2)
+            Slope and intercept at each step, the start first; empty hides the path.
+        """
+        drawn = decimate_path(params)
+        if len(drawn) == 0:
+            for item in (self.path, self.start, self._halo, self.ball):
+                item.setData(x=[], y=[])
+            return
+        marked = len(drawn) <= MAX_MARKED_STEPS
+        if marked != self._marked:
+            self.path.setSymbol("o" if marked else None)
+            self._marked = marked
+        self.path.setData(drawn[:, 0], drawn[:, 1])
+        self.start.setData(pos=drawn[:1])
+        self._halo.setData(pos=drawn[-1:])
+        self.ball.setData(pos=drawn[-1:])
+
+    def _show_held(self, fixed: Mapping[str, float] | None) -> None:
+        held = {str(k).lower(): float(v) for k, v in (fixed or {}).items()}
+        self._fixed = held
+        for names, angle in ((("b", "intercept"), 0), (("m", "slope"), 90)):
+            value = next((held[n] for n in names if n in held), None)
+            if value is not None:
+                self.held.setAngle(angle)
+                self.held.setValue(value)
+                self.held.setVisible(True)
+                return
+        self.held.setVisible(False)
+
+    def _grid_size(self, problem: CostModel) -> int:
+        if problem.kind == "linear":
+            return GRID_SIZE
+        rows = max(len(problem.data.x), 1)
+        return int(np.clip(math.isqrt(LOGISTIC_BUDGET // rows), MIN_GRID_SIZE, GRID_SIZE))
+
+    def _draw_cost(self, domain: Domain) -> None:
+        assert self._problem is not None
+        m_values, b_values = domain.grid(self._grid_size(self._problem))
+        cost = cost_grid(self._problem, m_values, b_values)
+        # Log of the height above the lowest point: the floor of the bowl, where the path
+        # runs, gets as many colours as its steep walls.
+        low, high = float(cost.min()), float(cost.max())
+        eps = max(high - low, 1e-300) * 10.0**-DECADES
+        shade = np.log10(cost - low + eps)
+        bottom = math.log10(eps)
+        top = max(float(shade.max()), bottom + 1.0)  # a flat cost still needs a colour span
+        self.image.setImage(shade, levels=(bottom, top), autoLevels=False)
+        dm = (domain.m_max - domain.m_min) / max(len(m_values) - 1, 1)
+        db = (domain.b_max - domain.b_min) / max(len(b_values) - 1, 1)
+        # Pixel i is centred on m_values[i] (the contour lines assume the same).
+        self.image.setRect(
+            QRectF(
+                domain.m_min - dm / 2,
+                domain.b_min - db / 2,
+                domain.m_max - domain.m_min + dm,
+                domain.b_max - domain.b_min + db,
+            )
+        )
+        for curve, level in zip(self.isocurves, self._levels(bottom, top), strict=True):
+            curve.setData(shade, level)
+        self._domain, self.m_values, self.b_values, self.cost = domain, m_values, b_values, cost
+
+    @staticmethod
+    def _levels(bottom: float, top: float) -> NDArray[np.float64]:
+        # Evenly spaced in the log shade, leaving out the very top and the flat floor.
+        return np.linspace(bottom, top, CONTOUR_LEVELS + 2)[1:-1]
+
+    def _clicked(self, event: MouseClickEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        taken = event.isAccepted() and not isinstance(
+            event.currentItem,
+            pg.PlotDataItem | pg.ScatterPlotItem | pg.PlotCurveItem | pg.ImageItem,
+        )
+        view = self.getViewBox()
+        scene_pos = event.scenePos()
+        if taken or not view.sceneBoundingRect().contains(scene_pos):
+            return  # another control (the auto-range button, an axis) had the click
+        point = view.mapSceneToView(scene_pos)
+        self.startRequested.emit(float(point.x()), float(point.y()))

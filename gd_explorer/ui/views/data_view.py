@@ -1,0 +1,606 @@
+"""The data plot: points, the current model, residuals; points edited with the mouse.
+
+The view is passive. ``set_*`` methods only draw; mouse edits leave as signals
+carrying plain floats and ints, and the window turns them into a new dataset
+(``with_point``, ``moved``, ``without``) and calls :meth:`DataView.set_dataset`
+back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gd_explorer.engine import Dataset
+from gd_explorer.ui import style
+
+HIT_RADIUS_PX = 12.0
+"""A click this close to a point (in screen pixels) is on the point."""
+
+MAX_SHOWN_POINTS = 20_000
+"""Larger datasets are drawn (and hit-tested) through an even subsample."""
+
+SIGMOID_SAMPLES = 200
+_FAR = 10.0  # the model is clipped this many view heights above and below the view
+_MARGIN = 0.12  # fraction of the data's span left around it by set_dataset
+
+LINEAR = "linear"
+LOGISTIC = "logistic"
+
+_HINT = {
+    LINEAR: "Click: add a point · drag: move it · right-click or Delete: remove it",
+    LOGISTIC: "Click: add · Shift+click: other class · drag: move · right-click: remove",
+}
+_TITLE = {LINEAR: "Data and the current line", LOGISTIC: "Classes and the current curve"}
+_Y_LABEL = {LINEAR: "y", LOGISTIC: "class  /  p(class 1)"}
+
+IntArray = NDArray[np.intp]
+FloatArray = NDArray[np.float64]
+
+
+class _PassiveScatter(pg.ScatterPlotItem):
+    """A scatter that leaves every click to the view box (it would accept left clicks)."""
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        """Ignore the click so the editing view box receives it."""
+        ev.ignore()
+
+
+class _StaticSample(pg.ItemSample):
+    """A legend sample that does not hide its item when clicked."""
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        """Ignore the click: hiding the data by accident would confuse a class."""
+        ev.ignore()
+
+
+class _EditingViewBox(pg.ViewBox):
+    """A view box that offers clicks and drags to the data view before panning."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.click_handler: Callable[[Any], bool] | None = None
+        self.drag_handler: Callable[[Any], bool] | None = None
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        """Let the data view handle the click; otherwise behave as a ViewBox."""
+        if self.click_handler is not None and self.click_handler(ev):
+            return
+        super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
+        """Let the data view take drags that start on a point; otherwise pan."""
+        if axis is None and self.drag_handler is not None and self.drag_handler(ev):
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+def _sigmoid(z: FloatArray) -> FloatArray:
+    # exp(-log(1 + e^-z)) never overflows, whatever m and b a diverging run reaches.
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _clipped_line(
+    m: float, b: float, x_range: tuple[float, float], y_range: tuple[float, float]
+) -> tuple[FloatArray, FloatArray]:
+    """Return the ends of y = m·x + b inside the box, or two empty arrays."""
+    lo, hi = x_range
+    if m != 0.0:
+        xa, xb = sorted(((y_range[0] - b) / m, (y_range[1] - b) / m))
+        lo, hi = max(lo, xa), min(hi, xb)
+    elif not y_range[0] <= b <= y_range[1]:
+        lo, hi = 1.0, 0.0
+    if not lo < hi:
+        return np.empty(0), np.empty(0)
+    xs = np.array([lo, hi])
+    return xs, m * xs + b
+
+
+def _padded(values: FloatArray, minimum_span: float = 1.0) -> tuple[float, float]:
+    lo, hi = float(values.min()), float(values.max())
+    span = max(hi - lo, minimum_span * max(1.0, abs(hi) * 1e-9))
+    mid = (lo + hi) / 2
+    half = span * (0.5 + _MARGIN)
+    return mid - half, mid + half
+
+
+class DataView(QWidget):
+    """The dataset as points with the current model, editable with the mouse.
+
+    The plot widget inside has the objectName ``dataPlot``. Above it a line of
+    text says what the mouse does and, for logistic regression, a toggle picks
+    the class of new points.
+
+    Signals
+    -------
+    pointAdded(float, float)
+        Left click on empty space: add the point (x, y). For logistic regression
+        y is the class (0.0 or 1.0) of the toggle, or the other class with Shift.
+    pointMoved(int, float, float)
+        A point was dragged to (x, y); emitted once, on release. For logistic
+        regression only x changes.
+    pointRemoved(int)
+        Right click on a point, or Delete/Backspace with a point selected.
+
+    Attributes
+    ----------
+    plot : pyqtgraph.PlotWidget
+        The plot (objectName ``dataPlot``).
+    view_box : pyqtgraph.ViewBox
+        Its view box.
+    line_item, sigmoid_item, residuals_item : pyqtgraph.PlotCurveItem
+        The current model: the straight line (linear), the curve p = σ(m·x + b)
+        (logistic), and one segment per point from the point to the line (linear,
+        drawn as pairs).
+    """
+
+    pointAdded = Signal(float, float)
+    pointMoved = Signal(int, float, float)
+    pointRemoved = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._dataset: Dataset | None = None
+        self._kind = LINEAR
+        self._model_kind = LINEAR
+        self._theta: tuple[float, float] | None = None
+        self._sampled: IntArray = np.empty(0, dtype=np.intp)
+        self._selected: int | None = None
+        self._new_class = 0
+        # Drawn positions: a subsample of large datasets, and a dragged point's preview.
+        self._shown: IntArray = np.empty(0, dtype=np.intp)
+        self._x: FloatArray = np.empty(0)
+        self._y: FloatArray = np.empty(0)
+        self._dragging: int | None = None
+
+        self.view_box = _EditingViewBox()
+        self.view_box.click_handler = self._handle_click
+        self.view_box.drag_handler = self._handle_drag
+        self.view_box.sigRangeChanged.connect(self._draw_model)
+        self.plot = pg.PlotWidget(background=style.BACKGROUND, viewBox=self.view_box)
+        self.plot.setObjectName("dataPlot")
+        self.plot.setAccessibleName("data and the current model")
+        self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.plot.installEventFilter(self)
+        # Right click removes a point, so pyqtgraph's context menu must not open.
+        self.plot.setMenuEnabled(False)
+        style.style_plot(self.plot, "x", _Y_LABEL[LINEAR], _TITLE[LINEAR])
+        self._create_items()
+        self._create_controls()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self._controls)
+        layout.addWidget(self.plot, 1)
+        self._show_kind(LINEAR)
+
+    # Construction.
+
+    def _create_items(self) -> None:
+        vb = self.view_box
+        white_edge = pg.mkPen("w", width=1.5)
+        self.points_item = _PassiveScatter(
+            size=style.MARKER_SIZE, brush=pg.mkBrush(style.POINT), pen=white_edge, name="data"
+        )
+        self.class0_item = _PassiveScatter(
+            size=style.MARKER_SIZE,
+            brush=pg.mkBrush(style.POINT_CLASS0),
+            pen=white_edge,
+            symbol="s",
+            name="class 0",
+        )
+        self.sampled_item = _PassiveScatter(
+            size=style.MARKER_SIZE + 16,
+            brush=pg.mkBrush(255, 215, 0, 150),
+            pen=pg.mkPen("#b8860b", width=3),
+            name="used by this step",
+        )
+        self.selected_item = _PassiveScatter(
+            size=style.MARKER_SIZE + 12, brush=None, pen=pg.mkPen("#202020", width=3)
+        )
+        self.line_item = pg.PlotCurveItem(
+            pen=pg.mkPen(style.FIT, width=style.LINE_WIDTH), name="current line"
+        )
+        self.sigmoid_item = pg.PlotCurveItem(
+            pen=pg.mkPen(style.FIT, width=style.LINE_WIDTH), name="p = σ(m·x + b)"
+        )
+        self.residuals_item = pg.PlotCurveItem(
+            pen=pg.mkPen(style.RESIDUAL, width=2), connect="pairs", name="errors"
+        )
+        self.cutoff_item = pg.InfiniteLine(
+            pos=0.5,
+            angle=0,
+            pen=pg.mkPen("#404040", width=2, style=Qt.PenStyle.DashLine),
+            label="p = 0.5",
+            labelOpts={"position": 0.04, "color": "#202020", "anchors": [(0, 1), (0, 1)]},
+        )
+        # Back to front. The model items never count for the view's range, so a line
+        # flying off in a diverging run cannot pull the points out of sight.
+        for z, item, bounded in (
+            (-3, self.sampled_item, False),
+            (-2, self.residuals_item, False),
+            (-1, self.cutoff_item, False),
+            (0, self.line_item, False),
+            (0, self.sigmoid_item, False),
+            (1, self.class0_item, True),
+            (1, self.points_item, True),
+            (2, self.selected_item, False),
+        ):
+            item.setZValue(z)
+            vb.addItem(item, ignoreBounds=not bounded)
+        self.legend = self.plot.getPlotItem().addLegend(
+            offset=(10, 10),
+            labelTextSize="12pt",
+            labelTextColor="#202020",
+            brush=pg.mkBrush(255, 255, 255, 225),
+            pen=pg.mkPen("#a0a0a0"),
+            sampleType=_StaticSample,
+        )
+        # The halo itself is too large for a legend row; a point-sized copy stands in.
+        self._sampled_sample = pg.ScatterPlotItem(
+            size=style.MARKER_SIZE,
+            brush=self.sampled_item.opts["brush"],
+            pen=self.sampled_item.opts["pen"],
+        )
+
+    def _create_controls(self) -> None:
+        self._hint = QLabel()
+        self._hint.setObjectName("dataHint")
+        self._hint.setWordWrap(True)  # a narrow window must not be widened by the hint
+        hint_font = self._hint.font()
+        hint_font.setPointSizeF(hint_font.pointSizeF() * 0.85)
+        self._hint.setFont(hint_font)
+        self._hint.setStyleSheet("color: #404040;")
+        self._class_label = QLabel("New points:")
+        self._class_buttons = QButtonGroup(self)
+        self._class_buttons.setExclusive(True)
+        self._controls = QHBoxLayout()
+        self._controls.setContentsMargins(6, 4, 6, 0)
+        self._controls.addWidget(self._hint, 1)
+        self._controls.addWidget(self._class_label)
+        for c, colour in ((0, style.POINT_CLASS0), (1, style.POINT)):
+            button = QPushButton(f"class {c}")
+            button.setObjectName(f"newClass{c}Button")
+            button.setCheckable(True)
+            button.setToolTip(
+                f"Clicks on the plot add class-{c} points (Shift+click adds the other class)"
+            )
+            button.setStyleSheet(
+                f"QPushButton {{ padding: 3px 12px; border: 2px solid {colour};"
+                f" border-radius: 4px; background: white; color: #202020; }}"
+                f"QPushButton:checked {{ background: {colour}; color: white; }}"
+            )
+            self._class_buttons.addButton(button, c)
+            self._controls.addWidget(button)
+        self._class_buttons.button(0).setChecked(True)
+        self._class_buttons.idToggled.connect(self._class_toggled)
+
+    # Public interface.
+
+    @property
+    def dataset(self) -> Dataset | None:
+        """The data shown, or None before the first ``set_dataset``."""
+        return self._dataset
+
+    @property
+    def selected(self) -> int | None:
+        """The row of the selected point, or None."""
+        return self._selected
+
+    @property
+    def new_class(self) -> int:
+        """The class (0 or 1) a plain click adds in logistic mode."""
+        return self._new_class
+
+    def set_dataset(
+        self, dataset: Dataset, kind: str = LINEAR, *, fit_view: bool | None = None
+    ) -> None:
+        """Show a dataset.
+
+        Parameters
+        ----------
+        dataset : Dataset
+            The data to draw.
+        kind : {"linear", "logistic"}
+            How to draw it: plain points, or two colours by class.
+        fit_view : bool, optional
+            True to frame the data, False to keep the view. By default the view
+            frames the data when the kind changes, when the data are not an edit
+            of the previous data (another name, or more than one point added or
+            removed), or when a point would be out of sight; so adding or moving
+            points one by one does not make the view jump.
+        """
+        _check_kind(kind)
+        previous, previous_kind = self._dataset, self._kind
+        self._dataset, self._kind = dataset, kind
+        self._dragging = None
+        if self._selected is not None and self._selected >= len(dataset):
+            self._selected = None
+        n = len(dataset)
+        if n > MAX_SHOWN_POINTS:
+            self._shown = np.unique(np.linspace(0, n - 1, MAX_SHOWN_POINTS).astype(np.intp))
+        else:
+            self._shown = np.arange(n, dtype=np.intp)
+        self._x = dataset.x[self._shown].copy()
+        self._y = dataset.y[self._shown].copy()
+        if kind != previous_kind:
+            self._show_kind(kind)
+        if fit_view is None:
+            fit_view = (
+                previous is None
+                or kind != previous_kind
+                or previous.name != dataset.name
+                or abs(len(previous) - n) > 1
+                or not self._all_in_view()
+            )
+        if fit_view:
+            self._fit_view()  # redraws the model through sigRangeChanged
+        self._draw_points()
+        self._draw_model()
+
+    def set_model(self, theta: tuple[float, float] | None, kind: str = LINEAR) -> None:
+        """Draw the current model; None clears it.
+
+        Parameters
+        ----------
+        theta : (float, float) or None
+            Slope m and intercept b.
+        kind : {"linear", "logistic"}
+            Draw y = m·x + b with residuals, or p = σ(m·x + b) with the 0.5 cutoff.
+        """
+        _check_kind(kind)
+        self._theta = None if theta is None else (float(theta[0]), float(theta[1]))
+        self._model_kind = kind
+        self._draw_model()
+
+    def set_sampled(self, rows: int | NDArray[np.integer] | None) -> None:
+        """Highlight the rows the current step used; None clears.
+
+        Parameters
+        ----------
+        rows : int, array of int, or None
+            Row indices into the dataset.
+        """
+        if rows is None:
+            self._sampled = np.empty(0, dtype=np.intp)
+        else:
+            self._sampled = np.atleast_1d(np.asarray(rows, dtype=np.intp))
+        self._draw_sampled()
+
+    def set_new_class(self, c: int) -> None:
+        """Choose the class (0 or 1) that a plain click adds in logistic mode."""
+        if c not in (0, 1):
+            raise ValueError(f"a class is 0 or 1, not {c!r}")
+        self._class_buttons.button(int(c)).setChecked(True)
+
+    def select(self, row: int | None) -> None:
+        """Select (highlight) point ``row``; None clears the selection."""
+        if row is not None and (self._dataset is None or not 0 <= row < len(self._dataset)):
+            row = None
+        self._selected = row
+        self._draw_points()
+
+    # Drawing.
+
+    def _show_kind(self, kind: str) -> None:
+        logistic = kind == LOGISTIC
+        self._hint.setText(_HINT[kind])
+        self._class_label.setVisible(logistic)
+        for button in self._class_buttons.buttons():
+            button.setVisible(logistic)
+        self.cutoff_item.setVisible(logistic)
+        self.plot.setTitle(_TITLE[kind], **style.TITLE_STYLE)
+        self.plot.getPlotItem().getAxis("left").setLabel(_Y_LABEL[kind], **style.AXIS_LABEL_STYLE)
+        self.points_item.opts["name"] = "class 1" if logistic else "data"
+        self.legend.clear()
+        if logistic:
+            self.legend.addItem(self.class0_item, "class 0")
+            self.legend.addItem(self.points_item, "class 1")
+            self.legend.addItem(self.sigmoid_item, "p(class 1) = σ(m·x + b)")
+        else:
+            self.legend.addItem(self.points_item, "data")
+            self.legend.addItem(self.line_item, "y = m·x + b")
+            self.legend.addItem(self.residuals_item, "errors")
+        self.legend.addItem(self._sampled_sample, "used by this step")
+
+    def _fit_view(self) -> None:
+        if self._dataset is None:
+            return
+        self.view_box.disableAutoRange()
+        x_range = _padded(self._dataset.x)
+        y_range = (-0.15, 1.15) if self._kind == LOGISTIC else _padded(self._dataset.y)
+        self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0)
+
+    def _all_in_view(self) -> bool:
+        assert self._dataset is not None
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        x, y = self._dataset.x, self._dataset.y
+        return bool(x.min() >= x0 and x.max() <= x1 and y.min() >= y0 and y.max() <= y1)
+
+    def _draw_points(self) -> None:
+        if self._kind == LOGISTIC:
+            one = self._y >= 0.5
+            self.points_item.setData(self._x[one], self._y[one])
+            self.class0_item.setData(self._x[~one], self._y[~one])
+        else:
+            self.points_item.setData(self._x, self._y)
+            self.class0_item.setData([], [])
+        slot = self._slot(self._selected)
+        if slot is None:
+            self.selected_item.setData([], [])
+        else:
+            self.selected_item.setData([self._x[slot]], [self._y[slot]])
+        self._draw_sampled()
+
+    def _draw_sampled(self) -> None:
+        if self._dataset is None or self._sampled.size == 0:
+            self.sampled_item.setData([], [])
+            return
+        keep = np.isin(self._shown, self._sampled)
+        self.sampled_item.setData(self._x[keep], self._y[keep])
+
+    def _draw_model(self) -> None:
+        theta = self._theta
+        finite = theta is not None and bool(np.all(np.isfinite(theta)))
+        linear = self._model_kind == LINEAR
+        if not finite or self._dataset is None:
+            for item in (self.line_item, self.sigmoid_item, self.residuals_item):
+                item.setData([], [])
+            return
+        assert theta is not None
+        m, b = theta
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        height = y1 - y0
+        band = (y0 - _FAR * height, y1 + _FAR * height)
+        if linear:
+            self.line_item.setData(*_clipped_line(m, b, (x0, x1), band))
+            self.sigmoid_item.setData([], [])
+            # One item for all residuals: x_i twice, y_i then the line's value.
+            fitted = np.clip(m * self._x + b, *band)
+            ys = np.empty(2 * self._x.size)
+            ys[0::2] = np.clip(self._y, *band)
+            ys[1::2] = fitted
+            self.residuals_item.setData(np.repeat(self._x, 2), ys)
+        else:
+            xs = np.linspace(x0, x1, SIGMOID_SAMPLES)
+            if m != 0.0:
+                # A steep curve needs extra samples around p = 0.5 to look smooth.
+                boundary = -b / m
+                width = 8.0 / abs(m)
+                extra = np.linspace(boundary - width, boundary + width, 41)
+                xs = np.union1d(xs, extra[(extra >= x0) & (extra <= x1)])
+            self.sigmoid_item.setData(xs, _sigmoid(m * xs + b))
+            self.line_item.setData([], [])
+            self.residuals_item.setData([], [])
+
+    def _slot(self, row: int | None) -> int | None:
+        """Return where row ``row`` is among the drawn points, or None."""
+        if row is None:
+            return None
+        slot = int(np.searchsorted(self._shown, row))
+        return slot if slot < self._shown.size and self._shown[slot] == row else None
+
+    # Mouse and keyboard.
+
+    def _hit(self, scene_pos: QPointF) -> int | None:
+        """Return the row of the drawn point nearest ``scene_pos`` within reach, or None."""
+        if self._x.size == 0:
+            return None
+        here = self.view_box.mapSceneToView(scene_pos)
+        px, py = self.view_box.viewPixelSize()
+        if not (px > 0 and py > 0):
+            return None
+        d2 = ((self._x - here.x()) / px) ** 2 + ((self._y - here.y()) / py) ** 2
+        slot = int(np.argmin(d2))
+        return int(self._shown[slot]) if d2[slot] <= HIT_RADIUS_PX**2 else None
+
+    def _handle_click(self, ev: Any) -> bool:
+        if self._dataset is None:
+            return False
+        button = ev.button()
+        if ev.double():
+            ev.accept()  # the first click already acted
+            return True
+        row = self._hit(ev.scenePos())
+        if button == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.plot.setFocus(Qt.FocusReason.MouseFocusReason)
+            if row is not None:
+                self.select(row)
+                return True
+            self.select(None)
+            here = self.view_box.mapSceneToView(ev.scenePos())
+            y = here.y()
+            if self._kind == LOGISTIC:
+                shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                y = float(self._new_class ^ int(shift))
+            self.pointAdded.emit(float(here.x()), float(y))
+            return True
+        if button == Qt.MouseButton.RightButton:
+            ev.accept()
+            if row is not None:
+                self.select(None)
+                self.pointRemoved.emit(row)
+            return True
+        return False
+
+    def _handle_drag(self, ev: Any) -> bool:
+        if ev.button() != Qt.MouseButton.LeftButton or self._dataset is None:
+            return False
+        if ev.isStart():
+            self._dragging = self._hit(ev.buttonDownScenePos())
+            if self._dragging is None:
+                return False  # empty space: pan as usual
+            self.view_box.disableAutoRange()  # the view holds still under the hand
+            self.select(self._dragging)
+        if self._dragging is None:
+            return False
+        ev.accept()
+        row = self._dragging
+        here = self.view_box.mapSceneToView(ev.scenePos())
+        x = float(here.x())
+        y = float(self._dataset.y[row]) if self._kind == LOGISTIC else float(here.y())
+        if ev.isFinish():
+            self._dragging = None
+            # Back to the real data first: the window answers with set_dataset, and if
+            # it refuses the move the point must not stay where it was dropped.
+            self._restore_positions()
+            self.pointMoved.emit(row, x, y)
+        else:
+            slot = self._slot(row)
+            if slot is not None:
+                self._x[slot], self._y[slot] = x, y
+                self._draw_points()
+                self._draw_model()
+        return True
+
+    def _restore_positions(self) -> None:
+        if self._dataset is not None:
+            self._x = self._dataset.x[self._shown].copy()
+            self._y = self._dataset.y[self._shown].copy()
+            self._draw_points()
+            self._draw_model()
+
+    def _class_toggled(self, c: int, checked: bool) -> None:
+        if checked:
+            self._new_class = c
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Turn Delete/Backspace on the plot into ``pointRemoved`` for the selection."""
+        if watched is self.plot and event.type() in (
+            QEvent.Type.KeyPress,
+            QEvent.Type.ShortcutOverride,
+        ):
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if self._selected is not None and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                event.accept()  # a window-wide Delete shortcut must not take it first
+                if event.type() == QEvent.Type.KeyPress:
+                    row = self._selected
+                    self.select(None)
+                    self.pointRemoved.emit(row)
+                return True
+            if self._selected is not None and key == Qt.Key.Key_Escape:
+                self.select(None)
+                return True
+        return super().eventFilter(watched, event)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in (LINEAR, LOGISTIC):
+        raise ValueError(f"kind must be 'linear' or 'logistic', not {kind!r}")

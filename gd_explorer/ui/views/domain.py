@@ -1,0 +1,231 @@
+"""Which slopes and intercepts to show: windows that frame a start, a path and an optimum.
+
+No Qt here, so the framing rules can be tested alone and shared by the contour, the
+cost curve and the 3-D surface. Numerics beyond a bounding box come from the engine.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from gd_explorer.engine import CostModel, reference_fit
+
+#: Extra room past the farthest point, as a fraction of the distance to it.
+MARGIN = 0.15
+#: A framing reaches at most this many times the size of what it frames (the optimum's
+#: distance from 0, the path's extent, or 1) just to show curvature: a nearly flat
+#: direction (separated classes) would otherwise zoom out without end.
+CURVATURE_CAP = 1.0
+
+
+class Domain(NamedTuple):
+    """A window of slopes and intercepts; unpacks as ``(m_min, m_max, b_min, b_max)``."""
+
+    m_min: float
+    m_max: float
+    b_min: float
+    b_max: float
+
+    @property
+    def slope(self) -> tuple[float, float]:
+        """Return the slope range ``(m_min, m_max)``."""
+        return self.m_min, self.m_max
+
+    @property
+    def intercept(self) -> tuple[float, float]:
+        """Return the intercept range ``(b_min, b_max)``."""
+        return self.b_min, self.b_max
+
+    def grid(self, size: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Return ``size`` evenly spaced slopes and intercepts spanning the window.
+
+        Parameters
+        ----------
+        size : int
+            Number of values along each axis.
+
+        Returns
+        -------
+        tuple of ndarray
+            ``(m_values, b_values)``, ready for ``cost_grid``.
+        """
+        return np.linspace(self.m_min, self.m_max, size), np.linspace(self.b_min, self.b_max, size)
+
+
+def frame_interval(
+    values: ArrayLike,
+    centre: float | None = None,
+    min_half: float | None = None,
+    margin: float = MARGIN,
+) -> tuple[float, float]:
+    """Return an interval holding every finite value, with a margin.
+
+    Parameters
+    ----------
+    values : array_like
+        Values to frame; non-finite ones are ignored. May be empty.
+    centre : float, optional
+        Centre the interval here (the optimum, so the bowl sits in the middle).
+        Without it the interval is centred on the values.
+    min_half : float, optional
+        The half-width is at least this (room to see the curvature).
+    margin : float
+        Extra room past the farthest value, as a fraction of its distance.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` with ``low < high``, both finite.
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    has_centre = centre is not None and math.isfinite(centre)
+    if v.size == 0 and not has_centre:
+        return -1.0, 1.0
+    if has_centre:
+        c = float(centre)  # type: ignore[arg-type]
+        half = float(np.max(np.abs(v - c))) if v.size else 0.0
+    else:
+        low, high = float(v.min()), float(v.max())
+        c, half = 0.5 * (low + high), 0.5 * (high - low)
+    half *= 1.0 + margin
+    if min_half is not None and math.isfinite(min_half):
+        half = max(half, min_half)
+    if not half > 0.0:  # all values equal and no hint: any honest window will do
+        half = max(0.5 * abs(c), 1.0)
+    # A window must stay representable; far beyond this nothing is drawable anyway.
+    half = min(half, 1e300)
+    return c - half, c + half
+
+
+def frame_domain(
+    points: ArrayLike,
+    optimum: tuple[float, float] | None = None,
+    min_half: tuple[float, float] | None = None,
+    margin: float = MARGIN,
+) -> Domain:
+    """Return a window that frames ``points`` and ``optimum``, centred on the optimum.
+
+    Parameters
+    ----------
+    points : array_like, shape (k, 2)
+        Slope and intercept of the start and the path so far; may be empty.
+    optimum : (m, b), optional
+        The exact optimum, put in the middle; None when there is none.
+    min_half : (float, float), optional
+        Smallest half-widths along slope and intercept.
+    margin : float
+        Extra room past the farthest point, as a fraction of its distance.
+
+    Returns
+    -------
+    Domain
+        The window.
+    """
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    centre = (None, None) if optimum is None else optimum
+    hints = (None, None) if min_half is None else min_half
+    m_min, m_max = frame_interval(p[:, 0], centre[0], hints[0], margin)
+    b_min, b_max = frame_interval(p[:, 1], centre[1], hints[1], margin)
+    return Domain(m_min, m_max, b_min, b_max)
+
+
+def curvature_reach(problem: CostModel, theta: tuple[float, float]) -> tuple[float, float]:
+    """Return how far each parameter moves from ``theta`` to raise the cost by a typical cost.
+
+    From the Hessian's diagonal: Δ = sqrt(2·J_typical / J''). A window at least this wide
+    shows the bowl's curvature even when the start sits on the optimum.
+
+    Parameters
+    ----------
+    problem : CostModel
+        The cost.
+    theta : (m, b)
+        Where to measure the curvature.
+
+    Returns
+    -------
+    tuple of float
+        Slope and intercept distances; ``inf`` along a flat direction, 0 for data
+        that every line fits perfectly.
+    """
+    curvature = np.diag(problem.hessian(np.asarray(theta, dtype=np.float64)))
+    with np.errstate(divide="ignore"):
+        reach = np.sqrt(2.0 * problem.cost_scale() / np.maximum(curvature, 0.0))
+    return float(reach[0]), float(reach[1])
+
+
+def problem_domain(
+    problem: CostModel,
+    start: tuple[float, float],
+    path: ArrayLike | None = None,
+    margin: float = MARGIN,
+) -> Domain:
+    """Return the window for a contour or surface: start, path and optimum, and the bowl.
+
+    Centred on the exact optimum when there is one; otherwise on the start and path.
+    Each axis is at least as wide as it takes the cost to rise by a typical cost
+    (capped, so a flat direction does not zoom out without end).
+
+    Parameters
+    ----------
+    problem : CostModel
+        The cost.
+    start : (m, b)
+        The starting point.
+    path : array_like, shape (k, 2), optional
+        The path so far (may be long: only its bounding box is used).
+    margin : float
+        Extra room past the farthest point.
+
+    Returns
+    -------
+    Domain
+        The window.
+    """
+    points = np.asarray(start, dtype=np.float64).reshape(1, 2)
+    if path is not None:
+        p = np.asarray(path, dtype=np.float64).reshape(-1, 2)
+        if len(p):
+            # Column by column: a reduction along axis 0 of an (n, 2) array is ~7× slower.
+            box = np.array([[c.min(), c.max()] for c in (p[:, 0], p[:, 1])]).T
+            if not np.all(np.isfinite(box)):  # the engine keeps paths finite; be safe anyway
+                with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    box = np.array([np.nanmin(p, axis=0), np.nanmax(p, axis=0)])
+            points = np.vstack([points, box])
+    fit = reference_fit(problem)
+    optimum = fit.theta if fit.exists else None
+    centre = optimum if optimum is not None else tuple(np.nanmean(points, axis=0))
+    reach = curvature_reach(problem, (float(centre[0]), float(centre[1])))
+    finite = points[np.all(np.isfinite(points), axis=1)]
+    centre_row = np.reshape(np.asarray(centre, dtype=np.float64), (1, 2))
+    extent = np.abs(finite - centre_row).max(axis=0) if len(finite) else np.zeros(2)
+    cap = CURVATURE_CAP * np.maximum(np.maximum(np.abs(centre_row[0]), extent), 1.0)
+    min_half = (float(min(reach[0], cap[0])), float(min(reach[1], cap[1])))
+    return frame_domain(points, optimum, min_half, margin)
+
+
+def held_optimum(problem: CostModel, fixed: Mapping[str, float] | None) -> float | None:
+    """Return the best slope for the problem, with ``fixed`` held, or None if none exists.
+
+    Parameters
+    ----------
+    problem : CostModel
+        The cost.
+    fixed : mapping, optional
+        Held parameters, as in ``DescentConfig.fixed``.
+
+    Returns
+    -------
+    float or None
+        The optimum's slope.
+    """
+    fit = reference_fit(problem, fixed)
+    return float(fit.theta[0]) if fit.exists and fit.theta is not None else None
