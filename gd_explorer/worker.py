@@ -1,30 +1,33 @@
-"""The one bridge between the engine and the window: descent on its own thread.
+"""The one bridge between the engine and the window.
 
-``DescentWorker`` lives on a ``QThread`` and advances a :class:`Descent` on a
-timer at about 60 Hz: at a chosen speed (steps per second) or, unlimited, for
-most of each tick. Each tick it sends one :class:`Frame` with every step since
-the last frame — but only once the window has drawn the previous one, so a slow
-screen never builds a backlog; the engine keeps computing meanwhile.
+Descent runs in a child process (``gd_explorer.runner``), so that a busy engine
+never holds this process's interpreter lock while Qt paints. ``DescentWorker``,
+a ``QObject`` on its own ``QThread``, is the bridge: it waits on the pipe from
+that process (waiting releases the lock) and forwards each :class:`Frame` as a
+signal. The runner sends a frame about every 16 ms with every step since the
+last, but only once the window has drawn the previous one, so a slow screen
+never builds a backlog; the engine keeps computing meanwhile.
 
-``DescentController`` is the window's side: it owns the thread, numbers each run
-(a *generation*) and drops frames of older runs, and keeps the run's record.
+``DescentController`` is the window's side: it owns the process and the thread,
+numbers each run (a *generation*) and drops frames of older runs, and keeps the
+run's record.
 """
 
 from __future__ import annotations
 
-import time
+import multiprocessing
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from gd_explorer.engine import CostModel, Descent, DescentConfig, Trajectory
+from gd_explorer.engine import CostModel, DescentConfig, Trajectory
+from gd_explorer.runner import serve
 
-#: Milliseconds between ticks: about one screen refresh.
-TICK_MS = 16
-#: Share of a tick an unlimited-speed run may compute for, leaving time to hand over.
-BUSY_SHARE = 0.75
+#: Seconds to wait for the engine's process to finish before ending it.
+STOP_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,152 +57,31 @@ class Frame:
 
 
 class DescentWorker(QObject):
-    """Runs descent in its own thread; controlled only through its slots."""
+    """Forwards what the engine's process sends; lives on its own thread."""
 
     frameReady = Signal(object)
     probed = Signal(int)
+    finished = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, frames: Any) -> None:
         super().__init__()
-        self._probes = 0
-        self._descent: Descent | None = None
-        self._generation = 0
-        self._paused = True
-        self._speed = 0.0  # steps per second; 0 is unlimited
-        self._budget = 0.0
-        self._clock = time.perf_counter()
-        self._sent = 0  # index of the next point to send
-        self._chunk = 64
-        # Set by the window's thread once it has drawn a frame; a bool is atomic here.
-        self.drawn = True
-        self._timer: QTimer | None = None
+        self._frames = frames
 
     @Slot()
-    def setup(self) -> None:
-        """Create the tick timer; runs in the worker's thread when it starts."""
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(TICK_MS)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
-
-    @Slot(object, object, int, bool)
-    def start_run(
-        self, problem: CostModel, config: DescentConfig, generation: int, paused: bool
-    ) -> None:
-        """Begin a new run (replacing any other) and send its starting point."""
-        self._descent = Descent(problem, config)
-        self._generation = generation
-        self._sent = 0
-        self._paused = paused
-        self._restart_clock()
-        self._send()
-
-    @Slot()
-    def pause(self) -> None:
-        """Stop stepping until resumed."""
-        self._paused = True
-
-    @Slot()
-    def resume(self) -> None:
-        """Carry on stepping."""
-        self._paused = False
-        self._restart_clock()
-
-    @Slot()
-    def step_once(self) -> None:
-        """Pause, take exactly one step and send it."""
-        self._paused = True
-        if self._descent is not None and not self._descent.done:
-            self._descent.advance(1)
-            self._send()
-
-    @Slot(float)
-    def set_speed(self, steps_per_second: float) -> None:
-        """Set the pace: steps per second, or 0 for as fast as possible."""
-        self._speed = max(0.0, float(steps_per_second))
-        self._restart_clock()
-
-    @Slot(object)
-    def set_problem(self, problem: CostModel) -> None:
-        """Carry on the current run on edited data."""
-        if self._descent is not None and not self._descent.done:
-            self._descent.set_problem(problem)
-
-    @Slot()
-    def discard(self) -> None:
-        """Drop the current run."""
-        self._descent = None
-
-    @Slot()
-    def stop(self) -> None:
-        """Drop the run and stop the timer (before the thread quits)."""
-        self._descent = None
-        if self._timer is not None:
-            self._timer.stop()
-
-    def _restart_clock(self) -> None:
-        self._clock = time.perf_counter()
-        self._budget = 0.0
-
-    def _tick(self) -> None:
-        descent = self._descent
-        if descent is None:
-            if self._probes:
-                self._probes -= 1
-                self.probed.emit(-1)
-            return
-        if not (self._paused or descent.done):
-            now = time.perf_counter()
-            if self._speed > 0:
-                # Whole steps owed at this pace; fractions carry over (1 step/s works).
-                self._budget += (now - self._clock) * self._speed
-                self._clock = now
-                owed = int(self._budget)
-                self._budget -= owed
-                if owed:
-                    descent.advance(owed)
-            else:
-                deadline = now + BUSY_SHARE * TICK_MS / 1000
-                while not descent.done and time.perf_counter() < deadline:
-                    descent.advance(self._chunk)
-                    # Grow the chunk while chunks are short, so calls stay cheap.
-                    if time.perf_counter() < deadline:
-                        self._chunk = min(self._chunk * 2, 1 << 16)
-        if self.drawn and (self._sent <= descent.step or descent.done):
-            self._send()
-        if self._probes:
-            self._probes -= 1
-            self.probed.emit(descent.step)
-
-    @Slot()
-    def probe(self) -> None:
-        """Ask for ``probed(steps)`` after the next tick (lets tests see ticks pass)."""
-        self._probes += 1
-
-    def _send(self) -> None:
-        descent = self._descent
-        if descent is None:
-            return
-        chunk = descent.since(self._sent)
-        self._sent = descent.step + 1
-        self.drawn = False
-        self.frameReady.emit(
-            Frame(
-                generation=self._generation,
-                first=chunk.first,
-                params=chunk.params,
-                cost=chunk.cost,
-                grad=chunk.grad,
-                rows=chunk.rows,
-                steps=descent.step,
-                status=descent.status,
-                message=descent.message,
-                diverged_at=descent.diverged_at,
-            )
-        )
-        if descent.done:
-            self._descent = None
+    def run(self) -> None:
+        """Relay messages until the process says goodbye or goes away."""
+        try:
+            while True:
+                message = self._frames.recv()
+                if message[0] == "frame":
+                    self.frameReady.emit(Frame(*message[1:]))
+                elif message[0] == "probed":
+                    self.probed.emit(message[1])
+                else:
+                    break
+        except (EOFError, OSError):
+            pass  # the process ended
+        self.finished.emit()
 
 
 class RunRecord:
@@ -263,18 +145,10 @@ class RunRecord:
 
 
 class DescentController(QObject):
-    """The window's handle on the worker thread: start, pause, step, speed, edits."""
+    """The window's handle on the engine: start, pause, step, speed, edits."""
 
     frame = Signal(object)  # a Frame of the current run, after it was recorded
-    probed = Signal(int)  # steps taken, after the worker's next tick (-1: no run)
-    _startRun = Signal(object, object, int, bool)
-    _discard = Signal()
-    _pause = Signal()
-    _resume = Signal()
-    _step = Signal()
-    _speed = Signal(float)
-    _problem = Signal(object)
-    _probe = Signal()
+    probed = Signal(int)  # steps taken, after the engine's next tick (-1: no run)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -282,23 +156,33 @@ class DescentController(QObject):
         self.record: RunRecord | None = None
         self.seed = 0
         self.running = False
+        # Spawn, not fork: a forked copy of a process running Qt is not safe.
+        context = multiprocessing.get_context("spawn")
+        receive_commands, self._commands = context.Pipe(duplex=False)
+        frames, send_frames = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=serve, args=(receive_commands, send_frames), name="gd-explorer engine"
+        )
+        self._process.daemon = True  # never outlive the window's process
+        self._process.start()
+        receive_commands.close()
+        send_frames.close()
         self._thread = QThread()
         self._thread.setObjectName("descent")
-        self._worker = DescentWorker()
+        self._worker = DescentWorker(frames)
         self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.setup)
+        self._thread.started.connect(self._worker.run)
+        self._worker.finished.connect(self._thread.quit)
         self._thread.finished.connect(self._worker.deleteLater)
-        self._startRun.connect(self._worker.start_run)
-        self._discard.connect(self._worker.discard)
-        self._pause.connect(self._worker.pause)
-        self._resume.connect(self._worker.resume)
-        self._step.connect(self._worker.step_once)
-        self._speed.connect(self._worker.set_speed)
-        self._problem.connect(self._worker.set_problem)
-        self._probe.connect(self._worker.probe)
-        self._worker.probed.connect(self.probed)
         self._worker.frameReady.connect(self._on_frame)
+        self._worker.probed.connect(self.probed)
         self._thread.start()
+
+    def _send(self, *message: Any) -> None:
+        try:
+            self._commands.send(message)
+        except (BrokenPipeError, OSError):
+            pass  # the engine has stopped (the window is closing)
 
     def start(self, problem: CostModel, config: DescentConfig, paused: bool = False) -> int:
         """Start a new run (older runs' frames are dropped) and return its generation.
@@ -312,7 +196,7 @@ class DescentController(QObject):
         self.seed = int(config.seed or 0)
         self.record = RunRecord(config)
         self.running = not paused
-        self._startRun.emit(problem, config, self.generation, paused)
+        self._send("start", problem, config, self.generation, paused)
         return self.generation
 
     def discard(self) -> None:
@@ -320,7 +204,7 @@ class DescentController(QObject):
         self.generation += 1
         self.record = None
         self.running = False
-        self._discard.emit()
+        self._send("discard")
 
     @property
     def live(self) -> bool:
@@ -330,42 +214,46 @@ class DescentController(QObject):
     def pause(self) -> None:
         """Pause the run."""
         self.running = False
-        self._pause.emit()
+        self._send("pause")
 
     def resume(self) -> None:
         """Resume the run."""
         self.running = True
-        self._resume.emit()
+        self._send("resume")
 
     def step(self) -> None:
         """Pause and take one step."""
         self.running = False
-        self._step.emit()
+        self._send("step")
 
     def set_speed(self, steps_per_second: float) -> None:
         """Set steps per second (0: unlimited)."""
-        self._speed.emit(float(steps_per_second))
+        self._send("speed", float(steps_per_second))
 
     def set_problem(self, problem: CostModel) -> None:
         """Let the current run carry on with edited data."""
-        self._problem.emit(problem)
+        self._send("problem", problem)
 
     def probe(self) -> None:
-        """Ask the worker to report its step count after its next tick."""
-        self._probe.emit()
+        """Ask the engine to report its step count after its next tick."""
+        self._send("probe")
 
     def trajectory(self) -> Trajectory | None:
         """Return the current run so far, or None before any run."""
         return None if self.record is None else self.record.trajectory(self.seed)
 
     def shutdown(self) -> None:
-        """Stop the run and the thread; safe to call twice."""
-        if not self._thread.isRunning():
-            return
-        # The timer lives in the worker's thread: stop it there, and wait until it has.
-        QMetaObject.invokeMethod(self._worker, "stop", Qt.ConnectionType.BlockingQueuedConnection)
-        self._thread.quit()
-        self._thread.wait()
+        """Stop the engine's process and the relay thread; safe to call twice."""
+        if self._process.is_alive():
+            self._send("stop")
+            self._process.join(STOP_TIMEOUT_S)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join()
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait()
+        self._commands.close()
 
     @Slot(object)
     def _on_frame(self, frame: Frame) -> None:
@@ -377,4 +265,4 @@ class DescentController(QObject):
                 self.running = False
             self.frame.emit(frame)
         finally:
-            self._worker.drawn = True
+            self._send("ack")

@@ -54,6 +54,11 @@ class CostModel(ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.data!r}, l2={self.l2})"
 
+    def __reduce__(self) -> tuple[type, tuple[Dataset, float]]:
+        # Rebuilt from its data on the other side (a run in another process):
+        # buffers and derived statistics are not worth sending.
+        return type(self), (self.data, self.l2)
+
     # Public, array-based face.
 
     def cost(self, theta: Theta) -> float:

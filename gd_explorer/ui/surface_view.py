@@ -1,4 +1,9 @@
-"""The 3-D cost surface J(m, b), with room for a descent path and a ball.
+"""The 3-D cost surface J(m, b), with the descent path and the ball.
+
+The surface is drawn in a ``QOpenGLWindow`` inside a window container, not a
+``QOpenGLWidget``: a ``QOpenGLWidget`` makes Qt composite the *whole* main window
+through OpenGL at every repaint, which on a software renderer cut the window's
+frame rate by two thirds (14 instead of 41 frames/s in a bare test).
 
 The surface is drawn in a fixed display box whatever the data: slope, intercept
 and cost are each mapped onto the box by one transform on a parent item, so the
@@ -10,25 +15,28 @@ bowl would be a needle or a sheet.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from numpy.typing import NDArray
 from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
-from PySide6.QtCore import Qt
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import (
     QFont,
+    QImage,
     QMatrix4x4,
     QOffscreenSurface,
     QOpenGLContext,
     QResizeEvent,
     QVector3D,
 )
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtOpenGL import QOpenGLWindow
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from gd_explorer.engine import CostModel, cost_grid, reference_fit
+from gd_explorer.engine import CostModel, cost_grid
+from gd_explorer.ui.views.domain import Domain, decimation, problem_domain
 
 OBJECT_NAME = "surfaceView"
 
@@ -37,9 +45,6 @@ GRID_SIZE = 72
 #: Half the side of the display box in slope and intercept, and its height in cost.
 BOX_HALF = 5.0
 BOX_HEIGHT = 5.5
-#: How far the domain reaches past the optimum, relative to its distance from (0, 0),
-#: so the usual starting point (0, 0) and some slope beyond it are in view.
-REACH = 1.5
 
 #: Camera distances that fit the box across the view and, in a wide view, top to bottom
 #: (pyqtgraph's field of view is horizontal, so a wide, short view needs more distance).
@@ -81,73 +86,12 @@ def opengl_available() -> bool:
         surface.destroy()
 
 
-@dataclass(frozen=True, slots=True)
-class SurfaceDomain:
-    """The slope and intercept ranges the surface covers."""
+class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
+    """The OpenGL window that draws the surface, the path and the ball; mouse orbits."""
 
-    slope: tuple[float, float]
-    intercept: tuple[float, float]
-
-    def grid(self, size: int = GRID_SIZE) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Return evenly spaced slope and intercept values spanning the domain.
-
-        Parameters
-        ----------
-        size : int
-            Number of values along each axis.
-
-        Returns
-        -------
-        tuple of ndarray
-            ``(m_values, b_values)``.
-        """
-        return np.linspace(*self.slope, size), np.linspace(*self.intercept, size)
-
-
-def frame_domain(problem: CostModel) -> SurfaceDomain:
-    """Choose slope and intercept ranges that frame the problem's optimum.
-
-    Each axis reaches ``REACH`` times the optimum's distance from zero, and at
-    least as far as it takes the cost to rise by about the data's own typical
-    cost, so a flat direction still shows its curvature.
-
-    Parameters
-    ----------
-    problem : CostModel
-        The cost model (linear or logistic regression) to frame.
-
-    Returns
-    -------
-    SurfaceDomain
-        The ranges to draw.
-    """
-    fit = reference_fit(problem)
-    # Without a finite optimum (separated classes) frame the usual start instead.
-    centre = np.asarray(fit.theta if fit.theta is not None else (0.0, 0.0), dtype=np.float64)
-    curvature = np.diag(problem.hessian(centre))
-    rise = np.sqrt(2.0 * problem.cost_scale() / np.maximum(curvature, 1e-12))
-    half = REACH * np.maximum(np.abs(centre), rise)
-    # Zero only for an optimum at 0 on data with no spread in y: any range will do.
-    half = np.where(half > 0.0, half, 1.0)
-    (m, b), (hm, hb) = centre, half
-    return SurfaceDomain(slope=(m - hm, m + hm), intercept=(b - hb, b + hb))
-
-
-class SurfaceView(gl.GLViewWidget):
-    """Rotatable 3-D view of the cost surface, with a path and a ball for descent.
-
-    Parameters
-    ----------
-    parent : QWidget, optional
-        The parent widget.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(OBJECT_NAME)
-        self.setAccessibleName("3-D cost surface")
+    def __init__(self) -> None:
+        super().__init__()
         self.setBackgroundColor(BACKGROUND)
-        self.setMinimumSize(320, 240)
         self.setCameraPosition(
             pos=QVector3D(0.0, 0.0, BOX_HEIGHT * 0.35),
             distance=FIT_WIDTH,
@@ -155,7 +99,7 @@ class SurfaceView(gl.GLViewWidget):
             azimuth=-52.0,
         )
         self._colormap = pg.colormap.get("viridis")
-        self.domain: SurfaceDomain | None = None
+        self.domain: Domain | None = None
         self.m_values = np.empty(0)
         self.b_values = np.empty(0)
         self.cost = np.empty((0, 0))
@@ -186,22 +130,34 @@ class SurfaceView(gl.GLViewWidget):
         self._add_frame()
         self._labels = self._add_labels()
 
+    def devicePixelRatioF(self) -> float:  # noqa: N802 - the name GLViewMixin calls
+        """Return the device pixel ratio (QWindow's name for it lacks the F)."""
+        return float(self.devicePixelRatio())
+
+    def rect(self) -> QRect:
+        """Return the window's own rectangle (GLTextItem asks its view for it)."""
+        return QRect(0, 0, self.width(), self.height())
+
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Keep the whole box in view whatever the widget's shape."""
+        """Keep the whole box in view whatever the window's shape."""
         aspect = max(self.width(), 1) / max(self.height(), 1)
         self.setCameraParams(distance=max(FIT_WIDTH, FIT_HEIGHT * aspect))
         super().resizeEvent(event)
 
-    def set_problem(self, problem: CostModel) -> None:
-        """Recompute and redraw the surface for a new dataset or model.
+    def set_problem(self, problem: CostModel, domain: Domain | None = None) -> None:
+        """Recompute and redraw the surface for a new dataset, model or window.
 
         Parameters
         ----------
         problem : CostModel
             The cost model whose surface to show.
+        domain : Domain, optional
+            The slopes and intercepts to cover; by default a window around the optimum
+            and the usual start (0, 0).
         """
-        domain = frame_domain(problem)
-        m_values, b_values = domain.grid()
+        if domain is None:
+            domain = problem_domain(problem, (0.0, 0.0))
+        m_values, b_values = domain.grid(GRID_SIZE)
         cost = cost_grid(problem, m_values, b_values)
         low, high = float(cost.min()), float(cost.max())
         height = (cost - low) / max(high - low, np.finfo(float).tiny)
@@ -222,7 +178,8 @@ class SurfaceView(gl.GLViewWidget):
         cost : ndarray, shape (k,)
             The cost at each step.
         """
-        points = np.column_stack([np.asarray(params, dtype=np.float64), cost])
+        keep = decimation(len(params))  # pick before stacking: paths reach 10⁶ points
+        points = np.column_stack([np.asarray(params, dtype=np.float64)[keep], cost[keep]])
         has_path = len(points) > 0
         self._path.setVisible(len(points) > 1)
         self._ball.setVisible(has_path)
@@ -277,13 +234,47 @@ class SurfaceView(gl.GLViewWidget):
             labels[key] = item
         return labels
 
-    def _update_labels(self, domain: SurfaceDomain) -> None:
+    def _update_labels(self, domain: Domain) -> None:
         for axis, (low, high) in (("slope", domain.slope), ("intercept", domain.intercept)):
             self._labels[f"{axis}_low"].setData(text=f"{low:.3g}")
             self._labels[f"{axis}_high"].setData(text=f"{high:.3g}")
 
 
-def _box_transform(domain: SurfaceDomain, low: float, high: float) -> QMatrix4x4:
+class SurfaceView(QWidget):
+    """The 3-D cost surface panel: a :class:`SurfaceCanvas` in a window container.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(OBJECT_NAME)
+        self.setAccessibleName("3-D cost surface")
+        self.setToolTip("Drag to turn the surface, scroll to zoom.")
+        self.setMinimumSize(320, 240)
+        self.canvas = SurfaceCanvas()
+        container = QWidget.createWindowContainer(self.canvas, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(container)
+
+    def set_problem(self, problem: CostModel, domain: Domain | None = None) -> None:
+        """Recompute the surface for a new dataset, model or window (see the canvas)."""
+        self.canvas.set_problem(problem, domain)
+
+    def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
+        """Show a descent path and put the ball at its last point (see the canvas)."""
+        self.canvas.set_path(params, cost)
+
+    def grabFramebuffer(self) -> QImage:  # noqa: N802 - Qt's name for it
+        """Render the surface now and return the image."""
+        return self.canvas.grabFramebuffer()
+
+
+def _box_transform(domain: Domain, low: float, high: float) -> QMatrix4x4:
     """Return the transform from (m, b, J) to the display box."""
     (m0, m1), (b0, b1) = domain.slope, domain.intercept
     transform = QMatrix4x4()
@@ -319,12 +310,14 @@ class SurfaceFallback(QLabel):
             "<p>Everything else in the program works without it.</p>"
         )
 
-    def set_problem(self, problem: CostModel) -> None:
+    def set_problem(self, problem: CostModel, domain: Domain | None = None) -> None:
         """Do nothing: there is no surface to redraw.
 
         Parameters
         ----------
         problem : CostModel
+            Ignored.
+        domain : Domain, optional
             Ignored.
         """
 

@@ -18,9 +18,15 @@ from gd_explorer.engine import (
     reference_fit,
 )
 from gd_explorer.ui.views import ContourView, CostCurveView, HistoryView
-from gd_explorer.ui.views.contour import MAX_PATH_POINTS, decimate_path
 from gd_explorer.ui.views.cost_curve import TRAIL_LENGTH
-from gd_explorer.ui.views.domain import Domain, frame_domain, frame_interval, problem_domain
+from gd_explorer.ui.views.domain import (
+    MAX_PATH_POINTS,
+    Domain,
+    decimate_path,
+    frame_domain,
+    frame_interval,
+    problem_domain,
+)
 from gd_explorer.ui.views.history import MAX_POINTS, _LogAxis, envelope, format_number
 
 X = [1, 3, 4, 5, 6, 7, 8, 10]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from gd_explorer.engine import CostModel, cost_grid, reference_fit
 from gd_explorer.ui import style
-from gd_explorer.ui.views.domain import Domain
+from gd_explorer.ui.views.domain import Domain, decimate_path
 
 OBJECT_NAME = "contourPlot"
 
@@ -24,7 +24,6 @@ GRID_SIZE = 160
 LOGISTIC_BUDGET = 4_000_000
 MIN_GRID_SIZE = 40
 #: Most vertices drawn for a path, however long the run.
-MAX_PATH_POINTS = 2048
 #: Paths up to this many drawn points get a marker per step; longer ones are just a line.
 MAX_MARKED_STEPS = 300
 CONTOUR_LEVELS = 8
@@ -34,35 +33,6 @@ DECADES = 3.0
 PATH_COLOUR = "#d62728"
 CONTOUR_PEN = pg.mkPen((255, 255, 255, 150), width=1.2)
 HELD_PEN = pg.mkPen("#404040", width=2, style=Qt.PenStyle.DashLine)
-
-
-def decimate_path(params: ArrayLike, max_points: int = MAX_PATH_POINTS) -> NDArray[np.float64]:
-    """Return at most ``max_points`` rows of a path, always with its first and last.
-
-    Takes every s-th row with s a power of two, so the drawn rows stay the same from
-    frame to frame while the path grows (no flicker) until s doubles.
-
-    Parameters
-    ----------
-    params : array_like, shape (k, 2)
-        The path.
-    max_points : int
-        The most rows to return (at least 2).
-
-    Returns
-    -------
-    ndarray, shape (j, 2)
-        The rows to draw.
-    """
-    p = np.asarray(params, dtype=np.float64).reshape(-1, 2)
-    n = len(p)
-    if n <= max_points:
-        return p
-    stride = 1 << math.ceil(math.log2((n - 1) / (max_points - 2)))
-    picked = p[::stride]
-    if (n - 1) % stride:
-        picked = np.concatenate([picked, p[-1:]])
-    return picked
 
 
 def _colormap() -> pg.ColorMap:

@@ -11,8 +11,12 @@ from PySide6.QtWidgets import QWidget
 
 from gd_explorer.engine import CostModel, cost_grid, reference_fit
 from gd_explorer.ui import style
-from gd_explorer.ui.views.contour import decimate_path
-from gd_explorer.ui.views.domain import CURVATURE_CAP, curvature_reach, frame_interval
+from gd_explorer.ui.views.domain import (
+    CURVATURE_CAP,
+    curvature_reach,
+    decimate_path,
+    frame_interval,
+)
 from gd_explorer.ui.views.history import format_number
 
 OBJECT_NAME = "costCurvePlot"

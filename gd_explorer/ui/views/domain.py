@@ -22,6 +22,8 @@ MARGIN = 0.15
 #: distance from 0, the path's extent, or 1) just to show curvature: a nearly flat
 #: direction (separated classes) would otherwise zoom out without end.
 CURVATURE_CAP = 1.0
+#: The most points of a path any view draws: enough to look continuous.
+MAX_PATH_POINTS = 2048
 
 
 class Domain(NamedTuple):
@@ -229,3 +231,53 @@ def held_optimum(problem: CostModel, fixed: Mapping[str, float] | None) -> float
     """
     fit = reference_fit(problem, fixed)
     return float(fit.theta[0]) if fit.exists and fit.theta is not None else None
+
+
+def decimate_path(params: ArrayLike, max_points: int = MAX_PATH_POINTS) -> NDArray[np.float64]:
+    """Return at most ``max_points`` rows of a path, always with its first and last.
+
+    Takes every s-th row with s a power of two, so the drawn rows stay the same from
+    frame to frame while the path grows (no flicker) until s doubles.
+
+    Parameters
+    ----------
+    params : array_like, shape (k, d)
+        The path: one row per point (slope, intercept and maybe cost).
+    max_points : int
+        The most rows to return (at least 2).
+
+    Returns
+    -------
+    ndarray, shape (j, d)
+        The rows to draw.
+    """
+    p = np.asarray(params, dtype=np.float64)
+    if p.ndim == 1:
+        p = p.reshape(-1, 2)
+    if len(p) <= max_points:
+        return p
+    return p[decimation(len(p), max_points)]
+
+
+def decimation(n: int, max_points: int = MAX_PATH_POINTS) -> slice | NDArray[np.intp]:
+    """Return which of ``n`` rows :func:`decimate_path` keeps, to pick from several arrays.
+
+    Parameters
+    ----------
+    n : int
+        The number of rows.
+    max_points : int
+        The most rows to keep (at least 2).
+
+    Returns
+    -------
+    slice or ndarray
+        Every row, or every s-th row (s a power of two) and the last.
+    """
+    if n <= max_points:
+        return slice(None)
+    stride = 1 << math.ceil(math.log2((n - 1) / (max_points - 2)))
+    picked = np.arange(0, n, stride)
+    if (n - 1) % stride:
+        picked = np.append(picked, n - 1)
+    return picked

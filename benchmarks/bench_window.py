@@ -1,0 +1,270 @@
+"""Benchmark the window: frames per second, GUI stalls, and time to the first window.
+
+Usage (needs a display; on a server run it under Xvfb)::
+
+    xvfb-run -s "-screen 0 1280x800x24" python benchmarks/bench_window.py [--seconds 6]
+
+What is measured, in the same run:
+
+* **Ours**: the real ``MainWindow`` at 1280×800 with all five views visible, running a
+  long linear descent at unlimited speed (the worker thread computing as fast as it
+  may). Frames/s counts redraws that showed new steps; a 5 ms heartbeat timer on the
+  GUI thread gives the longest stall (its longest gap) and the 99th percentile.
+* **Floor**: a plain pyqtgraph window with the same layout and the same kinds of items
+  (scatter + line, colour map + path, curve + ball, log history, the GL surface)
+  updated from a GUI-thread timer as fast as it will go, with no engine at all.
+* **Launch**: seconds from starting ``python -m gd_explorer`` to its window being on
+  screen and drawn (best of 3).
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer  # noqa: E402
+
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
+    QMainWindow,
+    QSplitter,
+    QWidget,
+)
+
+SIZE = (1280, 800)
+
+
+class Heartbeat:
+    """A 5 ms timer on the GUI thread; its longest gap is the longest stall."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._last: float | None = None
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._beat)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            self.gaps.append(now - self._last)
+        self._last = now
+
+    def summary(self) -> tuple[float, float]:
+        gaps = np.array(self.gaps) * 1000
+        return float(gaps.max()), float(np.percentile(gaps, 99))
+
+
+def run_for(app: QApplication, seconds: float, start, stop) -> None:  # noqa: ANN001
+    QTimer.singleShot(500, start)  # let the window settle first
+    QTimer.singleShot(int(500 + seconds * 1000), lambda: (stop(), app.quit()))
+    app.exec()
+
+
+def measure_ours(app: QApplication, seconds: float) -> dict[str, float]:
+    from gd_explorer.ui import MainWindow
+
+    window = MainWindow()
+    window.resize(*SIZE)
+    window.show()
+    heartbeat = Heartbeat()
+    counted = {"frames": 0, "t0": 0.0, "t1": 0.0, "steps": 0, "cpu0": 0.0, "cpu1": 0.0}
+    draw = window._draw
+
+    def counting_draw() -> None:
+        if window._stale is not None:
+            counted["frames"] += 1
+        draw()
+
+    window._draw_timer.timeout.disconnect()
+    window._draw_timer.timeout.connect(counting_draw)
+    window._draw = counting_draw  # type: ignore[method-assign]
+
+    def start() -> None:
+        speed = float(os.environ.get("SPEED", "0"))  # steps/s; 0 is unlimited
+        settings = window.settings.replace(speed=speed, steps=10**8, learning_rate=1e-7)
+        window._on_settings(settings)
+        counted["t0"] = time.perf_counter()
+        counted["cpu0"] = time.thread_time()
+        heartbeat.start()
+        window.toggle_run()
+
+    def stop() -> None:
+        counted["t1"] = time.perf_counter()
+        counted["cpu1"] = time.thread_time()
+        heartbeat.stop()
+        counted["steps"] = window.controller.record.steps
+
+    run_for(app, seconds, start, stop)
+    window.close()
+    elapsed = counted["t1"] - counted["t0"]
+    worst, p99 = heartbeat.summary()
+    return {
+        "fps": counted["frames"] / elapsed,
+        "stall": worst,
+        "p99": p99,
+        "steps_per_s": counted["steps"] / elapsed,
+        "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / max(counted["frames"], 1),
+    }
+
+
+def measure_floor(app: QApplication, seconds: float) -> dict[str, float]:
+    """The same kinds of items in plain pyqtgraph, redrawn from a GUI timer."""
+    import pyqtgraph as pg
+
+    from gd_explorer.ui.surface_view import SurfaceView
+
+    window = QMainWindow()
+    top, bottom, grid = (
+        QSplitter(Qt.Orientation.Horizontal),
+        QSplitter(Qt.Orientation.Horizontal),
+        QSplitter(Qt.Orientation.Vertical),
+    )
+    plots = [pg.PlotWidget(background="w") for _ in range(4)]
+    top.addWidget(plots[0])
+    top.addWidget(plots[1])
+    from gd_explorer.engine import LinearRegression, article_dataset
+
+    problem = LinearRegression(article_dataset())
+    surface = SurfaceView()
+    surface.set_problem(problem)
+    top.addWidget(surface)
+    bottom.addWidget(plots[2])
+    bottom.addWidget(plots[3])
+    bottom.addWidget(QWidget())
+    grid.addWidget(top)
+    grid.addWidget(bottom)
+    window.setCentralWidget(grid)
+    window.resize(*SIZE)
+    window.show()
+
+    x = np.array([1, 3, 4, 5, 6, 7, 8, 10.0])
+    y = np.array([4, 3, 7, 7, 8, 10, 8, 11.0])
+    plots[0].plot(x, y, pen=None, symbol="o", symbolSize=17)
+    line = plots[0].plot(pen=pg.mkPen("r", width=4))
+    image = pg.ImageItem(np.random.default_rng(0).random((200, 200)))
+    plots[1].addItem(image)
+    path = plots[1].plot(pen=pg.mkPen("r", width=2.5))
+    ms = np.linspace(-1, 3, 400)
+    plots[2].plot(ms, 18.75 * (ms - 0.85) ** 2)
+    ball = plots[2].plot(pen=None, symbol="o", symbolSize=22)
+    history = plots[3].plot(pen=pg.mkPen("r", width=2))
+    plots[3].setLogMode(y=True)
+    t = np.linspace(0, 1, 2048)
+    track = np.column_stack([0.85 * t, 2.6 * t])
+    cost = 20 * np.exp(-5 * t) + 0.6
+    heartbeat = Heartbeat()
+    counted = {"frames": 0, "t0": 0.0, "t1": 0.0}
+
+    def frame() -> None:
+        k = counted["frames"] % 2047 + 2
+        m, b = track[k - 1]
+        line.setData([0, 11], [b, m * 11 + b])
+        path.setData(track[:k, 0], track[:k, 1])
+        ball.setData([m], [18.75 * (m - 0.85) ** 2])
+        history.setData(np.arange(k), cost[:k])
+        surface.set_path(track[:k], cost[:k])
+        counted["frames"] += 1
+
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(frame)
+
+    def start() -> None:
+        counted["t0"] = time.perf_counter()
+        heartbeat.start()
+        timer.start()
+
+    def stop() -> None:
+        counted["t1"] = time.perf_counter()
+        timer.stop()
+        heartbeat.stop()
+
+    run_for(app, seconds, start, stop)
+    window.close()
+    worst, p99 = heartbeat.summary()
+    return {"fps": counted["frames"] / (counted["t1"] - counted["t0"]), "stall": worst, "p99": p99}
+
+
+LAUNCH_PROBE = """
+import os, sys, time
+from PySide6.QtCore import QTimer
+from gd_explorer import app
+window = {}
+original = app.create_window
+def create(args):
+    window["w"] = original(args)
+    return window["w"]
+app.create_window = create
+def report():
+    w = window.get("w")
+    if w is None or not w.isVisible():
+        QTimer.singleShot(10, report)
+        return
+    w.grab()  # drawn
+    print(time.time() - float(os.environ["LAUNCHED_AT"]), flush=True)
+    os._exit(0)
+QTimer.singleShot(0, report)
+sys.exit(app.main([]))
+"""
+
+
+def measure_launch(repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        env = dict(os.environ, LAUNCHED_AT=repr(time.time()))
+        out = subprocess.run(
+            [sys.executable, "-c", LAUNCH_PROBE],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        best = min(best, float(out.stdout.strip().splitlines()[-1]))
+    return best
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0, help="length of each run")
+    args = parser.parse_args(argv)
+    app = QApplication(sys.argv[:1])
+    ours = measure_ours(app, args.seconds)
+    floor = measure_floor(app, args.seconds)
+    launch = measure_launch()
+    print("## Window benchmark")
+    print()
+    print(f"{SIZE[0]}×{SIZE[1]}, {os.cpu_count()} cores, Qt platform {app.platformName()}.")
+    print()
+    print("| measure | ours | floor (plain pyqtgraph) | target |")
+    print("|---|---:|---:|---|")
+    print(f"| frames/s while running | {ours['fps']:.1f} | {floor['fps']:.1f} | ≥ 30 |")
+    print(f"| longest GUI stall (ms) | {ours['stall']:.0f} | {floor['stall']:.0f} | ≤ 50 |")
+    print(f"| 99th percentile gap (ms) | {ours['p99']:.0f} | {floor['p99']:.0f} | |")
+    print(f"| engine steps/s meanwhile | {ours['steps_per_s']:.3g} | – | |")
+    print(f"| first window drawn (s) | {launch:.2f} | – | ≤ 2 |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""The descent loop's own process: paces a run and sends frames down a pipe.
+
+Descent runs in a child process rather than a thread of the window's process:
+a busy Python thread holds the interpreter lock, and Qt's painting calls back
+into Python thousands of times a frame, each call waiting for the lock — in a
+thread, an unlimited-speed run cut the window to a few frames per second.
+
+No Qt here. The window's side (``gd_explorer.worker``) sends commands as tuples
+and receives ``("frame", ...)``, ``("probed", steps)`` and ``("bye",)``.
+"""
+
+from __future__ import annotations
+
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+from gd_explorer.engine import CostModel, Descent, DescentConfig
+
+#: Seconds between frames: about one screen refresh.
+TICK_S = 0.016
+#: Share of a tick an unlimited-speed run computes for; the rest answers commands.
+BUSY_SHARE = 0.85
+#: Seconds one call into the engine may take, so commands are never kept waiting.
+CHUNK_S = 0.002
+
+
+class Pacer:
+    """One run at a time: steps it at the chosen speed and sends what the window needs."""
+
+    def __init__(self, frames: Connection) -> None:
+        self.frames = frames
+        self.descent: Descent | None = None
+        self.generation = 0
+        self.paused = True
+        self.speed = 0.0  # steps per second; 0 is unlimited
+        self.drawn = True  # the window drew the last frame sent
+        self.probes = 0
+        self._budget = 0.0
+        self._clock = time.perf_counter()
+        self._next_tick = self._clock
+        self._sent = 0  # index of the next point to send
+        self._chunk = 64
+
+    # Commands.
+
+    def start(
+        self, problem: CostModel, config: DescentConfig, generation: int, paused: bool
+    ) -> None:
+        """Begin a new run, replacing any other, and send its starting point."""
+        self.descent = Descent(problem, config)
+        self.generation = generation
+        self.paused = paused
+        self._sent = 0
+        self.drawn = True
+        self._restart_clock()
+        self._send()
+
+    def pause(self) -> None:
+        """Stop stepping until resumed."""
+        self.paused = True
+
+    def resume(self) -> None:
+        """Carry on stepping."""
+        self.paused = False
+        self._restart_clock()
+
+    def step(self) -> None:
+        """Pause, take exactly one step and send it."""
+        self.paused = True
+        if self.descent is not None and not self.descent.done:
+            self.descent.advance(1)
+            self._send()
+
+    def set_speed(self, steps_per_second: float) -> None:
+        """Set steps per second, 0 for as fast as possible."""
+        self.speed = max(0.0, float(steps_per_second))
+        self._restart_clock()
+
+    def set_problem(self, problem: CostModel) -> None:
+        """Carry on the current run on edited data."""
+        if self.descent is not None and not self.descent.done:
+            self.descent.set_problem(problem)
+
+    def discard(self) -> None:
+        """Drop the current run."""
+        self.descent = None
+
+    def ack(self) -> None:
+        """Note that the window drew the last frame, so the next may be sent."""
+        self.drawn = True
+
+    def probe(self) -> None:
+        """Report the step count after the next tick."""
+        self.probes += 1
+
+    # Pacing.
+
+    def _restart_clock(self) -> None:
+        self._clock = time.perf_counter()
+        self._budget = 0.0
+
+    def _unsent(self) -> bool:
+        descent = self.descent
+        return descent is not None and (self._sent <= descent.step or descent.done)
+
+    def wait_time(self) -> float | None:
+        """Return how long to wait for commands before the next tick (None: until one)."""
+        if self.drawn and self._unsent():
+            return 0.0
+        descent = self.descent
+        busy = descent is not None and not descent.done and not self.paused
+        if not (busy or self.probes):
+            return None  # nothing to do until a command (or the window's ack) comes
+        return max(0.0, self._next_tick - time.perf_counter())
+
+    def tick(self) -> None:
+        """Advance the run by what this tick owes, and send a frame if one is due."""
+        now = time.perf_counter()
+        if now >= self._next_tick:
+            self._next_tick = now + TICK_S
+            self._advance(now)
+            if self.probes:
+                self.probes -= 1
+                self.frames.send(("probed", -1 if self.descent is None else self.descent.step))
+        # Not tied to the tick: the window's ack may come at any moment.
+        if self.drawn and self._unsent():
+            self._send()
+
+    def _advance(self, now: float) -> None:
+        descent = self.descent
+        if descent is None or self.paused or descent.done:
+            return
+        if self.speed > 0:
+            # Whole steps owed at this pace; fractions carry over (1 step/s works).
+            self._budget += (now - self._clock) * self.speed
+            self._clock = now
+            owed = int(self._budget)
+            self._budget -= owed
+            if owed:
+                descent.advance(owed)
+            return
+        deadline = now + BUSY_SHARE * TICK_S
+        while not descent.done and (start := time.perf_counter()) < deadline:
+            descent.advance(self._chunk)
+            elapsed = max(time.perf_counter() - start, 1e-6)
+            self._chunk = max(1, min(int(self._chunk / elapsed * CHUNK_S), 1 << 16))
+
+    def _send(self) -> None:
+        descent = self.descent
+        if descent is None:
+            return
+        chunk = descent.since(self._sent)
+        self._sent = descent.step + 1
+        self.drawn = False
+        self.frames.send(
+            (
+                "frame",
+                self.generation,
+                chunk.first,
+                chunk.params,
+                chunk.cost,
+                chunk.grad,
+                chunk.rows,
+                descent.step,
+                descent.status,
+                descent.message,
+                descent.diverged_at,
+            )
+        )
+        if descent.done:
+            self.descent = None
+
+
+COMMANDS = {
+    "start": Pacer.start,
+    "pause": Pacer.pause,
+    "resume": Pacer.resume,
+    "step": Pacer.step,
+    "speed": Pacer.set_speed,
+    "problem": Pacer.set_problem,
+    "discard": Pacer.discard,
+    "ack": Pacer.ack,
+    "probe": Pacer.probe,
+}
+
+
+def serve(commands: Connection, frames: Connection) -> None:
+    """Run descent for the window until told to stop or the window goes away."""
+    pacer = Pacer(frames)
+    try:
+        while True:
+            if commands.poll(pacer.wait_time()):
+                while commands.poll():
+                    message: tuple[Any, ...] = commands.recv()
+                    if message[0] == "stop":
+                        frames.send(("bye",))
+                        return
+                    COMMANDS[message[0]](pacer, *message[1:])
+            pacer.tick()
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return  # the window's process has gone
