@@ -1,4 +1,4 @@
-"""The engine and the lessons are the model: they must load without any Qt."""
+"""The engine, the lessons and the runner loop must load without any Qt."""
 
 import subprocess
 import sys
@@ -21,6 +21,7 @@ def test_engine_and_lessons_import_without_qt():
         sys.meta_path.insert(0, Block())
         import gd_explorer.engine
         import gd_explorer.lessons
+        import gd_explorer.runner  # the engine's process loop needs no Qt either
         from gd_explorer.engine import DescentConfig, descend
         lesson = gd_explorer.lessons.get_lesson("slope-small-steps")
         run = descend(lesson.problem, lesson.config)
