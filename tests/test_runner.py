@@ -1,0 +1,60 @@
+"""The runner loop on its own (a thread stands in for the process): pacing and acks."""
+
+import multiprocessing
+import threading
+
+import numpy as np
+import pytest
+
+from gd_explorer.engine import DescentConfig, LinearRegression, article_dataset, descend
+from gd_explorer.runner import serve
+
+
+@pytest.fixture
+def runner():
+    commands_out, commands_in = multiprocessing.Pipe(duplex=False)
+    frames_out, frames_in = multiprocessing.Pipe(duplex=False)
+    thread = threading.Thread(target=serve, args=(commands_out, frames_in), daemon=True)
+    thread.start()
+
+    def receive(timeout=10.0):
+        assert frames_out.poll(timeout), "the runner sent nothing"
+        return frames_out.recv()
+
+    yield commands_in.send, receive
+    commands_in.send(("stop",))
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_a_run_that_ends_before_the_ack_still_sends_its_last_frame(runner):
+    send, receive = runner
+    problem = LinearRegression(article_dataset())
+    config = DescentConfig(0.01, 4000)
+    send(("speed", 0.0))
+    send(("start", problem, config, 1, False))
+    first = receive()
+    assert first[0] == "frame" and first[2] == 0  # the start point, at once
+    # The whole run finishes long before this ack; its frame must still come.
+    send(("ack",))
+    last = receive()
+    assert last[0] == "frame" and last[8] == "max_steps" and last[7] == 4000
+    expected = descend(problem, config)
+    np.testing.assert_array_equal(last[3], expected.params[1:])
+
+
+def test_no_frame_is_sent_until_the_last_one_was_drawn(runner):
+    send, receive = runner
+    send(("speed", 0.0))
+    send(("start", LinearRegression(article_dataset()), DescentConfig(1e-7, 10**8), 1, False))
+    assert receive()[0] == "frame"
+    send(("probe",))
+    probed = receive()
+    # Only a probe answer came: without an ack, no second frame was sent.
+    assert probed[0] == "probed" and probed[1] > 0
+
+
+def test_a_probe_without_a_run_reports_minus_one(runner):
+    send, receive = runner
+    send(("probe",))
+    assert receive() == ("probed", -1)
