@@ -12,6 +12,7 @@ and receives ``("frame", ...)``, ``("probed", steps)`` and ``("bye",)``.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -172,7 +173,7 @@ class Pacer:
             self.descent = None
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[..., None]] = {
     "start": Pacer.start,
     "pause": Pacer.pause,
     "resume": Pacer.resume,

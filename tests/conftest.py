@@ -1,12 +1,16 @@
-"""Shared test set-up: Qt platform, shared GL contexts, and the GL-in-CI policy."""
+"""Shared test set-up: Qt platform, shared GL contexts, the GL-in-CI policy, isolated
+QSettings, and a shown main window whose worker thread always stops."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 
 # pyqtgraph caches compiled shaders globally; without shared contexts the second
 # GLViewWidget in a process renders blank. Must be set before the QApplication exists.
@@ -15,10 +19,27 @@ QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 pytest_plugins = ["pytester"]  # tests/ui/test_gl_policy.py runs an inner session
 
 GL_SKIPPED_IN_CI = "a GL test was skipped, but in CI every GL test must run"
+SETTINGS_FORMATS = (QSettings.Format.IniFormat, QSettings.Format.NativeFormat)
+
+
+def _isolate_settings(folder: Path) -> None:
+    """Point every user-scope QSettings created from now on into ``folder``."""
+    for settings_format in SETTINGS_FORMATS:
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(folder))
+        QSettings.setPath(settings_format, QSettings.Scope.SystemScope, str(folder / "system"))
+
+
+# Before anything can build a window: tests never read or write the user's settings.
+_SESSION_SETTINGS = Path(tempfile.mkdtemp(prefix="gd-explorer-test-settings-"))
+_isolate_settings(_SESSION_SETTINGS)
 
 
 def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_SETTINGS, ignore_errors=True)
 
 
 @pytest.hookimpl(trylast=True)
@@ -48,3 +69,42 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.outcome = "failed"
         report.longrepr = f"{GL_SKIPPED_IN_CI}; skip reason: {reason}"
     return report
+
+
+@pytest.fixture(autouse=True)
+def settings_folder(tmp_path: Path) -> Path:
+    """Give each test its own empty QSettings folder, so no test sees another's."""
+    folder = tmp_path / "settings"
+    _isolate_settings(folder)
+    return folder
+
+
+@pytest.fixture
+def make_window(qtbot, settings_folder):
+    """Build, show and activate ``MainWindow(**options)``; every worker stops at teardown."""
+    from gd_explorer.ui import MainWindow  # only the Qt tests need the window
+
+    controllers = []
+
+    def make(**options):
+        window = MainWindow(**options)
+        controllers.append(window.controller)
+        qtbot.addWidget(window)
+        with qtbot.waitExposed(window):
+            window.show()
+        # Shortcuts (Space, Ctrl+Z) only reach the active window.
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        return window
+
+    yield make
+    # Runs even when the test failed; shutdown is idempotent and the controller's
+    # thread and process are Python-owned, so this works after the window has closed.
+    for controller in controllers:
+        controller.shutdown()
+
+
+@pytest.fixture
+def window(make_window):
+    """The main window, shown and exposed, with OpenGL where the display has it."""
+    return make_window()

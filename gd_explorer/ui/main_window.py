@@ -1,57 +1,94 @@
-"""The main window: the data with its fitted line, and the 3-D cost surface."""
+"""The explorer window: controls, five linked views, the data table, undo and persistence.
+
+State lives here as two immutable values, the :class:`Dataset` and the
+:class:`Settings`; every user action becomes a new value of one of them, and
+the views only draw what they are given. Descent runs in the worker thread;
+this thread only draws its frames.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gd_explorer.engine import (
+    ARTICLE_CLASSES,
     CostModel,
     Dataset,
-    LinearRegression,
+    DatasetError,
+    DescentConfig,
+    Fit,
     Trajectory,
     article_dataset,
     reference_fit,
 )
-from gd_explorer.lessons import get_lesson
+from gd_explorer.lessons import LESSONS, get_lesson
+from gd_explorer.ui import style
+from gd_explorer.ui.controls import ControlsPanel
+from gd_explorer.ui.readout import Readout
+from gd_explorer.ui.settings import Settings
 from gd_explorer.ui.surface_view import create_surface_view
+from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
+from gd_explorer.ui.views.domain import problem_domain
+from gd_explorer.worker import DescentController, Frame
 
-# Sizes chosen to stay legible from the back of a room on a projector.
-BASE_POINT_SIZE = 13
-TITLE_STYLE = {"size": "17pt", "color": "#202020"}
-AXIS_LABEL_STYLE = {"font-size": "17pt", "color": "#202020"}
-TICK_POINT_SIZE = 13
-MARKER_SIZE = 17
-POINT_COLOUR = "#1f77b4"
-LINE_COLOUR = "#d62728"
-LINE_WIDTH = 4
+#: Settings whose change mid-run restarts the run from where the ball is.
+RESTARTING = {
+    "model",
+    "variant",
+    "optimizer",
+    "learning_rate",
+    "batch_size",
+    "hold_intercept",
+    "held_intercept",
+}
+SETTINGS_KEY = "settings"
+#: Milliseconds between redraws while a run plays: about the screen's refresh.
+DRAW_MS = 16
+GEOMETRY_KEY = "geometry"
 
 
-def _data_plot() -> pg.PlotWidget:
-    """Return an empty, projector-friendly plot for the data and the fitted line."""
-    plot = pg.PlotWidget(background="w")
-    plot.setObjectName("dataPlot")
-    plot.setAccessibleName("data and fitted line")
-    item = plot.getPlotItem()
-    tick_font = QFont()
-    tick_font.setPointSize(TICK_POINT_SIZE)
-    for side, label in (("bottom", "x"), ("left", "y")):
-        axis = item.getAxis(side)
-        axis.setLabel(label, **AXIS_LABEL_STYLE)
-        axis.setTickFont(tick_font)
-        axis.setPen(pg.mkPen("#404040", width=1.5))
-        axis.setTextPen("#202020")
-    item.showGrid(x=True, y=True, alpha=0.25)
-    item.addLegend(
-        offset=(12, 12),
-        labelTextSize="14pt",
-        labelTextColor="#202020",
-        brush=pg.mkBrush(255, 255, 255, 220),
+def settings_store() -> QSettings:
+    """Return where the window keeps its geometry and last settings."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "gd-explorer", "gd-explorer"
     )
-    return plot
+
+
+class StateChange(QUndoCommand):
+    """An undoable change of the data (and, for a model switch, the settings)."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        text: str,
+        before: tuple[Dataset, Settings],
+        after: tuple[Dataset, Settings],
+    ) -> None:
+        super().__init__(text)
+        self._window, self._before, self._after = window, before, after
+
+    def redo(self) -> None:
+        """Apply the change."""
+        self._window._show_state(*self._after)
+
+    def undo(self) -> None:
+        """Go back to the state before the change."""
+        self._window._show_state(*self._before)
 
 
 class MainWindow(QMainWindow):
@@ -61,101 +98,477 @@ class MainWindow(QMainWindow):
     ----------
     use_gl : bool
         False to show a text panel instead of the 3-D cost surface.
+    store : QSettings, optional
+        Where to keep geometry and settings; the user's configuration by default.
     parent : QWidget, optional
         The parent widget.
-
-    Attributes
-    ----------
-    dataset : Dataset
-        The data currently shown.
-    trajectory : Trajectory or None
-        The descent run so far; None before any run.
     """
 
-    def __init__(self, *, use_gl: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        use_gl: bool = True,
+        store: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Gradient Descent Explorer")
         font = self.font()
-        font.setPointSize(BASE_POINT_SIZE)
+        font.setPointSize(style.BASE_POINT_SIZE)
         self.setFont(font)
+        self._store = store if store is not None else settings_store()
+        self.controller = DescentController(self)
+        self.undo_stack = QUndoStack(self)
+        # Frames only mark the views stale; this timer draws, so a slow screen (software
+        # OpenGL) lowers the frame rate instead of queueing work ahead of the user's input.
+        self._stale: Frame | None = None
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setInterval(DRAW_MS)
+        self._draw_timer.timeout.connect(self._draw)
 
-        self.problem: CostModel
-        self.trajectory: Trajectory | None = None
-        self.data_plot = _data_plot()
-        plot_item = self.data_plot.getPlotItem()
-        self._points = plot_item.plot(
-            name="data",
-            pen=None,
-            symbol="o",
-            symbolSize=MARKER_SIZE,
-            symbolBrush=POINT_COLOUR,
-            symbolPen=pg.mkPen("w", width=1.5),
-        )
-        self._fit_line = plot_item.plot(
-            name="least-squares line", pen=pg.mkPen(LINE_COLOUR, width=LINE_WIDTH)
-        )
-        self._fit_line.setZValue(-1)  # points stay on top of the line
-        self.surface_view = create_surface_view(use_gl)
+        self.controls = ControlsPanel()
+        self.readout = Readout()
+        self.data_view = DataView()
+        self.table = DatasetTable()
+        self.cost_curve = CostCurveView()
+        self.contour = ContourView()
+        self.surface = create_surface_view(use_gl)
+        self.history = HistoryView()
+        self._build_layout()
+        self._build_actions()
+        self._connect()
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.data_plot)
-        splitter.addWidget(self.surface_view)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
-        self.resize(1280, 760)
-        splitter.setSizes([640, 640])
+        stored = self._load(SETTINGS_KEY)
+        settings = Settings.from_dict(stored if isinstance(stored, dict) else {})
+        if settings.model != "linear":
+            settings = settings.replace(model="linear")  # the article's data opens first
+        self._data = article_dataset()
+        self._settings = settings
+        self.problem: CostModel = settings.problem(self._data)
+        self._fit: Fit = reference_fit(self.problem)
+        self._show_state(self._data, settings)
+        geometry = self._load(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
 
-        # Open on the article's example, the one every learner has already seen.
-        self.set_problem(LinearRegression(article_dataset()))
+    # The surface DESIGN fixes: dataset, trajectory, load_lesson.
 
     @property
     def dataset(self) -> Dataset:
         """Dataset: the data currently shown."""
-        return self.problem.data
+        return self._data
+
+    @property
+    def settings(self) -> Settings:
+        """Settings: what the controls say."""
+        return self._settings
+
+    @property
+    def trajectory(self) -> Trajectory | None:
+        """Trajectory or None: the current run so far."""
+        return self.controller.trajectory()
 
     def load_lesson(self, lesson_id: str) -> None:
-        """Show a classroom lesson's data and cost.
-
-        Parameters
-        ----------
-        lesson_id : str
-            One of the ids in ``gd_explorer.lessons.LESSONS``.
-        """
+        """Load a lesson's data and settings, ready to run (undoable)."""
         lesson = get_lesson(lesson_id)
+        settings = Settings.from_config(lesson.problem.kind, lesson.config, self._settings.speed)
         self.setWindowTitle(f"{lesson.title} — Gradient Descent Explorer")
-        self.set_problem(lesson.problem)
+        # A lesson starts afresh, ready to run: a run going on would carry on with the old
+        # settings under the lesson's controls.
+        self.controller.discard()
+        self._show_run_state()
+        self._change_state(f"Load lesson “{lesson.title}”", lesson.problem.data, settings)
+        self.statusBar().showMessage(lesson.text, 30_000)
 
-    def set_problem(self, problem: CostModel) -> None:
-        """Show a new dataset and cost model in every view.
+    def open_dataset(self, path: str | Path) -> bool:
+        """Load a CSV file as the data (undoable); on error say why and keep the data."""
+        try:
+            data = Dataset.from_csv(path)
+            self._settings.problem(data)
+        except DatasetError as error:
+            self._complain(str(error))
+            return False
+        self._change_state(f"Open {Path(path).name}", data, self._settings)
+        return True
 
-        Parameters
-        ----------
-        problem : CostModel
-            The cost model (and through it the dataset) to show.
-        """
-        self.problem = problem
-        data = problem.data
-        self._points.setData(data.x, data.y)
-        fit = reference_fit(problem)
-        # A straight line is the model only for linear regression; the logistic
-        # curve arrives with the full window.
-        line = fit.theta if isinstance(problem, LinearRegression) else None
-        if line is not None:
-            slope, intercept = line
-            # Two points make the line; pad them so it spans the whole scatter.
-            pad = 0.1 * max(float(np.ptp(data.x)), 1.0)
-            xs = np.array([data.x.min() - pad, data.x.max() + pad])
-            self._fit_line.setData(xs, slope * xs + intercept)
+    def save_dataset(self, path: str | Path) -> bool:
+        """Write the data as CSV; on error say why."""
+        try:
+            self._data.to_csv(path)
+        except DatasetError as error:
+            self._complain(str(error))
+            return False
+        self.statusBar().showMessage(f"saved {len(self._data)} points to {path}", 8000)
+        return True
+
+    # Layout and actions.
+
+    def _build_layout(self) -> None:
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.controls)
+        side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(330)
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        views: tuple[tuple[QSplitter, QWidget], ...] = (
+            (top, self.data_view),
+            (top, self.contour),
+            (top, self.surface),
+            (bottom, self.cost_curve),
+            (bottom, self.history),
+            (bottom, self.table),
+        )
+        for splitter, view in views:
+            splitter.addWidget(view)
+        bottom.setSizes([400, 400, 220])
+        grid = QSplitter(Qt.Orientation.Vertical)
+        grid.addWidget(top)
+        grid.addWidget(bottom)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.readout)
+        centre_layout.addWidget(grid, 1)
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(scroll)
+        main.addWidget(centre)
+        main.setStretchFactor(1, 1)
+        for splitter in (top, bottom, grid, main):
+            splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(main)
+
+    def _action(self, name: str, text: str, keys: list[str], slot: object, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.action_run = self._action(
+            "actionRun", "Run", ["Space"], self.toggle_run, "Run or pause the descent (Space)"
+        )
+        self.action_step = self._action(
+            "actionStep", "Step", ["Right"], self.step_once, "Take exactly one step (→)"
+        )
+        self.action_reset = self._action(
+            "actionReset",
+            "Reset",
+            ["R"],
+            self.reset,
+            "Put the ball back at the start and clear the run (R)",
+        )
+        self.action_undo = self.undo_stack.createUndoAction(self, "Undo")
+        self.action_undo.setObjectName("actionUndo")
+        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.action_redo = self.undo_stack.createRedoAction(self, "Redo")
+        self.action_redo.setObjectName("actionRedo")
+        self.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (self.action_undo, self.action_redo):
+            self.addAction(action)
+
+        toolbar = self.addToolBar("Run")
+        toolbar.setObjectName("runToolbar")
+        toolbar.setMovable(False)
+        for action in (self.action_run, self.action_step, self.action_reset):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.action_undo)
+        toolbar.addAction(self.action_redo)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction("&Open dataset…", QKeySequence.StandardKey.Open, self._open_dialog)
+        file_menu.addAction("&Save dataset…", QKeySequence.StandardKey.Save, self._save_dialog)
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(self.action_undo)
+        edit_menu.addAction(self.action_redo)
+        run_menu = menu.addMenu("&Run")
+        for action in (self.action_run, self.action_step, self.action_reset):
+            run_menu.addAction(action)
+        lessons = menu.addMenu("&Lessons")
+        for lesson in LESSONS:
+            lessons.addAction(lesson.title, partial(self.load_lesson, lesson.id))
+
+    def _connect(self) -> None:
+        self.controller.frame.connect(self._on_frame)
+        self.controls.settingsEdited.connect(self._on_settings)
+        self.controls.rejected.connect(self._complain)
+        self.data_view.pointAdded.connect(
+            lambda x, y: self._edit("Add point", lambda d: d.with_point(x, y))
+        )
+        self.data_view.pointMoved.connect(
+            lambda i, x, y: self._edit("Move point", lambda d: d.moved(i, x, y))
+        )
+        self.data_view.pointRemoved.connect(
+            lambda i: self._edit("Remove point", lambda d: d.without(i))
+        )
+        self.table.cellEdited.connect(self._cell_edited)
+        self.table.rowAdded.connect(
+            lambda x, y: self._edit("Add point", lambda d: d.with_point(x, y))
+        )
+        self.table.rowsRemoved.connect(self._rows_removed)
+        self.table.editRejected.connect(self._complain)
+        self.contour.startRequested.connect(self._start_at)
+
+    # Running.
+
+    def toggle_run(self) -> None:
+        """Run, pause or resume."""
+        if self.controller.running:
+            self.controller.pause()
+        elif self.controller.live:
+            self.controller.resume()
         else:
-            self._fit_line.setData([], [])
-        self._list_in_legend(self._fit_line, line is not None)
-        title = "Data and least-squares line" if line is not None else "Data"
-        self.data_plot.setTitle(title, **TITLE_STYLE)
-        self.surface_view.set_problem(problem)
+            self._start(self._settings.config())
+        self._show_run_state()
 
-    def _list_in_legend(self, item: pg.PlotDataItem, listed: bool) -> None:
-        legend = self.data_plot.getPlotItem().legend
-        if not listed:
-            legend.removeItem(item)
-        elif legend.getLabel(item) is None:
-            legend.addItem(item, item.name())
+    def step_once(self) -> None:
+        """Take one step, starting a paused run first if there is none."""
+        if not self.controller.live:
+            self._start(self._settings.config(), paused=True)
+        self.controller.step()
+        self._show_run_state()
+
+    def reset(self) -> None:
+        """Forget the run and put the ball back at the start."""
+        self.controller.discard()
+        self._show_start()
+        self._show_run_state()
+
+    def _start(self, config: DescentConfig, paused: bool = False) -> None:
+        self.controller.set_speed(self._settings.speed)
+        self.controller.start(self.problem, config, paused=paused)
+        self.readout.show_banner(None)
+
+    def _restart_from_here(self) -> None:
+        """Start a new run from the ball's current place with the current settings."""
+        record = self.controller.record
+        if record is None or not len(record.cost):
+            return
+        m, b = (float(v) for v in record.view()[0][-1])
+        config = self._settings.config().replace(init=(m, b))
+        self._start(config, paused=not self.controller.running)
+
+    def _show_run_state(self) -> None:
+        running = self.controller.running
+        self.action_run.setText("Pause" if running else "Run")
+        if self.controller.live:
+            # At once: a paused run sends no more frames that would say so.
+            self.readout.show_status("running" if running else "paused")
+
+    # Frames from the worker: draw the latest step everywhere.
+
+    def _on_frame(self, frame: Frame) -> None:
+        self._stale = frame
+        if frame.done:
+            self._draw()
+        elif not self._draw_timer.isActive():
+            self._draw()  # the first frame at once, then at the timer's pace
+            self._draw_timer.start()
+
+    def _draw(self) -> None:
+        frame, self._stale = self._stale, None
+        record = self.controller.record
+        if frame is None or record is None:
+            if not self.controller.running:
+                self._draw_timer.stop()
+            return
+        params, cost = record.view()
+        m, b = float(params[-1, 0]), float(params[-1, 1])
+        kind = self.problem.kind
+        self.data_view.set_model((m, b), kind)
+        self.data_view.set_sampled(frame.rows)
+        self.cost_curve.set_state(params)
+        self.contour.set_path(params)
+        self.surface.set_path(params, cost)
+        self.history.set_history(cost, self._fit.cost)
+        steps = record.steps
+        gradient = float(np.hypot(*record.grad[steps - 1])) if steps else None
+        status = frame.status
+        if status == "running" and not self.controller.running:
+            status = "paused"
+        total = record.config.steps
+        self.readout.show_step(steps, total, float(cost[-1]), (m, b), gradient, status)
+        if frame.done:
+            self._show_run_state()
+            if frame.status == "diverged":
+                self.readout.show_banner(frame.message)
+                # Show the flight: widen the maps to the path (the views follow the ball).
+                domain = problem_domain(self.problem, self._start_point(), params)
+                self.contour.set_domain(domain)
+                self.surface.set_problem(self.problem, domain)
+
+    # State: data and settings.
+
+    def _start_point(self) -> tuple[float, float]:
+        return self._settings.config().start
+
+    def _show_state(self, data: Dataset, settings: Settings) -> None:
+        """Show data and settings in every view (called by undo commands too)."""
+        problem = settings.problem(data)
+        old = getattr(self, "_settings", None)
+        # Undoing a model switch or a lesson changes how the ball moves: a new run from here.
+        restart = old is None or any(getattr(old, f) != getattr(settings, f) for f in RESTARTING)
+        self._data, self._settings, self.problem = data, settings, problem
+        self._fit = reference_fit(problem)
+        self.controls.set_settings(settings, rows=len(data))
+        kind = problem.kind
+        self.data_view.set_dataset(data, kind)
+        self.table.set_dataset(data, kind)
+        fixed = settings.config().fixed
+        record = self.controller.record
+        path = record.view()[0] if record is not None else None
+        domain = problem_domain(problem, self._start_point(), path)
+        self.contour.set_problem(problem, domain, fixed)
+        self.surface.set_problem(problem, domain)
+        self.cost_curve.set_problem(problem, (fixed or {}).get("b"))
+        if self.controller.live and not restart:
+            # The ball keeps rolling on the new cost.
+            self.controller.set_problem(problem)
+        elif self.controller.live:
+            self._restart_from_here()
+        if record is None or not self.controller.live:
+            self._show_start()
+        else:
+            self.history.set_history(record.view()[1], self._fit.cost)
+
+    def _show_start(self) -> None:
+        start = np.array([self._start_point()])
+        cost = np.array([self.problem.cost(start[0])])
+        self.data_view.set_model(tuple(start[0]), self.problem.kind)
+        self.data_view.set_sampled(None)
+        self.cost_curve.set_state(start)
+        self.contour.set_path(start)
+        self.surface.set_path(start, cost)
+        self.history.set_history(cost, self._fit.cost)
+        self.readout.show_step(
+            0, self._settings.steps, float(cost[0]), tuple(start[0]), None, "ready"
+        )
+        self.readout.show_banner(None)
+
+    def _change_state(self, text: str, data: Dataset, settings: Settings) -> None:
+        before = (self._data, self._settings)
+        self.undo_stack.push(StateChange(self, text, before, (data, settings)))
+
+    def _edit(self, text: str, change: Callable[[Dataset], Dataset]) -> None:
+        """Apply an edit to the data, or say why it cannot be made."""
+        try:
+            data = change(self._data)
+            self._settings.problem(data)
+        except DatasetError as error:
+            self._complain(str(error))
+            self._show_state(self._data, self._settings)  # undo any preview in the views
+            return
+        self._change_state(text, data, self._settings)
+
+    def _cell_edited(self, row: int, column: int, value: float) -> None:
+        x, y = float(self._data.x[row]), float(self._data.y[row])
+        x, y = (value, y) if column == 0 else (x, value)
+        self._edit("Edit cell", lambda d: d.moved(row, x, y))
+
+    def _rows_removed(self, rows: list[int]) -> None:
+        def remove(data: Dataset) -> Dataset:
+            for row in sorted(rows, reverse=True):
+                data = data.without(row)
+            return data
+
+        self._edit("Remove points", remove)
+
+    def _on_settings(self, settings: Settings) -> None:
+        try:
+            settings.config()
+        except ValueError as error:
+            self._complain(str(error))
+            self.controls.set_settings(self._settings, rows=len(self._data))
+            return
+        old = self._settings
+        if settings.model != old.model:
+            self._switch_model(settings)
+            return
+        self._settings = settings
+        self.controls.set_settings(settings, rows=len(self._data))
+        changed = {f for f in settings.to_dict() if getattr(settings, f) != getattr(old, f)}
+        if "speed" in changed:
+            self.controller.set_speed(settings.speed)
+        if changed & {"hold_intercept", "held_intercept"}:
+            self._show_state(self._data, settings)
+        if self.controller.live and changed & RESTARTING:
+            self._restart_from_here()
+        elif not self.controller.live and changed & {"start_slope", "start_intercept"}:
+            if self._in_maps(self._start_point()):
+                self._show_start()
+            else:
+                self._show_state(self._data, settings)  # reframe the maps around the start
+
+    def _switch_model(self, settings: Settings) -> None:
+        data = self._data
+        try:
+            settings.problem(data)
+        except DatasetError as error:
+            # Logistic needs classes: offer the article's, undoably.
+            if settings.model != "logistic":
+                self._complain(str(error))
+                self.controls.set_settings(self._settings, rows=len(data))
+                return
+            data = article_dataset(ARTICLE_CLASSES)
+            self.statusBar().showMessage(
+                f"{error}. Loaded the article's two-class data instead (Ctrl+Z to undo).", 15_000
+            )
+        if settings.model == "logistic" and settings.hold_intercept:
+            settings = settings.replace(hold_intercept=False)
+        self._change_state("Switch model", data, settings)
+
+    def _in_maps(self, point: tuple[float, float]) -> bool:
+        domain = self.contour.domain
+        return domain is not None and (
+            domain.m_min <= point[0] <= domain.m_max and domain.b_min <= point[1] <= domain.b_max
+        )
+
+    def _start_at(self, slope: float, intercept: float) -> None:
+        settings = self._settings.replace(start_slope=slope, start_intercept=intercept)
+        self._settings = settings
+        self.controls.set_settings(settings, rows=len(self._data))
+        if self.controller.live:
+            self._start(settings.config(), paused=not self.controller.running)
+        else:
+            self._show_start()
+
+    # Dialogs, messages, persistence.
+
+    def _complain(self, message: str) -> None:
+        self.statusBar().showMessage(message, 12_000)
+
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open dataset", "", "Data (*.csv *.txt *.tsv);;All files (*)"
+        )
+        if path and not self.open_dataset(path):
+            QMessageBox.warning(self, "Cannot open the dataset", self.statusBar().currentMessage())
+
+    def _save_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save dataset", "data.csv", "CSV (*.csv)")
+        if path and not self.save_dataset(path):
+            QMessageBox.warning(self, "Cannot save the dataset", self.statusBar().currentMessage())
+
+    def _load(self, key: str) -> object:
+        return self._store.value(key)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the worker and remember geometry and settings."""
+        self.controller.shutdown()
+        self._store.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self._store.setValue(SETTINGS_KEY, self._settings.to_dict())
+        self._store.sync()
+        super().closeEvent(event)

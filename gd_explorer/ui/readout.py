@@ -76,6 +76,10 @@ class Readout(QWidget):
         values["gradient"].setText("–" if gradient_norm is None else _number(gradient_norm))
         values["status"].setText(STATUS_TEXT.get(status, status))
 
+    def show_status(self, status: str) -> None:
+        """Show a new status (paused, running) and keep the numbers of the step shown."""
+        self.values["status"].setText(STATUS_TEXT.get(status, status))
+
     def show_banner(self, message: str | None) -> None:
         """Show a divergence explanation, or hide the banner with None."""
         if message:

@@ -271,6 +271,9 @@ class SurfaceView(QWidget):
 
     def grabFramebuffer(self) -> QImage:  # noqa: N802 - Qt's name for it
         """Render the surface now and return the image."""
+        # A QOpenGLWindow reads back its back buffer, stale after a swap: draw it first.
+        self.canvas.makeCurrent()
+        self.canvas.paintGL()
         return self.canvas.grabFramebuffer()
 
 

@@ -1,25 +1,23 @@
-"""The 3-D cost surface, rendered for real (needs OpenGL: runs under Xvfb)."""
+"""The 3-D cost surface in the window, rendered for real (needs OpenGL: runs under Xvfb)."""
 
 import numpy as np
 import pyqtgraph.opengl as gl
 import pytest
 from pyqtgraph.functions import ndarray_from_qimage
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QSlider, QSpinBox, QWidget
 
-from gd_explorer.engine import Dataset, LinearRegression, reference_fit
-from gd_explorer.ui import MainWindow
+from gd_explorer.engine import Dataset, cost_grid, reference_fit
+from gd_explorer.ui.settings import SPEEDS
+from gd_explorer.ui.surface_view import SurfaceView
 
 pytestmark = pytest.mark.gl
 
 
-def _shown_window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    view = window.findChild(gl.GLViewWidget, "surfaceView")
-    assert view is not None, "no GL surface view: OpenGL was not available"
-    return window, view
+def _surface_view(window):
+    view = window.findChild(QWidget, "surfaceView")
+    assert isinstance(view, SurfaceView), "no GL surface view: OpenGL was not available"
+    return view
 
 
 def _render(view):
@@ -40,8 +38,8 @@ def _assert_surface_drawn(pixels):
     assert (border.min(axis=0) > 230).all(), "the surface runs off the top or bottom"
 
 
-def _surface_items(view):
-    found, stack = [], list(view.items)
+def _surface_items(canvas):
+    found, stack = [], list(canvas.items)
     while stack:
         item = stack.pop()
         if isinstance(item, gl.GLSurfacePlotItem):
@@ -50,62 +48,69 @@ def _surface_items(view):
     return found
 
 
-def test_surface_renders(qtbot):
-    _, view = _shown_window(qtbot)
-    _assert_surface_drawn(_render(view))
-
-
-def test_a_second_window_renders_too(qtbot):
-    # Without shared GL contexts pyqtgraph's cached shaders leave later views blank.
-    _, first = _shown_window(qtbot)
-    _assert_surface_drawn(_render(first))
-    _, second = _shown_window(qtbot)
-    _assert_surface_drawn(_render(second))
-
-
-def test_surface_is_the_engine_cost_framing_the_optimum(qtbot):
-    window, view = _shown_window(qtbot)
-    (m_best, b_best) = reference_fit(window.problem).theta
-    assert view.m_values[0] < m_best < view.m_values[-1]
-    assert view.b_values[0] < b_best < view.b_values[-1]
-    # the usual starting point of a run is in view as well
-    assert view.m_values[0] < 0 < view.m_values[-1] and view.b_values[0] < 0 < view.b_values[-1]
-    i, j = 7, 41
-    expected = window.problem.cost((view.m_values[i], view.b_values[j]))
-    assert view.cost[i, j] == pytest.approx(expected)
-
-    (surface,) = _surface_items(view)
-    vertexes = surface.opts["meshdata"].vertexes()
-    np.testing.assert_allclose(vertexes[:, 2], view.cost.ravel(), rtol=1e-6)
-    i_min, j_min = np.unravel_index(np.argmin(view.cost), view.cost.shape)
-    step_m, step_b = np.diff(view.m_values[:2])[0], np.diff(view.b_values[:2])[0]
-    assert abs(view.m_values[i_min] - m_best) <= step_m
-    assert abs(view.b_values[j_min] - b_best) <= step_b
-
-
-def test_new_data_reshapes_the_same_surface_item(qtbot):
-    window, view = _shown_window(qtbot)
-    (surface,) = _surface_items(view)
-    before = view.cost.copy()
-    window.set_problem(LinearRegression(Dataset([0, 1, 2, 3], [10, 7, 4, 1])))
-    assert _surface_items(view) == [surface]
-    assert not np.allclose(view.cost, before)
-    assert view.m_values[0] < -3 < view.m_values[-1]
-    assert view.b_values[0] < 10 < view.b_values[-1]
-    _assert_surface_drawn(_render(view))
-
-
 def _red_pixels(pixels):
     r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
     return int(np.sum((r > 170) & (g < 70) & (b < 70)))
 
 
-def test_path_and_ball_follow_set_path(qtbot):
-    window, view = _shown_window(qtbot)
-    red_without_path = _red_pixels(_render(view))
-    params = np.array([[0.0, 0.0], [1.2, 0.3], [0.6, 1.0], [0.85, 2.6]])
-    cost = np.array([window.problem.cost(theta) for theta in params])
-    view.set_path(params, cost)
-    assert _red_pixels(_render(view)) > red_without_path + 200, "no red path or ball drawn"
-    view.set_path(np.empty((0, 2)), np.empty(0))
-    assert _red_pixels(_render(view)) == red_without_path
+def test_surface_renders(window):
+    _assert_surface_drawn(_render(_surface_view(window)))
+
+
+def test_a_second_window_renders_too(make_window):
+    # Without shared GL contexts pyqtgraph's cached shaders leave later views blank.
+    first = _surface_view(make_window())
+    _assert_surface_drawn(_render(first))
+    second = _surface_view(make_window())
+    assert second is not first
+    _assert_surface_drawn(_render(second))
+    _assert_surface_drawn(_render(first))
+
+
+def test_surface_is_the_engine_cost_framing_the_optimum_and_the_start(window):
+    canvas = _surface_view(window).canvas
+    m, b = canvas.m_values, canvas.b_values
+    np.testing.assert_array_equal(canvas.cost, cost_grid(window.problem, m, b))
+    (m_best, b_best) = reference_fit(window.problem).theta
+    assert m[0] < m_best < m[-1] and b[0] < b_best < b[-1]
+    assert m[0] < 0 < m[-1] and b[0] < 0 < b[-1]  # the start (0, 0) is in view
+
+    (surface,) = _surface_items(canvas)
+    vertexes = surface.opts["meshdata"].vertexes()
+    np.testing.assert_allclose(vertexes[:, 2], canvas.cost.ravel(), rtol=1e-6)
+    i_min, j_min = np.unravel_index(np.argmin(canvas.cost), canvas.cost.shape)
+    assert abs(m[i_min] - m_best) <= m[1] - m[0]
+    assert abs(b[j_min] - b_best) <= b[1] - b[0]
+
+
+def test_opened_data_reshapes_the_same_surface_item(window, tmp_path):
+    view = _surface_view(window)
+    canvas = view.canvas
+    (surface,) = _surface_items(canvas)
+    before = canvas.cost.copy()
+    path = tmp_path / "falling.csv"
+    Dataset([0, 1, 2, 3], [10, 7, 4, 1]).to_csv(path)
+    assert window.open_dataset(path)
+    assert _surface_items(canvas) == [surface]
+    assert canvas.cost.shape == before.shape and not np.allclose(canvas.cost, before)
+    np.testing.assert_array_equal(
+        canvas.cost, cost_grid(window.problem, canvas.m_values, canvas.b_values)
+    )
+    assert canvas.m_values[0] < -3 < canvas.m_values[-1]
+    assert canvas.b_values[0] < 10 < canvas.b_values[-1]
+    _assert_surface_drawn(_render(view))
+    window.action_undo.trigger()
+    np.testing.assert_array_equal(canvas.cost, before)
+
+
+def test_ball_at_the_start_then_the_path_of_a_run(qtbot, window):
+    view = _surface_view(window)
+    ball_only = _red_pixels(_render(view))
+    assert ball_only > 30, "no ball at the start before any run"
+    window.findChild(QSpinBox, "stepsInput").setValue(300)
+    window.findChild(QSlider, "speedInput").setValue(SPEEDS.index(0))
+    window.action_run.trigger()
+    qtbot.waitUntil(lambda: window.trajectory.status != "running", timeout=20_000)
+    assert _red_pixels(_render(view)) > ball_only + 200, "no red path drawn"
+    window.action_reset.trigger()
+    assert _red_pixels(_render(view)) == ball_only
