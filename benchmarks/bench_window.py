@@ -25,6 +25,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -82,9 +83,13 @@ def run_for(app: QApplication, seconds: float, start, stop) -> None:  # noqa: AN
 
 
 def measure_ours(app: QApplication, seconds: float) -> dict[str, float]:
+    from PySide6.QtCore import QSettings
+
     from gd_explorer.ui import MainWindow
 
-    window = MainWindow()
+    # A throw-away settings file: the run must not change the user's settings.
+    store = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store=store)
     window.resize(*SIZE)
     window.show()
     heartbeat = Heartbeat()
@@ -102,7 +107,7 @@ def measure_ours(app: QApplication, seconds: float) -> dict[str, float]:
 
     def start() -> None:
         speed = float(os.environ.get("SPEED", "0"))  # steps/s; 0 is unlimited
-        settings = window.settings.replace(speed=speed, steps=10**8, learning_rate=1e-7)
+        settings = window.settings.replace(speed=speed, steps=10**7, learning_rate=1e-6)
         window._on_settings(settings)
         counted["t0"] = time.perf_counter()
         counted["cpu0"] = time.thread_time()

@@ -20,16 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from gd_explorer.engine import OPTIMIZERS
-from gd_explorer.ui.settings import LEARNING_RATE_RANGE, SPEEDS, Settings
+from gd_explorer.ui.settings import LEARNING_RATE_RANGE, MAX_STEPS, SPEEDS, Settings
 
 MODEL_LABELS = {
-    "linear": "Linear regression (least squares)",
-    "logistic": "Logistic regression (two classes)",
+    "linear": "Linear (least squares)",
+    "logistic": "Logistic (two classes)",
 }
 VARIANT_LABELS = {
-    "batch": "Batch: all points each step",
-    "stochastic": "Stochastic: one random point",
-    "minibatch": "Mini-batch: a few random points",
+    "batch": "Batch: all points",
+    "stochastic": "Stochastic: 1 point",
+    "minibatch": "Mini-batch: a few",
 }
 OPTIMIZER_LABELS = {"gd": "Gradient descent"}
 SLIDER_STEPS_PER_DECADE = 100
@@ -86,6 +86,9 @@ class NumberBox(QDoubleSpinBox):
 def _combo(name: str, labels: dict[str, str], tip: str) -> QComboBox:
     box = QComboBox()
     box.setObjectName(name)
+    # Shrink with the panel instead of pushing it wider than the window allows.
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(10)
     for key, label in labels.items():
         box.addItem(label, key)
     box.setToolTip(tip)
@@ -139,7 +142,7 @@ class ControlsPanel(QWidget):
 
         self.steps = QSpinBox()
         self.steps.setObjectName("stepsInput")
-        self.steps.setRange(1, 10_000_000)
+        self.steps.setRange(1, MAX_STEPS)
         self.steps.setGroupSeparatorShown(True)
         self.steps.setToolTip("How many steps the run takes at most.")
         self.batch = QSpinBox()

@@ -213,7 +213,10 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(330)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(
+            side.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        )
 
         top = QSplitter(Qt.Orientation.Horizontal)
         bottom = QSplitter(Qt.Orientation.Horizontal)

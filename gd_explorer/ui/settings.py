@@ -17,6 +17,7 @@ MODELS = {"linear": LinearRegression, "logistic": LogisticRegression}
 #: Steps per second offered by the speed control; 0 means as fast as possible.
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000, 0)
 LEARNING_RATE_RANGE = (1e-6, 10.0)
+MAX_STEPS = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,12 @@ class Settings:
             settings.config()
         except ValueError:
             return defaults
-        if settings.model not in MODELS or settings.speed not in SPEEDS:
+        low, high = LEARNING_RATE_RANGE
+        if (
+            settings.model not in MODELS
+            or settings.speed not in SPEEDS
+            or not low <= settings.learning_rate <= high
+            or settings.steps > MAX_STEPS
+        ):
             return defaults
         return settings
