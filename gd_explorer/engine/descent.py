@@ -253,7 +253,11 @@ class Descent:
 
     @property
     def done(self) -> bool:
-        """Return whether the run has ended."""
+        """Return whether the run has ended.
+
+        A run whose cost has blown up may go on a while (its flight can be watched):
+        ``diverged_at`` and ``message`` say so from the step it was detected.
+        """
         return self.status != "running"
 
     @property
@@ -400,6 +404,8 @@ class Descent:
             taken += 1
             if cost > diverge_above and self.diverged_at is None:
                 self.diverged_at = taken
+                # Say so at once: a window shows it while the ball is still flying.
+                self.message = self._describe("diverged")
             if cost > ceiling:
                 status = "diverged"
                 break

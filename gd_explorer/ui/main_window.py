@@ -404,10 +404,12 @@ class MainWindow(QMainWindow):
             status = "paused"
         total = record.config.steps
         self.readout.show_step(steps, total, float(cost[-1]), (m, b), gradient, status)
+        if frame.diverged_at is not None:
+            # From the step it blew up, while the ball may still be flying.
+            self.readout.show_banner(frame.message)
         if frame.done:
             self._show_run_state()
             if frame.status == "diverged":
-                self.readout.show_banner(frame.message)
                 # Show the flight: widen the maps to the path (the views follow the ball).
                 domain = problem_domain(self.problem, self._start_point(), params)
                 self.contour.set_domain(domain)

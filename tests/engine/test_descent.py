@@ -253,3 +253,11 @@ def test_a_run_cannot_switch_model(line):
     run = Descent(line, DescentConfig(0.01, 10))
     with pytest.raises(ValueError, match="cannot change its model"):
         run.set_problem(LogisticRegression(article_dataset(ARTICLE_CLASSES)))
+
+
+def test_divergence_is_reported_as_soon_as_it_is_detected(line):
+    run = Descent(line, DescentConfig(0.06, 100, fixed={"b": 2.6}))
+    run.advance(60)  # detected at step 52, the run goes on
+    assert not run.done
+    assert run.diverged_at == 52
+    assert run.message.startswith("diverged at step 52: learning rate 0.06 is above")

@@ -306,6 +306,17 @@ def test_a_diverging_run_shows_the_banner(qtbot, window):
     assert window.trajectory is None
 
 
+def test_the_banner_shows_while_the_ball_is_still_flying(qtbot, window):
+    banner = child(window, QLabel, "divergenceBanner")
+    window.load_lesson("too-large")
+    set_steps(window, 100_000)  # the run goes on after the blow-up until the ceiling
+    set_speed(window, 200)
+    action(window, "actionRun").trigger()
+    qtbot.waitUntil(banner.isVisible, timeout=RUN_TIMEOUT)
+    assert banner.text().startswith("diverged at step 52: learning rate 0.06 is above")
+    assert window.controller.record.status == "running"
+
+
 def test_a_lesson_loaded_mid_run_replaces_the_run(qtbot, window):
     set_speed(window, 20)
     action(window, "actionRun").trigger()
