@@ -232,6 +232,33 @@ def test_sampled_rows_are_highlighted_and_cleared(view):
     assert len(view.sampled_item.getData()[0]) == 0
 
 
+def _count_set_data(monkeypatch, item):
+    calls = []
+    original = item.setData
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(item, "setData", counting)
+    return calls
+
+
+def test_a_repeated_frame_sets_no_data(view, monkeypatch):
+    # A run redraws 60 times a second; a scatter's setData costs far more than a check.
+    line = _count_set_data(monkeypatch, view.line_item)
+    sampled = _count_set_data(monkeypatch, view.sampled_item)
+    sigmoid = _count_set_data(monkeypatch, view.sigmoid_item)
+    for _ in range(3):
+        view.set_model((0.6, 1.5), "linear")
+        view.set_sampled(np.arange(8))
+    assert (len(line), len(sampled), len(sigmoid)) == (1, 1, 0)
+    view.set_model((0.7, 1.5), "linear")
+    view.set_sampled(np.array([3]))
+    assert (len(line), len(sampled), len(sigmoid)) == (2, 2, 0)
+    assert view.sampled_item.getData()[0].tolist() == [5.0]
+
+
 def test_logistic_shows_classes_sigmoid_and_cutoff(logistic):
     m, b = 1.2, -5.5
     logistic.set_model((m, b), "logistic")

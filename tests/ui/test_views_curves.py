@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from gd_explorer.engine import (
     Dataset,
@@ -27,7 +28,14 @@ from gd_explorer.ui.views.domain import (
     frame_interval,
     problem_domain,
 )
-from gd_explorer.ui.views.history import MAX_POINTS, _LogAxis, envelope, format_number
+from gd_explorer.ui.views.history import (
+    MAX_POINTS,
+    Envelope,
+    _LogAxis,
+    envelope,
+    format_number,
+)
+from gd_explorer.ui.views.items import held_interval
 
 X = [1, 3, 4, 5, 6, 7, 8, 10]
 LINEAR = LinearRegression(Dataset(X, [4, 3, 7, 7, 8, 10, 8, 11]))
@@ -387,6 +395,130 @@ def test_problem_domain_of_a_diverging_run_shows_the_flight(runs):
     params = runs["diverge"].params
     d = problem_domain(LINEAR, (0.0, 2.6), params)
     assert d.m_min < params[:, 0].min() and d.m_max > params[:, 0].max()
+
+
+# ------------------------------------------------------------------------- cheap frames
+# The window redraws every view up to 60 times a second while a run goes on.
+
+
+def _count_set_data(monkeypatch, item):
+    calls = []
+    original = item.setData
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(item, "setData", counting)
+    return calls
+
+
+def _range_changes(view):
+    changes = []
+    view.getViewBox().sigRangeChanged.connect(lambda *args: changes.append(args))
+    return changes
+
+
+def _shown(qtbot, view):
+    view.show()
+    qtbot.waitExposed(view)
+    QApplication.processEvents()  # auto-range is applied when the plot is painted
+
+
+def _in_view(view, x, y):
+    (x0, x1), (y0, y1) = view.getViewBox().viewRange()
+    return x0 < x < x1 and y0 < y < y1
+
+
+def test_a_repeated_frame_sets_no_data(qtbot, monkeypatch, runs):
+    params, cost = runs["both"].params[:50], runs["both"].cost[:50]
+    contour = _make(qtbot, ContourView)
+    contour.set_problem(LINEAR, problem_domain(LINEAR, (0.0, 0.0), params))
+    curve = _make(qtbot, CostCurveView)
+    curve.set_problem(LINEAR)
+    history = _make(qtbot, HistoryView)
+    counted = [
+        _count_set_data(monkeypatch, item) for item in (contour.path, curve.tangent, history.curve)
+    ]
+    for _ in range(3):  # a paused run, or a frame with no new step
+        contour.set_path(params.copy())
+        curve.set_state(params.copy())
+        history.set_history(cost.copy(), 0.6)
+    assert [len(calls) for calls in counted] == [1, 1, 1]
+    contour.set_path(params[:40])
+    curve.set_state(params[:40])
+    history.set_history(cost[:40], 0.6)
+    assert [len(calls) for calls in counted] == [2, 2, 2]
+
+
+def test_contour_holds_still_over_the_map_and_follows_a_flight(qtbot, runs):
+    view = _make(qtbot, ContourView)
+    params = runs["both"].params
+    view.set_problem(LINEAR, problem_domain(LINEAR, (0.0, 0.0), params))
+    view.set_path(params[:1])
+    _shown(qtbot, view)
+    changes = _range_changes(view)
+    for k in range(2, 400, 7):
+        view.set_path(params[:k])
+        QApplication.processEvents()
+    assert changes == []  # no new range, so no new axes and no second repaint
+    flight = np.vstack([params[:20], [[30.0, -40.0]]])
+    view.set_path(flight)
+    qtbot.waitUntil(lambda: _in_view(view, 30.0, -40.0))
+
+
+def test_history_moves_its_view_now_and_then_and_shows_every_step(qtbot, runs):
+    view = _make(qtbot, HistoryView)
+    cost = runs["both"].cost
+    view.set_history(cost[:100], reference_fit(LINEAR).cost)
+    _shown(qtbot, view)
+    changes = _range_changes(view)
+    for k in range(101, 2000, 3):
+        view.set_history(cost[:k], reference_fit(LINEAR).cost)
+        QApplication.processEvents()
+        (x0, x1), _ = view.getViewBox().viewRange()
+        assert x0 < 0 and k - 1 < x1
+    assert 0 < len(changes) < 20  # 633 frames
+
+
+def test_cost_curve_view_holds_still_while_the_ball_rolls_on_it(qtbot, runs):
+    view = _make(qtbot, CostCurveView)
+    params = runs["overshoot"].params
+    view.set_problem(LINEAR, fixed_b=2.6)
+    view.set_state(params[:3])  # the first overshoot is the widest
+    _shown(qtbot, view)
+    changes = _range_changes(view)
+    for k in range(4, len(params)):
+        view.set_state(params[:k])
+        QApplication.processEvents()
+        assert _in_view(view, *(a[0] for a in view.ball.getData()))
+    assert changes == []
+
+
+def test_envelope_of_a_growing_series_is_kept_up_to_date_exactly():
+    rng = np.random.default_rng(4)
+    series = rng.random(600_000)
+    kept = Envelope(max_points=400)
+    n = 1
+    while n < len(series):  # across several doublings of the bin length
+        for got, expected in zip(kept(series[:n]), envelope(series[:n], 400), strict=True):
+            assert np.array_equal(got, expected)
+        n += int(rng.integers(1, 9000))
+    other = rng.random(300_000)  # a new run, longer than the bins kept
+    for values in (other, other[:250_000], series[:5000], series[:4000]):
+        for got, expected in zip(kept(values), envelope(values, 400), strict=True):
+            assert np.array_equal(got, expected)
+
+
+def test_held_interval_moves_only_when_it_must():
+    assert held_interval(None, (0.0, 10.0), 0.25) == (0.0, 10.0)
+    assert held_interval((0.0, 10.0), (0.0, 9.0), 0.25) == (0.0, 10.0)  # still snug
+    assert held_interval((0.0, 10.0), (0.0, 12.0), 0.25) == (0.0, 15.0)  # grew: headroom
+    assert held_interval((0.0, 15.0), (0.0, 4.0), 0.25) == (0.0, 4.0)  # far too loose
+    assert held_interval((0.0, 10.0), (-2.0, 8.0), 0.0) == (-2.0, 8.0)
+    assert held_interval((0.0, 10.0), (0.0, 10.0), 0.0) == (0.0, 10.0)
+    assert held_interval((0.0, 10.0), (0.0, math.inf), 0.1) is None
+    assert held_interval((0.0, 10.0), None, 0.1) is None
 
 
 # ------------------------------------------------------------------------------ pictures

@@ -10,11 +10,12 @@ import pyqtgraph as pg
 from numpy.typing import ArrayLike, NDArray
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid, reference_fit
 from gd_explorer.ui import style
 from gd_explorer.ui.views.domain import Domain, decimate_path
+from gd_explorer.ui.views.items import Marker, ViewFrame
 
 OBJECT_NAME = "contourPlot"
 
@@ -31,6 +32,8 @@ CONTOUR_LEVELS = 8
 DECADES = 3.0
 
 PATH_COLOUR = "#d62728"
+#: The ball's size with its white halo, in pixels.
+BALL_SIZE = style.MARKER_SIZE + 11
 CONTOUR_PEN = pg.mkPen((255, 255, 255, 150), width=1.2)
 HELD_PEN = pg.mkPen("#404040", width=2, style=Qt.PenStyle.DashLine)
 
@@ -56,8 +59,10 @@ class ContourView(pg.PlotWidget):
 
     Attributes
     ----------
-    image, path, ball, start, optimum : pyqtgraph items
-        The drawn items, exposed for tests and screenshots.
+    image, path : pyqtgraph items
+        The colour map and the path, exposed for tests and screenshots.
+    ball, start, optimum : Marker
+        The markers; ``getData()`` gives each one's position as a scatter's would.
     isocurves : list of pg.IsocurveItem
         The contour lines.
     """
@@ -82,22 +87,16 @@ class ContourView(pg.PlotWidget):
 
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setColorMap(_colormap())
-        self.addItem(self.image)
         self.isocurves = []
         for _ in range(CONTOUR_LEVELS):
             curve = pg.IsocurveItem(pen=CONTOUR_PEN, axisOrder="col-major")
             curve.setParentItem(self.image)  # in the image's pixel coordinates
+            # Stroking the lines is most of a repaint, and they only change with the
+            # cost or the zoom: keep them as a picture of the screen.
+            curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.isocurves.append(curve)
         self.held = pg.InfiniteLine(angle=0, pen=HELD_PEN, movable=False)
         self.held.setVisible(False)
-        self.addItem(self.held, ignoreBounds=True)
-        self.optimum = pg.ScatterPlotItem(
-            symbol="star",
-            size=style.MARKER_SIZE + 9,
-            brush=pg.mkBrush(style.OPTIMUM),
-            pen=pg.mkPen("w", width=1.5),
-            name="optimum",
-        )
         # symbol=None explicitly: a symbol size or brush alone would switch markers on.
         self.path = pg.PlotDataItem(
             pen=pg.mkPen(PATH_COLOUR, width=2.5),
@@ -107,22 +106,26 @@ class ContourView(pg.PlotWidget):
             symbolPen=None,
         )
         self._marked = False
-        self.start = pg.ScatterPlotItem(
-            symbol="o", size=14, brush=pg.mkBrush("w"), pen=pg.mkPen(PATH_COLOUR, width=3)
-        )
+        self._drawn = np.empty((0, 2))
+        self.start = Marker([("o", 14, pg.mkPen(PATH_COLOUR, width=3), "w")])
         # A white disc under the ball keeps it visible on its own red path.
-        self._halo = pg.ScatterPlotItem(
-            symbol="o", size=style.MARKER_SIZE + 11, brush=pg.mkBrush("w"), pen=None
+        self.ball = Marker(
+            [
+                ("o", BALL_SIZE, None, "w"),
+                ("o", style.MARKER_SIZE + 5, pg.mkPen("#202020", width=1.5), style.BALL),
+            ]
         )
-        self.ball = pg.ScatterPlotItem(
-            symbol="o",
-            size=style.MARKER_SIZE + 5,
-            brush=pg.mkBrush(style.BALL),
-            pen=pg.mkPen("#202020", width=1.5),
+        self.optimum = Marker(
+            [("star", style.MARKER_SIZE + 9, pg.mkPen("w", width=1.5), style.OPTIMUM)]
         )
+        # The view frames the colour map and the path's extent (with room for the ball),
+        # which changes far less often than the path: only a diverging run moves it.
+        self._frame = ViewFrame(pixel_padding=BALL_SIZE / 2)
+        self.addItem(self._frame)
+        self.addItem(self.image)
         # The optimum on top: the target stays visible under a path that circles it.
-        for item in (self.path, self.start, self._halo, self.ball, self.optimum):
-            self.addItem(item)
+        for item in (self.held, self.path, self.start, self.ball, self.optimum):
+            self.addItem(item, ignoreBounds=True)
         self.scene().sigMouseClicked.connect(self._clicked)
 
     @property
@@ -154,10 +157,7 @@ class ContourView(pg.PlotWidget):
             return
         self._problem = problem
         fit = reference_fit(problem)
-        if fit.exists and fit.theta is not None:
-            self.optimum.setData(pos=[fit.theta])
-        else:
-            self.optimum.setData(pos=np.empty((0, 2)))
+        self.optimum.place(fit.theta if fit.exists else None)
         self._draw_cost(domain)
 
     def set_domain(self, domain: Domain | tuple[float, float, float, float]) -> None:
@@ -181,18 +181,31 @@ class ContourView(pg.PlotWidget):
             Slope and intercept at each step, the start first; empty hides the path.
         """
         drawn = decimate_path(params)
+        if np.array_equal(drawn, self._drawn):
+            return  # nothing new: a paused run or a repeated frame
+        self._drawn = drawn.copy()  # the caller's buffer may be written in place
         if len(drawn) == 0:
-            for item in (self.path, self.start, self._halo, self.ball):
-                item.setData(x=[], y=[])
+            self.path.setData(x=[], y=[])
+            self.start.place(None)
+            self.ball.place(None)
+            self._frame_view()
             return
         marked = len(drawn) <= MAX_MARKED_STEPS
         if marked != self._marked:
             self.path.setSymbol("o" if marked else None)
             self._marked = marked
         self.path.setData(drawn[:, 0], drawn[:, 1])
-        self.start.setData(pos=drawn[:1])
-        self._halo.setData(pos=drawn[-1:])
-        self.ball.setData(pos=drawn[-1:])
+        self.start.place(drawn[0])
+        self.ball.place(drawn[-1])
+        self._frame_view()
+
+    def _frame_view(self) -> None:
+        finite = self._drawn[np.isfinite(self._drawn).all(axis=1)]
+        if len(finite):
+            low, high = finite.min(axis=0), finite.max(axis=0)
+            self._frame.follow((low[0], high[0]), (low[1], high[1]))
+        else:
+            self._frame.follow(None, None)
 
     def _show_held(self, fixed: Mapping[str, float] | None) -> None:
         held = {str(k).lower(): float(v) for k, v in (fixed or {}).items()}

@@ -18,6 +18,7 @@ from gd_explorer.ui.views.domain import (
     frame_interval,
 )
 from gd_explorer.ui.views.history import format_number
+from gd_explorer.ui.views.items import Marker, MarkerTrail, ViewFrame
 
 OBJECT_NAME = "costCurvePlot"
 
@@ -30,6 +31,9 @@ TRAIL_LENGTH = 30
 #: by a typical cost (the difference is then far below a pixel).
 CURVE_BUDGET = 200_000
 B_TOLERANCE = 0.01
+#: Room kept above and below the curve when the view moves, as a fraction of its height:
+#: a curve that follows a learned intercept moves the axes now and then, not every frame.
+Y_HEADROOM = 0.1
 #: Half the tangent's length, as a fraction of the plot's width and height.
 TANGENT_REACH = 0.14
 READOUT_SIZE = "13pt"
@@ -52,8 +56,12 @@ class CostCurveView(pg.PlotWidget):
 
     Attributes
     ----------
-    curve, trail, trail_line, ball, tangent : pyqtgraph items
-        The drawn items, exposed for tests and screenshots.
+    curve, trail_line, tangent : pg.PlotCurveItem
+        The drawn lines, exposed for tests and screenshots.
+    trail : MarkerTrail
+        The markers behind the ball.
+    ball : Marker
+        The ball; ``getData()`` gives its position as a scatter's would.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -74,27 +82,32 @@ class CostCurveView(pg.PlotWidget):
         self.m_values = np.empty(0)
         self.cost_values = np.empty(0)
 
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(CURVE_COLOUR, width=style.LINE_WIDTH - 1))
-        self.trail_line = pg.PlotDataItem(pen=pg.mkPen(style.TRAIL, width=1.5))
-        self.trail = pg.ScatterPlotItem(pen=None)
-        self.tangent = pg.PlotDataItem(pen=pg.mkPen(style.TANGENT, width=style.LINE_WIDTH))
-        self.ball = pg.ScatterPlotItem(
-            symbol="o",
-            size=style.MARKER_SIZE + 5,
-            brush=pg.mkBrush(style.BALL),
-            pen=pg.mkPen("#202020", width=2),
-        )
-        self.addItem(self.curve)
-        self.addItem(self.trail_line)
-        self.addItem(self.trail)
-        self.addItem(self.tangent, ignoreBounds=True)  # a steep tangent must not zoom out
-        self.addItem(self.ball)
-        ramp = np.linspace(0.15, 0.9, TRAIL_LENGTH)
+        self._shown: tuple[object, ...] | None = None  # what _redraw drew last
+
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(CURVE_COLOUR, width=style.LINE_WIDTH - 1))
+        self.trail_line = pg.PlotCurveItem(pen=pg.mkPen(style.TRAIL, width=1.5))
+        # Older positions smaller and fainter.
         colour = pg.mkColor(style.TRAIL)
-        self._trail_brushes = [
-            pg.mkBrush(colour.red(), colour.green(), colour.blue(), int(255 * a)) for a in ramp
-        ]
-        self._trail_sizes = np.linspace(6, 12, TRAIL_LENGTH)
+        self.trail = MarkerTrail(
+            [
+                [("o", size, None, (colour.red(), colour.green(), colour.blue(), int(255 * a)))]
+                for size, a in zip(
+                    np.linspace(6, 12, TRAIL_LENGTH),
+                    np.linspace(0.15, 0.9, TRAIL_LENGTH),
+                    strict=True,
+                )
+            ]
+        )
+        self.tangent = pg.PlotCurveItem(pen=pg.mkPen(style.TANGENT, width=style.LINE_WIDTH))
+        ball_size = style.MARKER_SIZE + 5
+        self.ball = Marker([("o", ball_size, pg.mkPen("#202020", width=2), style.BALL)])
+        # The view frames the curve, the trail and the ball (a steep tangent must not zoom
+        # out), with room for the whole ball at the bottom of the curve, and moves only
+        # when they leave the frame or shrink well inside it.
+        self._frame = ViewFrame(headroom=(0.0, Y_HEADROOM), pixel_padding=ball_size / 2 + 1)
+        self.addItem(self._frame)
+        for item in (self.curve, self.trail_line, self.trail, self.tangent, self.ball):
+            self.addItem(item, ignoreBounds=True)
         self._readout = ""
         self._show_readout("cost at the current intercept")
 
@@ -121,6 +134,7 @@ class CostCurveView(pg.PlotWidget):
         self._min_half = min(reach_m, size)
         self._b_reach = reach_b
         self._curve_range = (math.nan, math.nan)  # force a redraw
+        self._shown = None
         self._redraw()
 
     def set_state(self, params: ArrayLike, current_index: int | None = None) -> None:
@@ -143,9 +157,13 @@ class CostCurveView(pg.PlotWidget):
             return
         n = len(self._params)
         if n == 0:
+            self._shown = None
             self._update_curve(self._default_b, np.empty(0))
-            for item in (self.trail, self.trail_line, self.ball, self.tangent):
+            for item in (self.trail_line, self.tangent):
                 item.setData(x=[], y=[])
+            self.trail.place(np.empty(0), np.empty(0))
+            self.ball.place(None)
+            self._frame_view(None)
             self._show_readout(f"at intercept b = {format_number(self._default_b)}")
             return
         i = n - 1 if self._index is None else self._index + (n if self._index < 0 else 0)
@@ -154,23 +172,33 @@ class CostCurveView(pg.PlotWidget):
         if self._fixed_b is not None:
             b = self._fixed_b
         self._update_curve(b, decimate_path(self._params[: i + 1])[:, 0])
+        trail_m = self._params[max(0, i - TRAIL_LENGTH + 1) : i + 1, 0]
+        # Everything drawn follows from the curve, the intercept and the trail (the ball
+        # is its last point): when none changed, neither did the picture.
+        shown = (self._curve_range, self._curve_b, float(b), trail_m.tobytes())
+        if shown == self._shown:
+            return
+        self._shown = shown
         cost = self._problem.cost((m, b))
         slope = float(self._problem.gradient((m, b))[0])
-        trail_m = self._params[max(0, i - TRAIL_LENGTH + 1) : i + 1, 0]
         trail_cost = self._on_curve(trail_m)
         trail_cost[-1] = cost
-        k = len(trail_m)
-        self.trail.setData(
-            x=trail_m, y=trail_cost, brush=self._trail_brushes[-k:], size=self._trail_sizes[-k:]
-        )
+        self.trail.place(trail_m, trail_cost)
         self.trail_line.setData(trail_m, trail_cost)
-        self.ball.setData(x=[m], y=[cost])
+        self.ball.place((m, cost))
         self._draw_tangent(m, cost, slope)
+        self._frame_view(trail_cost)
         held = " (held)" if self._fixed_b is not None else ""
         self._show_readout(
             f"at intercept b = {format_number(b)}{held} \N{MIDDLE DOT} "
             f'<span style="color:{READOUT_TANGENT}">tangent dJ/dm = {format_number(slope)}</span>'
         )
+
+    def _frame_view(self, trail_cost: NDArray[np.float64] | None) -> None:
+        costs = self.cost_values if trail_cost is None else np.append(self.cost_values, trail_cost)
+        costs = costs[np.isfinite(costs)]
+        y = (float(costs.min()), float(costs.max())) if len(costs) else None
+        self._frame.follow(self._curve_range, y)
 
     def _show_readout(self, html: str) -> None:
         # The title row, not a label in the plot: text over the curve would hide it.

@@ -364,8 +364,10 @@ class DataView(QWidget):
             Draw y = m·x + b with residuals, or p = σ(m·x + b) with the 0.5 cutoff.
         """
         _check_kind(kind)
-        self._theta = None if theta is None else (float(theta[0]), float(theta[1]))
-        self._model_kind = kind
+        theta = None if theta is None else (float(theta[0]), float(theta[1]))
+        if (theta, kind) == (self._theta, self._model_kind):
+            return  # drawn already (a change of data or view redraws the model itself)
+        self._theta, self._model_kind = theta, kind
         self._draw_model()
 
     def set_sampled(self, rows: int | NDArray[np.integer] | None) -> None:
@@ -449,10 +451,14 @@ class DataView(QWidget):
 
     def _draw_sampled(self) -> None:
         if self._dataset is None or self._sampled.size == 0:
-            self.sampled_item.setData([], [])
-            return
-        keep = np.isin(self._shown, self._sampled)
-        self.sampled_item.setData(self._x[keep], self._y[keep])
+            x, y = np.empty(0), np.empty(0)
+        else:
+            keep = np.isin(self._shown, self._sampled)
+            x, y = self._x[keep], self._y[keep]
+        # A batch step uses the same rows every frame; re-setting a scatter is slow.
+        shown_x, shown_y = self.sampled_item.getData()
+        if not (np.array_equal(x, shown_x) and np.array_equal(y, shown_y)):
+            self.sampled_item.setData(x, y)
 
     def _draw_model(self) -> None:
         theta = self._theta
@@ -460,7 +466,7 @@ class DataView(QWidget):
         linear = self._model_kind == LINEAR
         if not finite or self._dataset is None:
             for item in (self.line_item, self.sigmoid_item, self.residuals_item):
-                item.setData([], [])
+                _clear(item)
             return
         assert theta is not None
         m, b = theta
@@ -469,7 +475,7 @@ class DataView(QWidget):
         band = (y0 - _FAR * height, y1 + _FAR * height)
         if linear:
             self.line_item.setData(*_clipped_line(m, b, (x0, x1), band))
-            self.sigmoid_item.setData([], [])
+            _clear(self.sigmoid_item)
             # One item for all residuals: x_i twice, y_i then the line's value.
             fitted = np.clip(m * self._x + b, *band)
             ys = np.empty(2 * self._x.size)
@@ -485,8 +491,8 @@ class DataView(QWidget):
                 extra = np.linspace(boundary - width, boundary + width, 41)
                 xs = np.union1d(xs, extra[(extra >= x0) & (extra <= x1)])
             self.sigmoid_item.setData(xs, _sigmoid(m * xs + b))
-            self.line_item.setData([], [])
-            self.residuals_item.setData([], [])
+            _clear(self.line_item)
+            _clear(self.residuals_item)
 
     def _slot(self, row: int | None) -> int | None:
         """Return where row ``row`` is among the drawn points, or None."""
@@ -599,6 +605,13 @@ class DataView(QWidget):
                 self.select(None)
                 return True
         return super().eventFilter(watched, event)
+
+
+def _clear(item: pg.PlotCurveItem) -> None:
+    """Empty a curve, skipping the update (and the repaint) if it is empty already."""
+    x, _ = item.getData()
+    if x is not None and len(x):
+        item.setData([], [])
 
 
 def _check_kind(kind: str) -> None:

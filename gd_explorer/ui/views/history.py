@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from gd_explorer.ui import style
+from gd_explorer.ui.views.items import ViewFrame
 
 OBJECT_NAME = "historyPlot"
 
@@ -21,6 +22,10 @@ MAX_POINTS = 4000
 #: the smallest positive cost, and a note says so.
 ZERO_BELOW = 10.0
 Y_LABEL = "cost J (log scale)"
+#: Room made past the last step and the lowest cost when the view moves, as a fraction
+#: of what is shown (decades, on the log axis).
+X_HEADROOM = 0.25
+Y_HEADROOM = 0.1
 
 
 def envelope(values: ArrayLike, max_points: int = MAX_POINTS) -> tuple[NDArray, NDArray]:
@@ -42,28 +47,125 @@ def envelope(values: ArrayLike, max_points: int = MAX_POINTS) -> tuple[NDArray, 
     steps, values : ndarray
         The points to draw.
     """
-    y = np.asarray(values, dtype=np.float64).ravel()
-    n = len(y)
-    if n <= max_points:
-        return np.arange(n, dtype=np.float64), y
+    return Envelope(max_points)(values)
+
+
+def _bin_size(n: int, max_points: int) -> int:
     bins = (max_points - 4) // 2
-    size = 1 << math.ceil(math.log2(n / bins))
-    full = n // size * size
-    blocks = y[:full].reshape(-1, size)
-    lows, highs = [blocks.min(axis=1)], [blocks.max(axis=1)]
-    starts = [np.arange(0, full, size, dtype=np.float64)]
-    if full < n:  # the unfinished last bin
-        lows.append(y[full:].min(keepdims=True))
-        highs.append(y[full:].max(keepdims=True))
-        starts.append(np.array([float(full)]))
-    low, high, start = np.concatenate(lows), np.concatenate(highs), np.concatenate(starts)
-    steps = np.empty(2 * len(start) + 2)
-    out = np.empty_like(steps)
-    steps[0], out[0] = 0.0, y[0]
-    steps[1:-1:2], steps[2:-1:2] = start, start
-    out[1:-1:2], out[2:-1:2] = low, high
-    steps[-1], out[-1] = n - 1, y[-1]
-    return steps, out
+    return 1 << math.ceil(math.log2(n / bins))
+
+
+class Envelope:
+    """:func:`envelope` for a series that grows between calls, reusing the bins it has done.
+
+    A run's history only grows, and the bins it is cut into stay put, so only the bins
+    finished since the last call are new (and when the bin length doubles, pairs of old
+    bins merge). The envelope of a run of 10⁷ steps then costs a tenth of a millisecond
+    a frame instead of fifteen. A series that is not the last one grown (a new run) is
+    told apart by its first value and the extremes of the bins kept, which are checked
+    in place; then everything is measured again.
+
+    Parameters
+    ----------
+    max_points : int
+        The most pairs to return (at least 8).
+    """
+
+    def __init__(self, max_points: int = MAX_POINTS) -> None:
+        self.max_points = max_points
+        self._forget()
+
+    def _forget(self) -> None:
+        self._first = math.nan
+        self._size = 0  # the bin length of the kept bins
+        self._lows = np.empty(0)
+        self._highs = np.empty(0)
+        self._low_at = np.empty(0, dtype=np.intp)  # where each kept extreme is, to check
+        self._high_at = np.empty(0, dtype=np.intp)
+
+    def __call__(self, values: ArrayLike) -> tuple[NDArray, NDArray]:
+        """Return the envelope of ``values``, as :func:`envelope` does."""
+        y = np.asarray(values, dtype=np.float64).ravel()
+        n = len(y)
+        if n <= self.max_points:
+            return np.arange(n, dtype=np.float64), y
+        size = _bin_size(n, self.max_points)
+        full = n // size * size
+        self._update(y, size, full)
+        low, high = self._lows, self._highs
+        start = np.arange(0, full, size, dtype=np.float64)
+        if full < n:  # the unfinished last bin
+            tail = y[full:]
+            low = np.append(low, tail.min())
+            high = np.append(high, tail.max())
+            start = np.append(start, float(full))
+        steps = np.empty(2 * len(start) + 2)
+        out = np.empty_like(steps)
+        steps[0], out[0] = 0.0, y[0]
+        steps[1:-1:2], steps[2:-1:2] = start, start
+        out[1:-1:2], out[2:-1:2] = low, high
+        steps[-1], out[-1] = n - 1, y[-1]
+        return steps, out
+
+    def _update(self, y: NDArray[np.float64], size: int, full: int) -> None:
+        """Bring the kept bins up to the ``full // size`` finished bins of ``y``."""
+        if not self._still_holds(y, size):
+            self._forget()
+        if self._size != size:
+            self._merge(size)
+        done = len(self._lows) * size
+        if done > full:  # a shorter series of the same run would need bins dropped
+            self._forget()
+            self._size, done = size, 0
+        if done == full:
+            return
+        blocks = y[done:full].reshape(-1, size)
+        rows = np.arange(len(blocks))
+        offsets = done + rows * size
+        low_at = offsets + blocks.argmin(axis=1)
+        high_at = offsets + blocks.argmax(axis=1)
+        self._low_at = np.concatenate([self._low_at, low_at])
+        self._high_at = np.concatenate([self._high_at, high_at])
+        self._lows = np.concatenate([self._lows, y[low_at]])
+        self._highs = np.concatenate([self._highs, y[high_at]])
+        self._first = float(y[0])
+
+    def _still_holds(self, y: NDArray[np.float64], size: int) -> bool:
+        if not len(self._lows):
+            return True
+        if size < self._size or len(y) <= self._high_at.max() or y[0] != self._first:
+            return False
+        return bool(
+            np.array_equal(y[self._low_at], self._lows, equal_nan=True)
+            and np.array_equal(y[self._high_at], self._highs, equal_nan=True)
+        )
+
+    def _merge(self, size: int) -> None:
+        """Turn the kept bins into bins of length ``size`` (a power of two longer)."""
+        if not len(self._lows) or size % self._size:
+            self._forget()
+            self._size = size
+            return
+        while self._size < size:
+            pairs = len(self._lows) // 2
+            self._lows, self._low_at = _pick(self._lows, self._low_at, pairs, np.less)
+            self._highs, self._high_at = _pick(self._highs, self._high_at, pairs, np.greater)
+            self._size *= 2
+
+
+def _pick(
+    values: NDArray[np.float64], where: NDArray[np.intp], pairs: int, better: np.ufunc
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Return the better value of each of the first ``pairs`` pairs, and where it was.
+
+    A NaN wins, as it does in ``min`` and ``max``.
+    """
+    first, second = values[0 : 2 * pairs : 2], values[1 : 2 * pairs : 2]
+    take = better(second, first) | (np.isnan(second) & ~np.isnan(first))
+    return (
+        np.where(take, second, first),
+        np.where(take, where[1 : 2 * pairs : 2], where[0 : 2 * pairs : 2]),
+    )
 
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -159,8 +261,16 @@ class HistoryView(pg.PlotWidget):
         self.note.setFont(self._label_font())
         self.note.setParentItem(self.getViewBox())
         self.getViewBox().sigResized.connect(self._place_note)
+        self._envelope = Envelope()
+        self._shown: tuple[float | None, float] | None = None
+        self._steps = np.empty(0)
+        self._values = np.empty(0)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(style.FIT, width=2.5))
-        self.addItem(self.curve)
+        # The view frames the steps so far and the costs, with room to the right: a
+        # growing history moves the axes now and then, not at every step.
+        self._frame = ViewFrame(headroom=(X_HEADROOM, Y_HEADROOM))
+        self.addItem(self._frame)
+        self.addItem(self.curve, ignoreBounds=True)
         self.optimum_line = pg.InfiniteLine(
             angle=0,
             movable=False,
@@ -175,7 +285,7 @@ class HistoryView(pg.PlotWidget):
         )
         self.optimum_line.label.setFont(self._label_font())
         self.optimum_line.setVisible(False)
-        self.addItem(self.optimum_line)
+        self.addItem(self.optimum_line, ignoreBounds=True)
 
     def _label_font(self) -> QFont:
         font = self.font()
@@ -192,19 +302,46 @@ class HistoryView(pg.PlotWidget):
         optimum_cost : float, optional
             The exact minimum of the cost; None when no finite optimum exists.
         """
-        steps, values = envelope(cost)
+        steps, values = self._envelope(cost)
         optimum = None if optimum_cost is None else float(optimum_cost)
         floor = self._zero_floor(values, optimum)
-        self.curve.setData(steps, np.maximum(values, floor) if floor else values)
+        if floor:
+            values = np.maximum(values, floor)
+        shown = (optimum, floor)
+        if (
+            shown == self._shown
+            and np.array_equal(steps, self._steps)
+            and np.array_equal(values, self._values)
+        ):
+            return  # the same picture: a paused run, or no new step since the last frame
+        # A copy: a short history is drawn straight from the caller's buffer.
+        self._shown, self._steps, self._values = shown, steps, values.copy()
+        self.curve.setData(steps, values)
         self.floor = floor
         self._show_note(f"a cost of 0 is drawn at {format_number(floor)}" if floor else "")
         self.optimum_line.setVisible(optimum is not None)
+        line = None
         if optimum is not None:
             # InfiniteLine knows nothing of log mode: it takes the log itself.
-            self.optimum_line.setValue(math.log10(max(optimum, floor)))
+            line = math.log10(max(optimum, floor))
+            self.optimum_line.setValue(line)
             if optimum != self._optimum:
                 self.optimum_line.label.setFormat(f"optimum J* = {format_number(optimum)}")
             self._optimum = optimum
+        self._frame_view(steps, values, line)
+
+    def _frame_view(
+        self, steps: NDArray[np.float64], values: NDArray[np.float64], line: float | None
+    ) -> None:
+        """Frame every step and the costs (on the log axis) with the optimum's line."""
+        x = (float(steps[0]), float(steps[-1])) if len(steps) else None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log10(values[values > 0.0])
+        logs = logs[np.isfinite(logs)]
+        y = (float(logs.min()), float(logs.max())) if len(logs) else None
+        if line is not None:
+            y = (line, line) if y is None else (min(y[0], line), max(y[1], line))
+        self._frame.follow(x, y)
 
     @staticmethod
     def _zero_floor(values: NDArray[np.float64], optimum: float | None) -> float:

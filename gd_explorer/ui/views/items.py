@@ -1,0 +1,294 @@
+"""Light graphics items for views that redraw up to 60 times a second.
+
+pyqtgraph's general items pay in Python for every update: a ``ScatterPlotItem``
+rebuilds its spot records on ``setData`` and maps, culls and re-measures them on
+every paint (about 0.3 ms each on a software renderer, for one point), and
+auto-range re-measures every item whenever one of them changes, then moves the
+view by the smallest amount, so a growing path regenerates the axes (and
+repaints the plot a second time) on every frame. The items here do less.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+#: One symbol of a marker: (symbol name, size in pixels, pen, brush), as a scatter takes them.
+Layer = tuple[str, float, Any, Any]
+
+Interval = tuple[float, float]
+
+#: How far, as a fraction of its span, what must be shown may reach past a held frame.
+SLIVER = 0.005
+
+
+class Marker(QGraphicsItem):
+    """A symbol at one point, drawn like a one-point ``ScatterPlotItem``, moved by position.
+
+    The symbol (or several, bottom first: a halo under a ball) is rendered once to an
+    image; moving it is ``setPos`` and painting it is one ``drawImage``. It keeps its
+    size in pixels whatever the zoom.
+
+    Parameters
+    ----------
+    layers : sequence of (symbol, size, pen, brush)
+        What to draw, bottom first, with ``ScatterPlotItem``'s names for symbols.
+    """
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        super().__init__()
+        self._layers = [
+            (s, size, pg.mkPen(pen), pg.mkBrush(brush)) for s, size, pen, brush in layers
+        ]
+        side = math.ceil(
+            max(size + max(math.ceil(pen.widthF()), 1) for _, size, pen, _ in self._layers)
+        )
+        self._rect = QRectF(-side / 2, -side / 2, side, side)
+        self._images: dict[float, QImage] = {}
+        # The view's scale must not stretch the symbol: only its position is in data units.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setVisible(False)
+
+    def place(self, point: tuple[float, float] | NDArray[np.float64] | None) -> None:
+        """Show the marker at ``(x, y)`` in data coordinates; None hides it.
+
+        Parameters
+        ----------
+        point : (float, float) or None
+            Where to draw it.
+        """
+        if point is None:
+            self.setVisible(False)
+            return
+        x, y = float(point[0]), float(point[1])
+        if not (math.isfinite(x) and math.isfinite(y)):
+            self.setVisible(False)  # as a scatter draws nothing for a point it cannot place
+            return
+        if (x, y) != (self.x(), self.y()):
+            self.setPos(x, y)
+        self.setVisible(True)
+
+    def getData(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # noqa: N802
+        """Return ``([x], [y])`` where the marker is, or two empty arrays if hidden.
+
+        Named and shaped like ``ScatterPlotItem.getData``, for code that reads either.
+
+        Returns
+        -------
+        x, y : ndarray
+            The marker's position.
+        """
+        if not self.isVisible():
+            return np.empty(0), np.empty(0)
+        return np.array([self.x()]), np.array([self.y()])
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        """Return the symbol's extent in pixels around the point."""
+        return self._rect
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        """Draw the pre-rendered symbol centred on the point."""
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        image = self._images.get(dpr)
+        if image is None:
+            image = self._images[dpr] = self._render(dpr)
+        painter.drawImage(QPointF(self._rect.x(), self._rect.y()), image)
+
+    def _render(self, dpr: float) -> QImage:
+        # As ScatterPlotItem renders the symbols of its atlas, all layers in one image.
+        side = math.ceil(dpr * self._rect.width())
+        image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(dpr)
+        image.fill(0)
+        painter = QPainter(image)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.translate(self._rect.width() / 2, self._rect.height() / 2)
+            for symbol, size, pen, brush in self._layers:
+                painter.save()
+                drawSymbol(painter, symbol, size, pen, brush)
+                painter.restore()
+        finally:
+            painter.end()
+        return image
+
+
+class MarkerTrail(QGraphicsItem):
+    """Markers at the last few points of a path, each age with its own look, newest on top.
+
+    Parameters
+    ----------
+    looks : sequence of sequence of (symbol, size, pen, brush)
+        One marker's layers per age, the oldest first; as many as points are shown.
+    """
+
+    def __init__(self, looks: Sequence[Sequence[Layer]]) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        # Children stack in the order they are added: the newest look last, on top.
+        self._markers = [Marker(layers) for layers in looks]
+        for marker in self._markers:
+            marker.setParentItem(self)
+
+    def place(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> None:
+        """Put the markers at the points ``(x[i], y[i])``, oldest first; extra ones hide.
+
+        With fewer points than looks, the points take the newest looks.
+
+        Parameters
+        ----------
+        x, y : ndarray
+            The points in data coordinates, at most as many as looks.
+        """
+        unused = len(self._markers) - len(x)
+        for i, marker in enumerate(self._markers):
+            marker.place(None if i < unused else (x[i - unused], y[i - unused]))
+
+    def getData(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # noqa: N802
+        """Return the x and y of the shown markers, oldest first, like a scatter's data.
+
+        Returns
+        -------
+        x, y : ndarray
+            The shown points.
+        """
+        shown = [marker.getData() for marker in self._markers if marker.isVisible()]
+        if not shown:
+            return np.empty(0), np.empty(0)
+        x, y = zip(*shown, strict=True)
+        return np.concatenate(x), np.concatenate(y)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        """Return an empty rectangle: only the markers draw."""
+        return QRectF()
+
+    def paint(self, *args: object) -> None:
+        """Draw nothing (the markers are children)."""
+
+
+class ViewFrame(pg.GraphicsObject):
+    """What a plot must show: an invisible item that the view box's auto-range fits.
+
+    A view adds its often-updated items with ``ignoreBounds=True`` and this one with
+    bounds, and calls :meth:`follow` with what must be visible each frame. The frame
+    (so the view's range, the axes and the plot's layout) stays put while what must be
+    visible stays inside it and fills it well enough; otherwise it moves, with some
+    headroom on the side that grew. Auto-range itself is pyqtgraph's, so panning,
+    zooming and the "A" button behave as usual.
+
+    Parameters
+    ----------
+    headroom : (float, float)
+        Room added past the data on a side that has grown, as a fraction of the data's
+        span along x and y; 0 frames the data exactly whenever it changes.
+    pixel_padding : float
+        Room in pixels around the frame, for a marker that must not be cut in half at
+        the edge (as a scatter's symbols are not).
+    """
+
+    def __init__(
+        self, headroom: tuple[float, float] = (0.0, 0.0), pixel_padding: float = 0.0
+    ) -> None:
+        super().__init__()
+        self._headroom = headroom
+        self._pixel_padding = pixel_padding
+        self._ranges: tuple[Interval | None, Interval | None] = (None, None)
+        # Never painted; ViewBox.childrenBounds still reads dataBounds.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+
+    @property
+    def ranges(self) -> tuple[Interval | None, Interval | None]:
+        """Return the framed x and y intervals (None where nothing has been framed)."""
+        return self._ranges
+
+    def follow(self, x: Interval | None, y: Interval | None) -> None:
+        """Keep the frame if it suits what must be visible now, else move it.
+
+        Parameters
+        ----------
+        x, y : (low, high) or None
+            What must be visible along each axis; None leaves that axis unframed.
+            Non-finite ends are ignored, as auto-range ignores them.
+        """
+        ranges = (
+            held_interval(self._ranges[0], x, self._headroom[0]),
+            held_interval(self._ranges[1], y, self._headroom[1]),
+        )
+        if ranges != self._ranges:
+            self._ranges = ranges
+            self.informViewBoundsChanged()
+
+    def dataBounds(  # noqa: N802
+        self,
+        axis: int,
+        frac: float = 1.0,
+        orthoRange: Interval | None = None,  # noqa: N803
+    ) -> Interval | None:
+        """Return the framed interval along ``axis`` (0 for x, 1 for y), for auto-range."""
+        return self._ranges[axis]
+
+    def pixelPadding(self) -> float:  # noqa: N802
+        """Return the room in pixels that auto-range keeps around the frame."""
+        return self._pixel_padding
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        """Return an empty rectangle: the frame draws nothing."""
+        return QRectF()
+
+    def paint(self, *args: object) -> None:
+        """Draw nothing."""
+
+
+def held_interval(
+    current: Interval | None, needed: Interval | None, headroom: float
+) -> Interval | None:
+    """Return ``current`` if it holds ``needed`` snugly, else a new interval around it.
+
+    Snugly: ``needed`` lies inside (give or take ``SLIVER`` of its span) and spans at
+    least ``1 / (1 + 2·headroom)`` of it.
+    A new interval is ``needed`` plus ``headroom`` times its span on each side that
+    reached past ``current``, so a steadily growing range moves now and then, not at
+    every call; a range that shrank is framed exactly.
+
+    Parameters
+    ----------
+    current : (low, high) or None
+        The interval shown now.
+    needed : (low, high) or None
+        What must be shown; None (or a non-finite end) means nothing along this axis.
+    headroom : float
+        Fraction of the span added past a side that grew.
+
+    Returns
+    -------
+    (low, high) or None
+        The interval to show.
+    """
+    if needed is None or not (math.isfinite(needed[0]) and math.isfinite(needed[1])):
+        return None
+    low, high = float(needed[0]), float(needed[1])
+    if current is None:
+        return low, high
+    span = high - low
+    # A sliver past the frame is inside it for this purpose: the view's padding shows it,
+    # and the ball settling a hair below the lowest sample of its curve must not move it.
+    eps = SLIVER * span + 1e-12 * (abs(low) + abs(high))
+    inside = current[0] - eps <= low and high <= current[1] + eps
+    if inside and current[1] - current[0] <= span * (1.0 + 2.0 * headroom):
+        return current
+    room = headroom * span
+    return (low - room if low < current[0] else low, high + room if high > current[1] else high)
