@@ -358,10 +358,10 @@ class MainWindow(QMainWindow):
     def _restart_from_here(self) -> None:
         """Start a new run from the ball's current place with the current settings."""
         record = self.controller.record
-        if record is None or not len(record.cost):
-            return
-        m, b = (float(v) for v in record.view()[0][-1])
-        config = self._settings.config().replace(init=(m, b))
+        config = self._settings.config()
+        if record is not None and len(record.view()[0]):  # from where the ball is drawn
+            m, b = (float(v) for v in record.view()[0][-1])
+            config = config.replace(init=(m, b))
         self._start(config, paused=not self.controller.running)
 
     def _show_run_state(self) -> None:
