@@ -88,7 +88,7 @@ def _combo(name: str, labels: dict[str, str], tip: str) -> QComboBox:
     box.setObjectName(name)
     # Shrink with the panel instead of pushing it wider than the window allows.
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(10)
+    box.setMinimumContentsLength(12)
     for key, label in labels.items():
         box.addItem(label, key)
     box.setToolTip(tip)
@@ -183,7 +183,7 @@ class ControlsPanel(QWidget):
             "to as fast as the computer can."
         )
         self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(90)
+        self.speed_label.setMinimumWidth(110)
         speed_row = QHBoxLayout()
         speed_row.addWidget(self.speed, 1)
         speed_row.addWidget(self.speed_label)

@@ -43,7 +43,7 @@ from gd_explorer.ui.readout import Readout
 from gd_explorer.ui.settings import Settings
 from gd_explorer.ui.surface_view import create_surface_view
 from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
-from gd_explorer.ui.views.domain import problem_domain
+from gd_explorer.ui.views.domain import Domain, problem_domain
 from gd_explorer.worker import DescentController, Frame
 
 #: Settings whose change mid-run restarts the run from where the ball is.
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
             self._show_run_state()
             if frame.status == "diverged":
                 # Show the flight: widen the maps to the path (the views follow the ball).
-                domain = problem_domain(self.problem, self._start_point(), params)
+                domain = self._domain(params)
                 self.contour.set_domain(domain)
                 self.surface.set_problem(self.problem, domain)
 
@@ -420,6 +420,11 @@ class MainWindow(QMainWindow):
     def _start_point(self) -> tuple[float, float]:
         return self._settings.config().start
 
+    def _domain(self, path: np.ndarray | None) -> Domain:
+        """Return the maps' window: the start, the path and the optima."""
+        fixed = self._settings.config().fixed
+        return problem_domain(self.problem, self._start_point(), path, fixed=fixed)
+
     def _show_state(self, data: Dataset, settings: Settings) -> None:
         """Show data and settings in every view (called by undo commands too)."""
         problem = settings.problem(data)
@@ -427,7 +432,8 @@ class MainWindow(QMainWindow):
         # Undoing a model switch or a lesson changes how the ball moves: a new run from here.
         restart = old is None or any(getattr(old, f) != getattr(settings, f) for f in RESTARTING)
         self._data, self._settings, self.problem = data, settings, problem
-        self._fit = reference_fit(problem)
+        # The best a run with these settings can reach: held parameters stay held.
+        self._fit = reference_fit(problem, settings.config().fixed)
         self.controls.set_settings(settings, rows=len(data))
         kind = problem.kind
         self.data_view.set_dataset(data, kind)
@@ -435,7 +441,7 @@ class MainWindow(QMainWindow):
         fixed = settings.config().fixed
         record = self.controller.record
         path = record.view()[0] if record is not None else None
-        domain = problem_domain(problem, self._start_point(), path)
+        domain = self._domain(path)
         self.contour.set_problem(problem, domain, fixed)
         self.surface.set_problem(problem, domain)
         self.cost_curve.set_problem(problem, (fixed or {}).get("b"))

@@ -48,7 +48,7 @@ BOX_HEIGHT = 5.5
 
 #: Camera distances that fit the box across the view and, in a wide view, top to bottom
 #: (pyqtgraph's field of view is horizontal, so a wide, short view needs more distance).
-FIT_WIDTH = 18.5
+FIT_WIDTH = 19.5
 FIT_HEIGHT = 11.5
 
 BACKGROUND = (250, 250, 250)
@@ -212,7 +212,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         # The two ticks at the near corner lean away from each other so they never overlap.
         places = {
             "slope": ((0.0, -h - 1.8, 0.0), "slope m", title_font, centre),
-            "intercept": ((h + 1.8, 0.0, 0.0), "intercept b", title_font, centre),
+            "intercept": ((h + 1.5, 0.0, 0.0), "intercept b", title_font, centre),
             "cost": ((-h, -h, z + 0.6), "cost J", title_font, centre),
             "slope_low": ((-h, -h - 0.7, 0.0), "", tick_font, centre),
             "slope_high": ((h, -h - 0.7, 0.0), "", tick_font, align.AlignRight | align.AlignTop),

@@ -164,7 +164,7 @@ class CostCurveView(pg.PlotWidget):
             self.trail.place(np.empty(0), np.empty(0))
             self.ball.place(None)
             self._frame_view(None)
-            self._show_readout(f"at intercept b = {format_number(self._default_b)}")
+            self._show_readout(f"b = {format_number(self._default_b)}")
             return
         i = n - 1 if self._index is None else self._index + (n if self._index < 0 else 0)
         i = min(max(i, 0), n - 1)
@@ -190,8 +190,8 @@ class CostCurveView(pg.PlotWidget):
         self._frame_view(trail_cost)
         held = " (held)" if self._fixed_b is not None else ""
         self._show_readout(
-            f"at intercept b = {format_number(b)}{held} \N{MIDDLE DOT} "
-            f'<span style="color:{READOUT_TANGENT}">tangent dJ/dm = {format_number(slope)}</span>'
+            f"b = {format_number(b)}{held} \N{MIDDLE DOT} "
+            f'<span style="color:{READOUT_TANGENT}">dJ/dm = {format_number(slope)}</span>'
         )
 
     def _frame_view(self, trail_cost: NDArray[np.float64] | None) -> None:

@@ -42,10 +42,12 @@ LINEAR = "linear"
 LOGISTIC = "logistic"
 
 _HINT = {
-    LINEAR: "Click: add a point · drag: move it · right-click or Delete: remove it",
-    LOGISTIC: "Click: add · Shift+click: other class · drag: move · right-click: remove",
+    LINEAR: "Click: add a point · drag: move · right-click: remove · "
+    "grey lines: errors · gold rings: points this step used",
+    LOGISTIC: "Click: add · Shift+click: other class · drag: move · right-click: remove · "
+    "gold rings: points this step used",
 }
-_TITLE = {LINEAR: "Data and the current line", LOGISTIC: "Classes and the current curve"}
+_TITLE = {LINEAR: "Data and fitted line", LOGISTIC: "Classes and fitted curve"}
 _Y_LABEL = {LINEAR: "y", LOGISTIC: "class  /  p(class 1)"}
 
 IntArray = NDArray[np.intp]
@@ -243,19 +245,14 @@ class DataView(QWidget):
         ):
             item.setZValue(z)
             vb.addItem(item, ignoreBounds=not bounded)
+        # Bottom right: the corner data that rise left to right (and classes) leave empty.
         self.legend = self.plot.getPlotItem().addLegend(
-            offset=(10, 10),
+            offset=(-10, -10),
             labelTextSize="12pt",
             labelTextColor="#202020",
             brush=pg.mkBrush(255, 255, 255, 225),
             pen=pg.mkPen("#a0a0a0"),
             sampleType=_StaticSample,
-        )
-        # The halo itself is too large for a legend row; a point-sized copy stands in.
-        self._sampled_sample = pg.ScatterPlotItem(
-            size=style.MARKER_SIZE,
-            brush=self.sampled_item.opts["brush"],
-            pen=self.sampled_item.opts["pen"],
         )
 
     def _create_controls(self) -> None:
@@ -269,10 +266,13 @@ class DataView(QWidget):
         self._class_label = QLabel("New points:")
         self._class_buttons = QButtonGroup(self)
         self._class_buttons.setExclusive(True)
-        self._controls = QHBoxLayout()
+        # The hint on a row of its own: beside the class buttons it wrapped to a column.
+        self._controls = QVBoxLayout()
         self._controls.setContentsMargins(6, 4, 6, 0)
-        self._controls.addWidget(self._hint, 1)
-        self._controls.addWidget(self._class_label)
+        self._controls.addWidget(self._hint)
+        classes = QHBoxLayout()
+        self._controls.addLayout(classes)
+        classes.addWidget(self._class_label)
         for c, colour in ((0, style.POINT_CLASS0), (1, style.POINT)):
             button = QPushButton(f"class {c}")
             button.setObjectName(f"newClass{c}Button")
@@ -286,7 +286,8 @@ class DataView(QWidget):
                 f"QPushButton:checked {{ background: {colour}; color: white; }}"
             )
             self._class_buttons.addButton(button, c)
-            self._controls.addWidget(button)
+            classes.addWidget(button)
+        classes.addStretch(1)
         self._class_buttons.button(0).setChecked(True)
         self._class_buttons.idToggled.connect(self._class_toggled)
 
@@ -413,12 +414,11 @@ class DataView(QWidget):
         if logistic:
             self.legend.addItem(self.class0_item, "class 0")
             self.legend.addItem(self.points_item, "class 1")
-            self.legend.addItem(self.sigmoid_item, "p(class 1) = σ(m·x + b)")
+            self.legend.addItem(self.sigmoid_item, "p = σ(m·x + b)")
         else:
             self.legend.addItem(self.points_item, "data")
             self.legend.addItem(self.line_item, "y = m·x + b")
-            self.legend.addItem(self.residuals_item, "errors")
-        self.legend.addItem(self._sampled_sample, "used by this step")
+        # Errors and sampled rows are named in the hint line: a small plot has no room.
 
     def _fit_view(self) -> None:
         if self._dataset is None:

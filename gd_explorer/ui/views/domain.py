@@ -168,10 +168,12 @@ def problem_domain(
     start: tuple[float, float],
     path: ArrayLike | None = None,
     margin: float = MARGIN,
+    fixed: Mapping[str, float] | None = None,
 ) -> Domain:
     """Return the window for a contour or surface: start, path and optimum, and the bowl.
 
-    Centred on the exact optimum when there is one; otherwise on the start and path.
+    Centred on the exact optimum when there is one; otherwise on the best point a run
+    with ``fixed`` parameters can reach, or on the start and path.
     Each axis is at least as wide as it takes the cost to rise by a typical cost
     (capped, so a flat direction does not zoom out without end).
 
@@ -185,6 +187,9 @@ def problem_domain(
         The path so far (may be long: only its bounding box is used).
     margin : float
         Extra room past the farthest point.
+    fixed : mapping, optional
+        Held parameters of the run (as in ``DescentConfig.fixed``): its own best point
+        is framed too, which is all there is for perfectly separated classes.
 
     Returns
     -------
@@ -204,6 +209,11 @@ def problem_domain(
             points = np.vstack([points, box])
     fit = reference_fit(problem)
     optimum = fit.theta if fit.exists else None
+    if fixed:
+        held = reference_fit(problem, fixed)
+        if held.theta is not None:
+            points = np.vstack([points, held.theta])
+            optimum = optimum if optimum is not None else held.theta
     centre = optimum if optimum is not None else tuple(np.nanmean(points, axis=0))
     reach = curvature_reach(problem, (float(centre[0]), float(centre[1])))
     finite = points[np.all(np.isfinite(points), axis=1)]
