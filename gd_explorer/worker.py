@@ -125,19 +125,16 @@ class RunRecord:
 
     def trajectory(self, seed: int) -> Trajectory:
         """Return the run so far as an immutable :class:`Trajectory`."""
-        params, cost = (a.copy() for a in self.view())
-        grad = self.grad[: self.steps].copy()
-        for array in (params, cost, grad):
-            array.setflags(write=False)
-        return Trajectory(
-            params=params,
-            cost=cost,
-            grad=grad,
+        params, cost = self.view()
+        return Trajectory.record(
+            params,
+            cost,
+            self.grad[: self.steps],
             status=self.status,
             message=self.message,
             seed=seed,
             config=self.config,
-            diverged_at=self.diverged_at if self.status == "diverged" else None,
+            diverged_at=self.diverged_at,
         )
 
 

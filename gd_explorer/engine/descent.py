@@ -151,6 +151,36 @@ class Trajectory:
     diverged_at: int | None = None
     notes: tuple[str, ...] = ()
 
+    @classmethod
+    def record(
+        cls,
+        params: FloatArray,
+        cost: FloatArray,
+        grad: FloatArray,
+        *,
+        status: str,
+        message: str,
+        seed: int,
+        config: DescentConfig,
+        diverged_at: int | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> Trajectory:
+        """Return a trajectory holding read-only copies of the arrays."""
+        copies = [np.array(a, dtype=np.float64) for a in (params, cost, grad)]
+        for array in copies:
+            array.setflags(write=False)
+        return cls(
+            params=copies[0],
+            cost=copies[1],
+            grad=copies[2],
+            status=status,
+            message=message,
+            seed=seed,
+            config=config,
+            diverged_at=diverged_at if status == "diverged" else None,
+            notes=tuple(notes),
+        )
+
     @property
     def steps(self) -> int:
         """Return the number of steps taken."""
@@ -462,20 +492,15 @@ class Descent:
     def trajectory(self) -> Trajectory:
         """Return the run so far as a :class:`Trajectory`."""
         k = self._steps
-        params = self._params[: k + 1].copy()
-        cost = self._costs[: k + 1].copy()
-        grad = self._grads[:k].copy()
-        for array in (params, grad, cost):
-            array.setflags(write=False)
-        return Trajectory(
-            params=params,
-            cost=cost,
-            grad=grad,
+        return Trajectory.record(
+            self._params[: k + 1],
+            self._costs[: k + 1],
+            self._grads[:k],
             status=self.status,
             message=self.message,
             seed=self.seed,
             config=self.config,
-            diverged_at=self.diverged_at if self.status == "diverged" else None,
+            diverged_at=self.diverged_at,
             notes=tuple(self.notes),
         )
 
