@@ -25,6 +25,7 @@ Y_LABEL = "cost J (log scale)"
 #: Room made past the last step and the lowest cost when the view moves, as a fraction
 #: of what is shown (decades, on the log axis).
 X_HEADROOM = 0.25
+MIN_STEPS_SHOWN = 10.0
 Y_HEADROOM = 0.1
 
 
@@ -334,7 +335,8 @@ class HistoryView(pg.PlotWidget):
         self, steps: NDArray[np.float64], values: NDArray[np.float64], line: float | None
     ) -> None:
         """Frame every step and the costs (on the log axis) with the optimum's line."""
-        x = (float(steps[0]), float(steps[-1])) if len(steps) else None
+        # At least the first ten steps, so a lone starting point sits at the left edge.
+        x = (0.0, max(float(steps[-1]), MIN_STEPS_SHOWN)) if len(steps) else None
         with np.errstate(divide="ignore", invalid="ignore"):
             logs = np.log10(values[values > 0.0])
         logs = logs[np.isfinite(logs)]
