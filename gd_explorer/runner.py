@@ -6,7 +6,8 @@ into Python thousands of times a frame, each call waiting for the lock — in a
 thread, an unlimited-speed run cut the window to a few frames per second.
 
 No Qt here. The window's side (``gd_explorer.worker``) sends commands as tuples
-and receives ``("frame", ...)``, ``("probed", steps)`` and ``("bye",)``.
+and receives ``("frame", ...)``, ``("probed", steps)``, ``("grids", tag, costs)``
+and ``("bye",)``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gd_explorer.engine import CostModel, Descent, DescentConfig
+from gd_explorer.engine import CostModel, Descent, DescentConfig, cost_grid
 
 #: Seconds between frames: about one screen refresh.
 TICK_S = 0.016
@@ -94,6 +95,11 @@ class Pacer:
     def probe(self) -> None:
         """Report the step count after the next tick."""
         self.probes += 1
+
+    def grids(self, tag: int, problem: CostModel, axes: list[tuple[Any, Any]]) -> None:
+        """Compute cost grids for the window's maps (slow for large logistic data)."""
+        costs = [cost_grid(problem, m_values, b_values) for m_values, b_values in axes]
+        self.frames.send(("grids", tag, costs))
 
     # Pacing.
 
@@ -183,6 +189,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "discard": Pacer.discard,
     "ack": Pacer.ack,
     "probe": Pacer.probe,
+    "grids": Pacer.grids,
 }
 
 

@@ -61,6 +61,7 @@ class DescentWorker(QObject):
 
     frameReady = Signal(object)
     probed = Signal(int)
+    gridsReady = Signal(int, object)
     finished = Signal()
 
     def __init__(self, frames: Any) -> None:
@@ -77,6 +78,8 @@ class DescentWorker(QObject):
                     self.frameReady.emit(Frame(*message[1:]))
                 elif message[0] == "probed":
                     self.probed.emit(message[1])
+                elif message[0] == "grids":
+                    self.gridsReady.emit(message[1], message[2])
                 else:
                     break
         except (EOFError, OSError):
@@ -143,10 +146,12 @@ class DescentController(QObject):
 
     frame = Signal(object)  # a Frame of the current run, after it was recorded
     probed = Signal(int)  # steps taken, after the engine's next tick (-1: no run)
+    gridsReady = Signal(int, object)  # a compute_grids tag and its list of cost grids
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.generation = 0
+        self._grid_tag = 0
         self.record: RunRecord | None = None
         self.seed = 0
         self.running = False
@@ -170,6 +175,7 @@ class DescentController(QObject):
         self._thread.finished.connect(self._worker.deleteLater)
         self._worker.frameReady.connect(self._on_frame)
         self._worker.probed.connect(self.probed)
+        self._worker.gridsReady.connect(self.gridsReady)
         self._thread.start()
 
     def _send(self, *message: Any) -> None:
@@ -231,6 +237,17 @@ class DescentController(QObject):
     def probe(self) -> None:
         """Ask the engine to report its step count after its next tick."""
         self._send("probe")
+
+    def compute_grids(
+        self, problem: CostModel, axes: list[tuple[NDArray[np.float64], NDArray[np.float64]]]
+    ) -> int:
+        """Have the engine's process compute cost grids; ``gridsReady`` brings them back.
+
+        Returns the tag the answer will carry.
+        """
+        self._grid_tag += 1
+        self._send("grids", self._grid_tag, problem, axes)
+        return self._grid_tag
 
     def trajectory(self) -> Trajectory | None:
         """Return the current run so far, or None before any run."""

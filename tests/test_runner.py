@@ -58,3 +58,15 @@ def test_a_probe_without_a_run_reports_minus_one(runner):
     send, receive = runner
     send(("probe",))
     assert receive() == ("probed", -1)
+
+
+def test_grids_are_computed_on_request(runner):
+    send, receive = runner
+    problem = LinearRegression(article_dataset())
+    m_values, b_values = np.linspace(0, 2, 5), np.linspace(1, 4, 3)
+    send(("grids", 7, problem, [(m_values, b_values)]))
+    tag, costs = receive()[1:]
+    assert tag == 7
+    from gd_explorer.engine import cost_grid
+
+    np.testing.assert_array_equal(costs[0], cost_grid(problem, m_values, b_values))

@@ -8,7 +8,7 @@ this thread only draws its frames.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from gd_explorer.ui.controls import ControlsPanel
 from gd_explorer.ui.readout import Readout
 from gd_explorer.ui.settings import Settings
 from gd_explorer.ui.surface_view import create_surface_view
+from gd_explorer.ui.surface_view import grid_axes as surface_grid_axes
 from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
 from gd_explorer.ui.views.domain import Domain, problem_domain
 from gd_explorer.worker import DescentController, Frame
@@ -57,6 +58,8 @@ RESTARTING = {
     "held_intercept",
 }
 SETTINGS_KEY = "settings"
+#: Cost evaluations (rows × grid points) a map may take on this thread (about 10 ms).
+GRID_WORK_IN_WINDOW = 1_000_000
 #: Milliseconds between redraws while a run plays: about the screen's refresh.
 DRAW_MS = 16
 GEOMETRY_KEY = "geometry"
@@ -125,6 +128,9 @@ class MainWindow(QMainWindow):
         self._draw_timer = QTimer(self)
         self._draw_timer.setInterval(DRAW_MS)
         self._draw_timer.timeout.connect(self._draw)
+        # The maps' grids when they come from the engine's process: tag and request.
+        self._maps_tag: int | None = None
+        self._maps_pending: tuple[CostModel, Domain, Mapping[str, float] | None] | None = None
 
         self.controls = ControlsPanel()
         self.readout = Readout()
@@ -306,6 +312,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.controller.frame.connect(self._on_frame)
+        self.controller.gridsReady.connect(self._on_grids)
         self.controls.settingsEdited.connect(self._on_settings)
         self.controls.rejected.connect(self._complain)
         self.data_view.pointAdded.connect(
@@ -412,8 +419,7 @@ class MainWindow(QMainWindow):
             if frame.status == "diverged":
                 # Show the flight: widen the maps to the path (the views follow the ball).
                 domain = self._domain(params)
-                self.contour.set_domain(domain)
-                self.surface.set_problem(self.problem, domain)
+                self._show_maps(domain)
 
     # State: data and settings.
 
@@ -441,9 +447,7 @@ class MainWindow(QMainWindow):
         fixed = settings.config().fixed
         record = self.controller.record
         path = record.view()[0] if record is not None else None
-        domain = self._domain(path)
-        self.contour.set_problem(problem, domain, fixed)
-        self.surface.set_problem(problem, domain)
+        self._show_maps(self._domain(path))
         self.cost_curve.set_problem(problem, (fixed or {}).get("b"))
         if self.controller.live and not restart:
             # The ball keeps rolling on the new cost.
@@ -454,6 +458,31 @@ class MainWindow(QMainWindow):
             self._show_start()
         else:
             self.history.set_history(record.view()[1], self._fit.cost)
+
+    def _show_maps(self, domain: Domain) -> None:
+        """Show the cost over ``domain`` in the contour and the surface.
+
+        Large logistic data make a slow map: its grids come from the engine's process
+        and arrive a moment later, so the window never freezes.
+        """
+        problem, fixed = self.problem, self._settings.config().fixed
+        axes = [self.contour.grid_axes(problem, domain), surface_grid_axes(domain)]
+        work = problem.n * sum(m.size * b.size for m, b in axes)
+        if problem.kind == "linear" or work <= GRID_WORK_IN_WINDOW:
+            self._maps_tag = None
+            self.contour.set_problem(problem, domain, fixed)
+            self.surface.set_problem(problem, domain)
+            return
+        self._maps_pending = (problem, domain, fixed)
+        self._maps_tag = self.controller.compute_grids(problem, axes)
+        self.statusBar().showMessage("computing the cost maps…", 5000)
+
+    def _on_grids(self, tag: int, costs: list[np.ndarray]) -> None:
+        if tag != self._maps_tag or self._maps_pending is None:
+            return  # a map of data that has changed since
+        problem, domain, fixed = self._maps_pending
+        self.contour.set_problem(problem, domain, fixed, cost=costs[0])
+        self.surface.set_problem(problem, domain, cost=costs[1])
 
     def _show_start(self) -> None:
         start = np.array([self._start_point()])

@@ -86,6 +86,11 @@ def opengl_available() -> bool:
         surface.destroy()
 
 
+def grid_axes(domain: Domain) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return the slopes and intercepts at which the surface samples the cost."""
+    return domain.grid(GRID_SIZE)
+
+
 class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
     """The OpenGL window that draws the surface, the path and the ball; mouse orbits."""
 
@@ -144,7 +149,12 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self.setCameraParams(distance=max(FIT_WIDTH, FIT_HEIGHT * aspect))
         super().resizeEvent(event)
 
-    def set_problem(self, problem: CostModel, domain: Domain | None = None) -> None:
+    def set_problem(
+        self,
+        problem: CostModel,
+        domain: Domain | None = None,
+        cost: NDArray[np.float64] | None = None,
+    ) -> None:
         """Recompute and redraw the surface for a new dataset, model or window.
 
         Parameters
@@ -154,11 +164,14 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         domain : Domain, optional
             The slopes and intercepts to cover; by default a window around the optimum
             and the usual start (0, 0).
+        cost : ndarray, optional
+            The cost at :func:`grid_axes` of the domain, computed elsewhere.
         """
         if domain is None:
             domain = problem_domain(problem, (0.0, 0.0))
-        m_values, b_values = domain.grid(GRID_SIZE)
-        cost = cost_grid(problem, m_values, b_values)
+        m_values, b_values = grid_axes(domain)
+        if cost is None:
+            cost = cost_grid(problem, m_values, b_values)
         low, high = float(cost.min()), float(cost.max())
         height = (cost - low) / max(high - low, np.finfo(float).tiny)
         # The square root spreads the colours over the floor of the bowl, where the path runs.
@@ -261,9 +274,14 @@ class SurfaceView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(container)
 
-    def set_problem(self, problem: CostModel, domain: Domain | None = None) -> None:
+    def set_problem(
+        self,
+        problem: CostModel,
+        domain: Domain | None = None,
+        cost: NDArray[np.float64] | None = None,
+    ) -> None:
         """Recompute the surface for a new dataset, model or window (see the canvas)."""
-        self.canvas.set_problem(problem, domain)
+        self.canvas.set_problem(problem, domain, cost)
 
     def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
         """Show a descent path and put the ball at its last point (see the canvas)."""
@@ -313,7 +331,12 @@ class SurfaceFallback(QLabel):
             "<p>Everything else in the program works without it.</p>"
         )
 
-    def set_problem(self, problem: CostModel, domain: Domain | None = None) -> None:
+    def set_problem(
+        self,
+        problem: CostModel,
+        domain: Domain | None = None,
+        cost: NDArray[np.float64] | None = None,
+    ) -> None:
         """Do nothing: there is no surface to redraw.
 
         Parameters
@@ -321,6 +344,8 @@ class SurfaceFallback(QLabel):
         problem : CostModel
             Ignored.
         domain : Domain, optional
+            Ignored.
+        cost : ndarray, optional
             Ignored.
         """
 

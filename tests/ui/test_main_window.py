@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from gd_explorer.engine import (
     ARTICLE_CLASSES,
+    Dataset,
     LinearRegression,
     LogisticRegression,
     article_dataset,
+    cost_grid,
 )
 from gd_explorer.ui import MainWindow
 from gd_explorer.ui.settings import SPEEDS
@@ -531,3 +533,20 @@ def test_without_gl_the_panel_says_so_and_a_run_completes(qtbot, make_window):
     assert trajectory.status == "max_steps" and trajectory.steps == 50
     assert readout(window, "step") == "50 of 50"
     assert isinstance(window, MainWindow)
+
+
+def test_maps_of_large_logistic_data_are_computed_off_the_window_thread(qtbot, window, tmp_path):
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=20_000) * 3
+    y = (rng.random(x.size) < 1 / (1 + np.exp(-x))).astype(float)
+    path = tmp_path / "classes.csv"
+    Dataset(x, y).to_csv(path)
+    window.load_lesson("logistic-slope")
+    qtbot.waitUntil(lambda: window.contour._problem is window.problem, timeout=10_000)
+    assert window.open_dataset(path)
+    # The window answered at once: the maps still show the old data until the grids come.
+    assert window.contour._problem is not window.problem
+    qtbot.waitUntil(lambda: window.contour._problem is window.problem, timeout=60_000)
+    canvas = window.surface.canvas
+    expected = cost_grid(window.problem, canvas.m_values[::17], canvas.b_values[::17])
+    np.testing.assert_allclose(canvas.cost[::17, ::17], expected, rtol=1e-12)

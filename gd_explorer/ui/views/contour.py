@@ -133,11 +133,18 @@ class ContourView(pg.PlotWidget):
         """Return the window the colour map covers, or None before a problem is set."""
         return self._domain
 
+    def grid_axes(
+        self, problem: CostModel, domain: Domain | tuple[float, float, float, float]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Return the slopes and intercepts at which the colour map samples the cost."""
+        return Domain(*map(float, domain)).grid(self._grid_size(problem))
+
     def set_problem(
         self,
         problem: CostModel,
         domain: Domain | tuple[float, float, float, float],
         fixed: Mapping[str, float] | None = None,
+        cost: NDArray[np.float64] | None = None,
     ) -> None:
         """Show a new cost over ``domain``; recomputes only if problem or domain changed.
 
@@ -150,15 +157,17 @@ class ContourView(pg.PlotWidget):
         fixed : mapping, optional
             Held parameters as in ``DescentConfig.fixed``; drawn as a dashed line the
             path cannot leave.
+        cost : ndarray, optional
+            The cost at :meth:`grid_axes`, computed elsewhere (it can be slow).
         """
         self._show_held(fixed)
         domain = Domain(*map(float, domain))
-        if problem is self._problem and domain == self._domain:
+        if problem is self._problem and domain == self._domain and cost is None:
             return
         self._problem = problem
         fit = reference_fit(problem)
         self.optimum.place(fit.theta if fit.exists else None)
-        self._draw_cost(domain)
+        self._draw_cost(domain, cost)
 
     def set_domain(self, domain: Domain | tuple[float, float, float, float]) -> None:
         """Show the current cost over another window (e.g. after a run flew off).
@@ -225,10 +234,11 @@ class ContourView(pg.PlotWidget):
         rows = max(len(problem.data.x), 1)
         return int(np.clip(math.isqrt(LOGISTIC_BUDGET // rows), MIN_GRID_SIZE, GRID_SIZE))
 
-    def _draw_cost(self, domain: Domain) -> None:
+    def _draw_cost(self, domain: Domain, cost: NDArray[np.float64] | None = None) -> None:
         assert self._problem is not None
-        m_values, b_values = domain.grid(self._grid_size(self._problem))
-        cost = cost_grid(self._problem, m_values, b_values)
+        m_values, b_values = self.grid_axes(self._problem, domain)
+        if cost is None:
+            cost = cost_grid(self._problem, m_values, b_values)
         # Log of the height above the lowest point: the floor of the bowl, where the path
         # runs, gets as many colours as its steep walls.
         low, high = float(cost.min()), float(cost.max())
