@@ -35,6 +35,13 @@ def _lesson_id(value: str) -> str:
     return value
 
 
+def _existing_file(value: str) -> str:
+    """Accept ``value`` only if it is a file that exists, so a typo fails before Qt starts."""
+    if not os.path.isfile(value):
+        raise argparse.ArgumentTypeError(f"no such file: {value!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser.
 
@@ -58,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         type=_lesson_id,
         help="open with a classroom lesson loaded, e.g. 'overshoot'",
+    )
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        type=_existing_file,
+        help="a saved session (.json) or a dataset (.csv) to open",
     )
     return parser
 
@@ -101,6 +115,13 @@ def create_window(args: argparse.Namespace) -> MainWindow:
     window = MainWindow(use_gl=not args.no_gl)
     if args.lesson is not None:
         window.load_lesson(args.lesson)
+    path = getattr(args, "file", None)
+    if path is not None:
+        # A file that cannot be read leaves the window open with the reason in its status bar.
+        if path.lower().endswith(".json"):
+            window.open_session(path)
+        else:
+            window.open_dataset(path)
     return window
 
 

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from gd_explorer import files
 from gd_explorer.engine import (
     ARTICLE_CLASSES,
     CostModel,
@@ -44,7 +46,10 @@ from gd_explorer.ui.settings import Settings
 from gd_explorer.ui.surface_view import create_surface_view
 from gd_explorer.ui.surface_view import grid_axes as surface_grid_axes
 from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
+from gd_explorer.ui.views.derivative import DerivativeView
 from gd_explorer.ui.views.domain import Domain, problem_domain
+from gd_explorer.ui.views.equations import EquationsPanel
+from gd_explorer.ui.views.partial import PartialDerivativeView
 from gd_explorer.worker import DescentController, Frame
 
 #: Settings whose change mid-run restarts the run from where the ball is.
@@ -63,6 +68,10 @@ GRID_WORK_IN_WINDOW = 1_000_000
 #: Milliseconds between redraws while a run plays: about the screen's refresh.
 DRAW_MS = 16
 GEOMETRY_KEY = "geometry"
+RECENT_KEY = "recentSessions"
+NO_RUN_TO_EXPORT = "There is no run to export yet: run the descent first (Space)."
+#: How many session files the Recent sessions menu remembers.
+RECENT_COUNT = 8
 
 
 def settings_store() -> QSettings:
@@ -122,6 +131,8 @@ class MainWindow(QMainWindow):
         self._store = store if store is not None else settings_store()
         self.controller = DescentController(self)
         self.undo_stack = QUndoStack(self)
+        #: The lesson the current state came from (saved in sessions), or None.
+        self.lesson_id: str | None = None
         # Frames only mark the views stale; this timer draws, so a slow screen (software
         # OpenGL) lowers the frame rate instead of queueing work ahead of the user's input.
         self._stale: Frame | None = None
@@ -140,6 +151,8 @@ class MainWindow(QMainWindow):
         self.contour = ContourView()
         self.surface = create_surface_view(use_gl)
         self.history = HistoryView()
+        self.equations = EquationsPanel()
+        self._calculus: QTabWidget | None = None
         self._build_layout()
         self._build_actions()
         self._connect()
@@ -186,6 +199,7 @@ class MainWindow(QMainWindow):
         self.controller.discard()
         self._show_run_state()
         self._change_state(f"Load lesson “{lesson.title}”", lesson.problem.data, settings)
+        self.lesson_id = lesson.id
         self.statusBar().showMessage(lesson.text, 30_000)
 
     def open_dataset(self, path: str | Path) -> bool:
@@ -209,12 +223,95 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"saved {len(self._data)} points to {path}", 8000)
         return True
 
+    # Sessions and exports.
+
+    def save_session(self, path: str | Path) -> bool:
+        """Write data, settings and lesson as a session file; on error say why."""
+        try:
+            files.save_session(path, self._data, self._settings.to_dict(), self.lesson_id)
+        except files.SessionError as error:
+            self._complain(str(error))
+            return False
+        self._remember_session(path)
+        self.statusBar().showMessage(f"saved the session to {path}", 8000)
+        return True
+
+    def open_session(self, path: str | Path) -> bool:
+        """Restore a session file's data, settings and lesson (undoable).
+
+        On any error the message goes to the status bar and nothing changes.
+        """
+        try:
+            session = files.load_session(path)
+            settings = _session_settings(Path(path).name, session.settings)
+            settings.problem(session.dataset)
+        except (files.SessionError, DatasetError) as error:
+            self._complain(str(error))
+            return False
+        self.controller.discard()  # as for a lesson: a fresh start with the session's settings
+        self._show_run_state()
+        self._change_state(f"Open session {Path(path).name}", session.dataset, settings)
+        self.lesson_id = session.lesson
+        self.setWindowTitle(f"{Path(path).name} — Gradient Descent Explorer")
+        self._remember_session(path)
+        self.statusBar().showMessage(f"opened the session {path}", 8000)
+        return True
+
+    def export_trajectory(self, path: str | Path) -> bool:
+        """Write the current run as CSV (step, slope, intercept, cost, gradient)."""
+        trajectory = self.trajectory
+        if trajectory is None:
+            self._complain(NO_RUN_TO_EXPORT)
+            return False
+        try:
+            files.write_trajectory_csv(path, trajectory)
+        except files.SessionError as error:
+            self._complain(str(error))
+            return False
+        self.statusBar().showMessage(f"saved {trajectory.steps} steps to {path}", 8000)
+        return True
+
+    def recent_sessions(self) -> list[str]:
+        """Return the recent session files, newest first, dropping (and naming) missing ones."""
+        paths = self._stored_recent()
+        present = [p for p in paths if Path(p).is_file()]
+        if len(present) != len(paths):
+            gone = ", ".join(Path(p).name for p in paths if p not in present)
+            self._store.setValue(RECENT_KEY, present)
+            self.statusBar().showMessage(f"removed from recent sessions (no longer there): {gone}")
+        return present
+
+    def _stored_recent(self) -> list[str]:
+        stored = self._load(RECENT_KEY)
+        if isinstance(stored, str):
+            return [stored]  # QSettings gives a one-item list back as a string
+        return [str(p) for p in stored] if isinstance(stored, list) else []
+
+    def _remember_session(self, path: str | Path) -> None:
+        entry = str(Path(path).resolve())
+        recent = [entry, *(p for p in self._stored_recent() if p != entry)][:RECENT_COUNT]
+        self._store.setValue(RECENT_KEY, recent)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.recent_sessions()
+        for number, path in enumerate(paths, start=1):
+            action = menu.addAction(
+                f"&{number} {Path(path).name}", partial(self.open_session, path)
+            )
+            action.setToolTip(path)
+        if not paths:
+            menu.addAction("(none yet)").setEnabled(False)
+
     # Layout and actions.
 
     def _build_layout(self) -> None:
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.controls)
+        side_layout.addWidget(self.equations)
         side_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -299,6 +396,15 @@ class MainWindow(QMainWindow):
         file_menu.addAction("&Open dataset…", QKeySequence.StandardKey.Open, self._open_dialog)
         file_menu.addAction("&Save dataset…", QKeySequence.StandardKey.Save, self._save_dialog)
         file_menu.addSeparator()
+        file_menu.addAction("Open s&ession…", self._open_session_dialog)
+        file_menu.addAction(
+            "Save sess&ion…", QKeySequence("Ctrl+Shift+S"), self._save_session_dialog
+        )
+        self.recent_menu = file_menu.addMenu("&Recent sessions")
+        self.recent_menu.setObjectName("recentSessionsMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction("Export &trajectory CSV…", self._export_trajectory_dialog)
+        file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addAction(self.action_undo)
@@ -306,6 +412,8 @@ class MainWindow(QMainWindow):
         run_menu = menu.addMenu("&Run")
         for action in (self.action_run, self.action_step, self.action_reset):
             run_menu.addAction(action)
+        calculus = menu.addMenu("&Calculus")
+        calculus.addAction("&Derivatives and partial derivatives…", self.show_calculus)
         lessons = menu.addMenu("&Lessons")
         for lesson in LESSONS:
             lessons.addAction(lesson.title, partial(self.load_lesson, lesson.id))
@@ -331,6 +439,20 @@ class MainWindow(QMainWindow):
         self.table.rowsRemoved.connect(self._rows_removed)
         self.table.editRejected.connect(self._complain)
         self.contour.startRequested.connect(self._start_at)
+
+    def show_calculus(self) -> QTabWidget:
+        """Open (or raise) the window on derivatives: the article's first sections."""
+        if self._calculus is None:
+            tabs = QTabWidget()
+            tabs.setObjectName("calculusWindow")
+            tabs.setWindowTitle("Derivatives — Gradient Descent Explorer")
+            tabs.addTab(DerivativeView(), "Derivative: the slope of a curve")
+            tabs.addTab(PartialDerivativeView(), "Partial derivatives: one variable at a time")
+            tabs.resize(1000, 680)
+            self._calculus = tabs
+        self._calculus.show()
+        self._calculus.raise_()
+        return self._calculus
 
     # Running.
 
@@ -391,7 +513,8 @@ class MainWindow(QMainWindow):
     def _draw(self) -> None:
         frame, self._stale = self._stale, None
         record = self.controller.record
-        if frame is None or record is None:
+        # A frame kept from the run before a restart is stale: the new record may be empty.
+        if frame is None or record is None or frame.generation != self.controller.generation:
             if not self.controller.running:
                 self._draw_timer.stop()
             return
@@ -411,6 +534,18 @@ class MainWindow(QMainWindow):
             status = "paused"
         total = record.config.steps
         self.readout.show_step(steps, total, float(cost[-1]), (m, b), gradient, status)
+        if steps:
+            self.equations.show_step(
+                kind,
+                record.config,
+                steps,
+                (float(params[-2, 0]), float(params[-2, 1])),
+                (m, b),
+                (float(record.grad[steps - 1, 0]), float(record.grad[steps - 1, 1])),
+                float(cost[-1]),
+                frame.rows,
+                self._data,
+            )
         if frame.diverged_at is not None:
             # From the step it blew up, while the ball may still be flying.
             self.readout.show_banner(frame.message)
@@ -495,6 +630,9 @@ class MainWindow(QMainWindow):
         self.history.set_history(cost, self._fit.cost)
         self.readout.show_step(
             0, self._settings.steps, float(cost[0]), tuple(start[0]), None, "ready"
+        )
+        self.equations.show_start(
+            self.problem.kind, self._settings.config(), tuple(start[0]), float(cost[0])
         )
         self.readout.show_banner(None)
 
@@ -602,13 +740,50 @@ class MainWindow(QMainWindow):
         if path and not self.save_dataset(path):
             QMessageBox.warning(self, "Cannot save the dataset", self.statusBar().currentMessage())
 
+    def _open_session_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open session", "", "Sessions (*.json);;All files (*)"
+        )
+        if path and not self.open_session(path):
+            QMessageBox.warning(self, "Cannot open the session", self.statusBar().currentMessage())
+
+    def _save_session_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save session", "session.json", "Sessions (*.json)"
+        )
+        if path and not self.save_session(path):
+            QMessageBox.warning(self, "Cannot save the session", self.statusBar().currentMessage())
+
+    def _export_trajectory_dialog(self) -> None:
+        if self.trajectory is None:
+            self._complain(NO_RUN_TO_EXPORT)
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export trajectory", "trajectory.csv", "CSV (*.csv)"
+        )
+        if path and not self.export_trajectory(path):
+            QMessageBox.warning(
+                self, "Cannot export the trajectory", self.statusBar().currentMessage()
+            )
+
     def _load(self, key: str) -> object:
         return self._store.value(key)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker and remember geometry and settings."""
         self.controller.shutdown()
+        if self._calculus is not None:
+            self._calculus.close()
         self._store.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._store.setValue(SETTINGS_KEY, self._settings.to_dict())
         self._store.sync()
         super().closeEvent(event)
+
+
+def _session_settings(where: str, values: dict[str, object]) -> Settings:
+    """Return the settings a session holds, or raise SessionError naming a refused one."""
+    settings = Settings.from_dict(values)
+    for name, value in values.items():
+        if name in Settings.__dataclass_fields__ and getattr(settings, name) != value:
+            raise files.SessionError(f"{where}: 'settings.{name}' = {value!r} is not accepted")
+    return settings

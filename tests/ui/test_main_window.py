@@ -550,3 +550,30 @@ def test_maps_of_large_logistic_data_are_computed_off_the_window_thread(qtbot, w
     canvas = window.surface.canvas
     expected = cost_grid(window.problem, canvas.m_values[::17], canvas.b_values[::17])
     np.testing.assert_allclose(canvas.cost[::17, ::17], expected, rtol=1e-12)
+
+
+def test_the_equations_panel_shows_the_last_step_with_its_numbers(qtbot, window):
+    window.load_lesson("slope-small-steps")
+    for _ in range(3):
+        action(window, "actionStep").trigger()
+    qtbot.waitUntil(lambda: window.trajectory.steps == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: "Step 3" in window.equations.text(), timeout=10_000)
+    run = window.trajectory
+    text = window.equations.text()
+    from gd_explorer.ui.views.equations import number
+
+    # slope ← m₂ − 0.001 × (g₃) = m₃, with the trajectory's own numbers.
+    for value in (run.params[2, 0], run.grad[2, 0], run.params[3, 0], run.cost[3]):
+        assert number(value) in text
+    assert "intercept" in text and "held at 2.6" in text
+
+
+def test_the_calculus_window_opens_on_the_derivative(qtbot, window):
+    tabs = window.show_calculus()
+    qtbot.waitExposed(tabs)
+    derivative = tabs.findChild(QWidget, "derivativeView")
+    assert derivative is not None and tabs.findChild(QWidget, "partialDerivativeView")
+    derivative.set_function("x²")
+    derivative.set_point(4.0)
+    assert derivative.tangent_slope == 8.0
+    assert window.show_calculus() is tabs  # one window, raised again
