@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gd-explorer",
         description="Watch gradient descent fit a dataset you edit with the mouse.",
+        epilog="To make a GIF or PNG of a lesson without opening the window, "
+        "see 'gd-explorer export --help'.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -74,6 +76,181 @@ def build_parser() -> argparse.ArgumentParser:
         help="a saved session (.json) or a dataset (.csv) to open",
     )
     return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 2:
+        raise argparse.ArgumentTypeError(f"need at least 2, not {number}")
+    return number
+
+
+def _size(value: str) -> tuple[int, int]:
+    """Parse ``WxH`` (e.g. ``960x600``) into a width and a height."""
+    width, sep, height = value.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        size = (0, 0)
+    if not sep or min(size) < 32 or max(size) > 8192:
+        raise argparse.ArgumentTypeError(
+            f"size must be WIDTHxHEIGHT, each 32 to 8192 pixels (e.g. 960x600), not {value!r}"
+        )
+    return size
+
+
+def build_export_parser() -> argparse.ArgumentParser:
+    """Return the parser for ``gd-explorer export``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser for the arguments after the word ``export``.
+    """
+    parser = argparse.ArgumentParser(
+        prog="gd-explorer export",
+        description="Run a lesson to its end without opening a window and save pictures "
+        "of it: an animated GIF of the run and/or a PNG of the whole window at the end. "
+        "No display is needed (Qt's offscreen platform), so there is no OpenGL: the 3-D "
+        "cost surface appears as its text panel in these pictures.",
+    )
+    parser.add_argument(
+        "--lesson",
+        metavar="ID",
+        type=_lesson_id,
+        required=True,
+        help="the lesson to run, e.g. 'overshoot'",
+    )
+    parser.add_argument("--gif", metavar="FILE", help="write an animated GIF of the run")
+    parser.add_argument("--png", metavar="FILE", help="write a PNG of the window at the end")
+    parser.add_argument(
+        "--frames",
+        metavar="N",
+        type=_positive_int,
+        default=40,
+        help="frames in the GIF, evenly spaced over the run (default: 40)",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=_size,
+        default=(960, 600),
+        help="the GIF's size in pixels (default: 960x600)",
+    )
+    return parser
+
+
+#: How long ``export`` waits for a lesson's run to end, in milliseconds.
+EXPORT_RUN_TIMEOUT_MS = 120_000
+#: The window's size when exporting, so the pictures do not depend on the user's screen.
+EXPORT_WINDOW_SIZE = (1280, 800)
+
+
+def _wait_for_run(window: MainWindow, timeout_ms: int) -> bool:
+    """Run Qt's event loop until the window's run has ended; False on timeout."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(20)
+
+    def check() -> None:
+        trajectory = window.trajectory
+        if trajectory is None or trajectory.status != "running":
+            loop.quit()
+
+    poll.timeout.connect(check)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    poll.start()
+    deadline.start(timeout_ms)
+    loop.exec()
+    poll.stop()
+    timed_out = not deadline.isActive()
+    deadline.stop()
+    trajectory = window.trajectory
+    return not timed_out and trajectory is not None and trajectory.status != "running"
+
+
+def export_main(argv: Sequence[str]) -> int:
+    """Run ``gd-explorer export``: a lesson's run to GIF and/or PNG, without a window.
+
+    Parameters
+    ----------
+    argv : sequence of str
+        The arguments after the word ``export``.
+
+    Returns
+    -------
+    int
+        0 when the files were written, 1 when an export failed, 2 on a usage error.
+    """
+    parser = build_export_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.gif is None and args.png is None:
+            parser.error("nothing to export: give --gif FILE and/or --png FILE")
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 2
+
+    # Before Qt is imported: no display server is needed (or touched).
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    import tempfile
+
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from gd_explorer.ui import MainWindow
+    from gd_explorer.ui.export import ExportError, export_gif, export_window_png
+
+    app = QApplication.instance() or QApplication(["gd-explorer"])
+    with tempfile.TemporaryDirectory(prefix="gd-explorer-export-") as folder:
+        # A throwaway settings store: the pictures do not depend on (or change) the user's.
+        store = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
+        # Offscreen has no OpenGL context: the 3-D view is its text panel.
+        window = MainWindow(use_gl=False, store=store)
+        try:
+            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+            window.resize(*EXPORT_WINDOW_SIZE)
+            window.load_lesson(args.lesson)
+            window._on_settings(window.settings.replace(speed=0.0))  # as fast as it can
+            window.show()  # lays the views out; nothing reaches a screen
+            app.processEvents()
+            window.toggle_run()
+            if not _wait_for_run(window, EXPORT_RUN_TIMEOUT_MS):
+                seconds = EXPORT_RUN_TIMEOUT_MS // 1000
+                print(
+                    f"gd-explorer export: the lesson's run did not end within {seconds} s",
+                    file=sys.stderr,
+                )
+                return 1
+            app.processEvents()
+            trajectory = window.trajectory
+            assert trajectory is not None
+            written = []
+            if args.gif is not None:
+                export_gif(window, args.gif, frames=args.frames, size=args.size)
+                written.append(f"{args.gif} ({args.frames} frames, {args.size[0]}x{args.size[1]})")
+            if args.png is not None:
+                export_window_png(window, args.png)
+                written.append(args.png)
+        except ExportError as error:
+            print(f"gd-explorer export: {error}", file=sys.stderr)
+            return 1
+        finally:
+            window.controller.shutdown()
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+            window.hide()
+            window.deleteLater()
+    print(
+        f"lesson {args.lesson!r}: {trajectory.steps} steps, {trajectory.status}; "
+        f"wrote {', '.join(written)}"
+    )
+    return 0
 
 
 def display_problem() -> str | None:
@@ -137,10 +314,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         The exit status: 0 on a normal exit (also after ``--help`` and
-        ``--version``), 2 on a usage error or when there is no display.
+        ``--version``), 2 on a usage error or when there is no display; for
+        ``export``, see :func:`export_main`.
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["export"]:
+        return export_main(arguments[1:])
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(arguments)
     except SystemExit as exit_:
         # argparse exits for --help, --version and errors; report that as a status.
         return exit_.code if isinstance(exit_.code, int) else 2

@@ -1,0 +1,336 @@
+"""Export: PNG of a view or the whole window, SVG of a 2-D view, an animated GIF of a run.
+
+The GIF is made from the real views: each frame draws one step of the window's
+current trajectory in every view, grabs the window and scales it. Pillow writes it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from gd_explorer.engine import Trajectory
+    from gd_explorer.ui.main_window import MainWindow
+
+#: Colour of the progress bar along the bottom of each GIF frame.
+PROGRESS_COLOUR = QColor(31, 119, 180)
+PROGRESS_HEIGHT = 4
+
+
+class ExportError(ValueError):
+    """An export could not be made; the message says why, for the user."""
+
+
+def _check_target(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a Path, or raise ExportError if its folder cannot take a file."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise ExportError(f"cannot write {str(target)!r}: it is a folder")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {str(target)!r}: no such folder {str(folder)!r}")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"cannot write {str(target)!r}: the folder is not writable")
+    return target
+
+
+def _save_png(image: QImage, path: str | os.PathLike[str]) -> Path:
+    target = _check_target(path)
+    if image.isNull():
+        raise ExportError("nothing to export: the view has no image")
+    # PySide6 wants the format as str at run time; its stubs say bytes.
+    if not image.save(str(target), "PNG"):  # type: ignore[call-overload]
+        raise ExportError(f"cannot write {str(target)!r}")
+    return target
+
+
+def export_view_png(widget: QWidget, path: str | os.PathLike[str]) -> Path:
+    """Save a 2-D view (any widget) as a PNG of its size on screen.
+
+    Parameters
+    ----------
+    widget : QWidget
+        The view, e.g. ``window.contour`` or ``window.data_view``.
+    path : str or path-like
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ExportError
+        If the file cannot be written.
+    """
+    return _save_png(widget.grab().toImage(), path)
+
+
+def export_view_svg(plot: Any, path: str | os.PathLike[str]) -> Path:
+    """Save a 2-D plot as SVG (pyqtgraph's SVG exporter).
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotWidget or pyqtgraph.PlotItem
+        The plot, e.g. ``window.cost_curve`` or ``window.data_view.plot``.
+    path : str or path-like
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ExportError
+        If ``plot`` is not a 2-D plot or the file cannot be written.
+    """
+    import pyqtgraph as pg
+    from pyqtgraph.exporters import SVGExporter
+
+    item = plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot
+    if not isinstance(item, pg.PlotItem):
+        raise ExportError(f"SVG export needs a 2-D plot, not {type(plot).__name__}")
+    target = _check_target(path)
+    try:
+        try:
+            SVGExporter(item).export(fileName=str(target))
+        except ValueError:
+            # pyqtgraph 0.14's exporter cannot parse the path data Qt >= 6.10 writes
+            # (pyqtgraph issue #3485): let Qt's SVG generator draw the plot instead.
+            _render_svg(item, target)
+    except OSError as error:
+        raise ExportError(f"cannot write {str(target)!r}: {error.strerror or error}") from error
+    if not target.is_file():
+        raise ExportError(f"cannot write {str(target)!r}")
+    return target
+
+
+def _render_svg(item: Any, target: Path) -> None:
+    """Draw ``item``'s part of its scene into an SVG file with Qt's generator."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtSvg import QSvgGenerator
+
+    source = item.sceneBoundingRect()
+    generator = QSvgGenerator()
+    generator.setFileName(str(target))
+    generator.setSize(source.size().toSize())
+    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setTitle("Gradient Descent Explorer")
+    painter = QPainter(generator)
+    try:
+        item.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+    finally:
+        painter.end()
+
+
+def surface_image(surface: QWidget) -> QImage:
+    """Return the 3-D view's picture: its GL framebuffer, or the fallback panel's pixels."""
+    grab = getattr(surface, "grabFramebuffer", None)
+    if callable(grab):
+        image = grab()
+        if isinstance(image, QImage) and not image.isNull():
+            return image
+    return surface.grab().toImage()
+
+
+def export_surface_png(surface: QWidget, path: str | os.PathLike[str]) -> Path:
+    """Save the 3-D cost surface as a PNG, rendered through its framebuffer.
+
+    Without OpenGL (the text panel instead of the surface) the panel is saved.
+
+    Raises
+    ------
+    ExportError
+        If the file cannot be written.
+    """
+    return _save_png(surface_image(surface), path)
+
+
+def window_image(window: MainWindow) -> QImage:
+    """Return the whole window as an image, with the 3-D view's pixels in place.
+
+    ``QWidget.grab`` leaves the GL view blank: it is a native child window that Qt's
+    widget painting does not reach. Its framebuffer is drawn in at its place.
+    """
+    image = window.grab().toImage()
+    surface = window.surface
+    if hasattr(surface, "grabFramebuffer") and surface.isVisible():
+        frame = surface_image(surface)
+        painter = QPainter(image)
+        try:
+            target = QRect(surface.mapTo(window, QPoint(0, 0)), surface.size())
+            painter.drawImage(target, frame)
+        finally:
+            painter.end()
+    return image
+
+
+def export_window_png(window: MainWindow, path: str | os.PathLike[str]) -> Path:
+    """Save the whole window, the 3-D view included, as a PNG.
+
+    Raises
+    ------
+    ExportError
+        If the file cannot be written.
+    """
+    return _save_png(window_image(window), path)
+
+
+# The GIF.
+
+
+def _finished_trajectory(window: MainWindow) -> Trajectory:
+    trajectory = window.trajectory
+    if trajectory is None or trajectory.steps == 0:
+        raise ExportError("no run to export yet: run the descent first")
+    if window.controller.running:
+        raise ExportError("the run is still going: pause it or let it finish, then export")
+    return trajectory
+
+
+def draw_step(window: MainWindow, trajectory: Trajectory, step: int) -> None:
+    """Show ``step`` of ``trajectory`` in every view of ``window`` (as its run drew it).
+
+    The rows sampled at each step are not recorded, so the data view marks none.
+    """
+    from gd_explorer.engine import reference_fit
+
+    params, cost = trajectory.params[: step + 1], trajectory.cost[: step + 1]
+    m, b = float(params[-1, 0]), float(params[-1, 1])
+    problem = window.problem
+    config = trajectory.config
+    window.data_view.set_model((m, b), problem.kind)
+    window.data_view.set_sampled(None)
+    window.cost_curve.set_state(params)
+    window.contour.set_path(params)
+    window.surface.set_path(params, cost)
+    window.history.set_history(cost, reference_fit(problem, config.fixed).cost)
+    last = step == trajectory.steps
+    status = trajectory.status if last else "running"
+    gradient = float(np.hypot(*trajectory.grad[step - 1])) if step else None
+    window.readout.show_step(step, config.steps, float(cost[-1]), (m, b), gradient, status)
+    if step:
+        before = (float(params[-2, 0]), float(params[-2, 1]))
+        used = (float(trajectory.grad[step - 1, 0]), float(trajectory.grad[step - 1, 1]))
+        window.equations.show_step(
+            problem.kind, config, step, before, (m, b), used, float(cost[-1]), None, None
+        )
+    else:
+        window.equations.show_start(problem.kind, config, (m, b), float(cost[-1]))
+
+
+def frame_steps(steps: int, frames: int) -> list[int]:
+    """Return ``frames`` evenly spaced steps from 0 to ``steps`` (both included)."""
+    return [int(round(k)) for k in np.linspace(0, steps, frames)]
+
+
+def _to_pillow(image: QImage) -> Image.Image:
+    from PIL import Image
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    raw = np.frombuffer(rgb.constBits(), np.uint8, count=stride * height)
+    pixels = raw.reshape(height, stride)[:, : width * 3].reshape(height, width, 3)
+    return Image.fromarray(pixels.copy(), "RGB")
+
+
+def _fit_frame(image: QImage, size: tuple[int, int], progress: float) -> QImage:
+    """Scale ``image`` into ``size`` (aspect kept, white margins) with a progress bar."""
+    width, height = size
+    frame = QImage(width, height, QImage.Format.Format_RGB32)
+    frame.fill(Qt.GlobalColor.white)
+    scaled = image.scaled(
+        QSize(width, height - PROGRESS_HEIGHT),
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+    painter = QPainter(frame)
+    try:
+        x = (width - scaled.width()) // 2
+        y = (height - PROGRESS_HEIGHT - scaled.height()) // 2
+        painter.drawImage(QPoint(x, y), scaled)
+        # Also keeps consecutive frames distinct: Pillow merges identical ones.
+        bar = max(1, round(width * progress))
+        painter.fillRect(0, height - PROGRESS_HEIGHT, bar, PROGRESS_HEIGHT, PROGRESS_COLOUR)
+    finally:
+        painter.end()
+    return frame
+
+
+def export_gif(
+    window: MainWindow,
+    path: str | os.PathLike[str],
+    frames: int = 40,
+    size: tuple[int, int] = (960, 600),
+    duration_ms: int = 80,
+) -> Path:
+    """Save the window's current run as an animated GIF, replayed in the real views.
+
+    Each frame shows one of ``frames`` evenly spaced steps, from the start to the
+    last step, in every view; a bar along the bottom shows how far the run is. The
+    window is left showing the run's last step.
+
+    Parameters
+    ----------
+    window : MainWindow
+        The window; its run must exist and not be running.
+    path : str or path-like
+        The file to write.
+    frames : int, optional
+        The number of frames, at least 2.
+    size : (int, int), optional
+        Width and height of the GIF in pixels; the window is scaled to fit.
+    duration_ms : int, optional
+        How long each frame shows; the GIF loops forever.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ExportError
+        With no run yet, a run still going, bad sizes, or a file that cannot be written.
+    """
+    if frames < 2:
+        raise ExportError(f"a GIF needs at least 2 frames, not {frames}")
+    width, height = size
+    if width < 16 or height < 16 + PROGRESS_HEIGHT:
+        raise ExportError(f"a GIF of {width}×{height} pixels is too small")
+    if duration_ms < 10:
+        raise ExportError(f"a frame must show for at least 10 ms, not {duration_ms}")
+    trajectory = _finished_trajectory(window)
+    target = _check_target(path)
+    images: list[Image.Image] = []
+    try:
+        for index, step in enumerate(frame_steps(trajectory.steps, frames)):
+            draw_step(window, trajectory, step)
+            frame = _fit_frame(window_image(window), size, index / (frames - 1))
+            images.append(_to_pillow(frame))
+    finally:
+        draw_step(window, trajectory, trajectory.steps)
+    try:
+        images[0].save(
+            target,
+            format="GIF",
+            save_all=True,
+            append_images=images[1:],
+            duration=duration_ms,
+            loop=0,
+        )
+    except OSError as error:
+        raise ExportError(f"cannot write {str(target)!r}: {error.strerror or error}") from error
+    return target

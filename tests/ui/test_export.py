@@ -1,0 +1,157 @@
+"""Export: PNG and SVG of views, the whole window with its GL view, the GIF, the CLI."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops
+from pyqtgraph.functions import ndarray_from_qimage
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+
+from gd_explorer.ui.export import (
+    ExportError,
+    export_gif,
+    export_surface_png,
+    export_view_png,
+    export_view_svg,
+    export_window_png,
+    frame_steps,
+)
+from gd_explorer.ui.surface_view import SurfaceView
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN_TIMEOUT = 60_000
+
+
+def run_to_end(qtbot, window, steps):
+    window._on_settings(window.settings.replace(steps=steps, speed=0.0))
+    window.toggle_run()
+    qtbot.waitUntil(lambda: window.trajectory.status != "running", timeout=RUN_TIMEOUT)
+    return window.trajectory
+
+
+def test_png_of_a_2d_view_has_the_widget_size(window, tmp_path):
+    path = export_view_png(window.contour, tmp_path / "contour.png")
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        ratio = window.contour.devicePixelRatioF()
+        size = window.contour.size()
+        assert image.size == (round(size.width() * ratio), round(size.height() * ratio))
+
+
+def test_svg_of_a_2d_view(window, tmp_path):
+    for plot in (window.cost_curve, window.data_view.plot):
+        path = export_view_svg(plot, tmp_path / "view.svg")
+        text = path.read_text(encoding="utf-8")
+        assert "<svg" in text and ("<path" in text or "<polyline" in text)
+
+
+def test_svg_needs_a_2d_plot(window, tmp_path):
+    with pytest.raises(ExportError, match="2-D plot"):
+        export_view_svg(window.readout, tmp_path / "x.svg")
+
+
+def test_no_run_and_bad_paths_raise_export_error(window, tmp_path):
+    with pytest.raises(ExportError, match="no run"):
+        export_gif(window, tmp_path / "run.gif")
+    missing = tmp_path / "no" / "such" / "folder" / "x.png"
+    with pytest.raises(ExportError, match="no such folder"):
+        export_view_png(window.contour, missing)
+    with pytest.raises(ExportError, match="folder"):
+        export_window_png(window, tmp_path)  # a folder, not a file
+    assert isinstance(ExportError("x"), ValueError)
+
+
+def test_gif_of_a_run(qtbot, window, tmp_path):
+    trajectory = run_to_end(qtbot, window, 50)
+    assert trajectory.steps == 50
+    with pytest.raises(ExportError, match="at least 2 frames"):
+        export_gif(window, tmp_path / "one.gif", frames=1)
+    path = export_gif(window, tmp_path / "run.gif", frames=12, size=(480, 300))
+    with Image.open(path) as gif:
+        assert gif.format == "GIF"
+        assert gif.size == (480, 300)
+        assert gif.n_frames == 12
+        assert gif.info.get("loop") == 0
+        first = gif.convert("RGB")
+        gif.seek(gif.n_frames - 1)
+        last = gif.convert("RGB")
+    assert ImageChops.difference(first, last).getbbox() is not None
+    # The window is left at the run's end.
+    assert window.readout.values["step"].text() == "50 of 50"
+
+
+def test_frame_steps_span_the_run():
+    assert frame_steps(50, 6) == [0, 10, 20, 30, 40, 50]
+    assert frame_steps(3, 5)[0] == 0 and frame_steps(3, 5)[-1] == 3
+
+
+@pytest.mark.gl
+def test_window_png_contains_the_gl_surface(window, tmp_path):
+    surface = window.findChild(QWidget, "surfaceView")
+    assert isinstance(surface, SurfaceView), "no GL surface view: OpenGL was not available"
+    export_surface_png(surface, tmp_path / "surface.png")
+    path = export_window_png(window, tmp_path / "window.png")
+    whole = QImage(str(path)).convertToFormat(QImage.Format.Format_RGBA8888)
+    frame = surface.grabFramebuffer().convertToFormat(QImage.Format.Format_RGBA8888)
+    ratio = whole.width() / window.width()
+    origin = surface.mapTo(window, QPoint(0, 0))
+    # Compare the middle of the surface, in the window image and in the framebuffer
+    # (both at the surface's size in logical pixels).
+    w, h = surface.width(), surface.height()
+    x0, y0 = round(origin.x() * ratio), round(origin.y() * ratio)
+    region = ndarray_from_qimage(whole)[y0 : y0 + round(h * ratio), x0 : x0 + round(w * ratio)]
+    expected = ndarray_from_qimage(
+        frame.scaled(region.shape[1], region.shape[0])
+    )  # same size as the region
+    middle = (slice(h // 4, 3 * h // 4), slice(w // 4, 3 * w // 4))
+    got, want = region[middle][..., :3].astype(int), expected[middle][..., :3].astype(int)
+    assert np.mean(np.abs(got - want)) < 8
+    colours = len(np.unique(got.reshape(-1, 3), axis=0))
+    assert colours > 200, "the surface region of the window image looks blank"
+
+
+def test_export_command_without_a_display(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    gif, png = tmp_path / "run.gif", tmp_path / "end.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "gd_explorer", "export", "--lesson", "overshoot"]
+        + ["--gif", str(gif), "--png", str(png), "--frames", "6"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(gif) in result.stdout and str(png) in result.stdout
+    with Image.open(gif) as image:
+        assert image.format == "GIF" and image.n_frames == 6
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.size[0] > 600
+
+
+def test_export_command_errors(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "gd_explorer", "export", "--lesson", "overshoot"]
+    nothing = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert nothing.returncode == 2 and "nothing to export" in nothing.stderr
+    bad = subprocess.run(
+        command + ["--gif", str(tmp_path / "missing" / "x.gif")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 1 and "no such folder" in bad.stderr
