@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QSlider,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -42,7 +43,8 @@ from gd_explorer.lessons import LESSONS, get_lesson
 from gd_explorer.ui import style
 from gd_explorer.ui.controls import ControlsPanel
 from gd_explorer.ui.readout import Readout
-from gd_explorer.ui.settings import Settings
+from gd_explorer.ui.settings import LEARNING_RATE_RANGE, Settings
+from gd_explorer.ui.shortcuts import ShortcutsDialog
 from gd_explorer.ui.surface_view import create_surface_view
 from gd_explorer.ui.surface_view import grid_axes as surface_grid_axes
 from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
@@ -72,6 +74,9 @@ RECENT_KEY = "recentSessions"
 NO_RUN_TO_EXPORT = "There is no run to export yet: run the descent first (Space)."
 #: How many session files the Recent sessions menu remembers.
 RECENT_COUNT = 8
+#: Presentation zoom: each Ctrl+= / Ctrl+- multiplies or divides the scale by this.
+ZOOM_STEP = 1.25
+ZOOM_RANGE = (0.5, 3.0)
 
 
 def settings_store() -> QSettings:
@@ -142,6 +147,14 @@ class MainWindow(QMainWindow):
         # The maps' grids when they come from the engine's process: tag and request.
         self._maps_tag: int | None = None
         self._maps_pending: tuple[CostModel, Domain, Mapping[str, float] | None] | None = None
+        # The step the user scrubbed to, or None to follow the run's newest step.
+        self._replay_step: int | None = None
+        self._scale = 1.0
+        self._shortcuts: ShortcutsDialog | None = None
+        self.replay_slider = QSlider(Qt.Orientation.Horizontal)
+        self.replay_slider.setObjectName("replaySlider")
+        self.replay_slider.setToolTip("Drag to replay the run: every view shows that step (← →)")
+        self.replay_slider.setRange(0, 0)
 
         self.controls = ControlsPanel()
         self.readout = Readout()
@@ -341,6 +354,7 @@ class MainWindow(QMainWindow):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addWidget(self.readout)
+        centre_layout.addWidget(self.replay_slider)
         centre_layout.addWidget(grid, 1)
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(scroll)
@@ -366,12 +380,68 @@ class MainWindow(QMainWindow):
         self.action_step = self._action(
             "actionStep", "Step", ["Right"], self.step_once, "Take exactly one step (→)"
         )
+        self.action_step_back = self._action(
+            "actionStepBack",
+            "Step back",
+            ["Left"],
+            self.step_back,
+            "Replay: show the step before (←)",
+        )
         self.action_reset = self._action(
             "actionReset",
             "Reset",
             ["R"],
             self.reset,
             "Put the ball back at the start and clear the run (R)",
+        )
+        self.action_halve_rate = self._action(
+            "actionHalveRate",
+            "Halve the learning rate",
+            ["["],
+            partial(self.scale_learning_rate, 0.5),
+            "Halve the learning rate ([)",
+        )
+        self.action_double_rate = self._action(
+            "actionDoubleRate",
+            "Double the learning rate",
+            ["]"],
+            partial(self.scale_learning_rate, 2.0),
+            "Double the learning rate (])",
+        )
+        self.action_full_screen = self._action(
+            "actionFullScreen",
+            "Full screen",
+            ["F11"],
+            self.toggle_full_screen,
+            "Fill the screen, for a classroom (F11)",
+        )
+        self.action_zoom_in = self._action(
+            "actionZoomIn",
+            "Larger text",
+            ["Ctrl++", "Ctrl+="],
+            partial(self.zoom, ZOOM_STEP),
+            "Make text larger, for the back of the room (Ctrl++)",
+        )
+        self.action_zoom_out = self._action(
+            "actionZoomOut",
+            "Smaller text",
+            ["Ctrl+-"],
+            partial(self.zoom, 1 / ZOOM_STEP),
+            "Make text smaller (Ctrl+−)",
+        )
+        self.action_zoom_reset = self._action(
+            "actionZoomReset",
+            "Normal text size",
+            ["Ctrl+0"],
+            partial(self.set_zoom, 1.0),
+            "Back to the normal text size (Ctrl+0)",
+        )
+        self.action_shortcuts = self._action(
+            "actionShortcuts",
+            "Keyboard shortcuts",
+            ["F1"],
+            self.show_shortcuts,
+            "List every keyboard shortcut (F1)",
         )
         self.action_undo = self.undo_stack.createUndoAction(self, "Undo")
         self.action_undo.setObjectName("actionUndo")
@@ -385,8 +455,9 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Run")
         toolbar.setObjectName("runToolbar")
         toolbar.setMovable(False)
-        for action in (self.action_run, self.action_step, self.action_reset):
+        for action in (self.action_run, self.action_step_back, self.action_step):
             toolbar.addAction(action)
+        toolbar.addAction(self.action_reset)
         toolbar.addSeparator()
         toolbar.addAction(self.action_undo)
         toolbar.addAction(self.action_redo)
@@ -410,13 +481,27 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.action_undo)
         edit_menu.addAction(self.action_redo)
         run_menu = menu.addMenu("&Run")
-        for action in (self.action_run, self.action_step, self.action_reset):
+        for action in (self.action_run, self.action_step, self.action_step_back):
             run_menu.addAction(action)
+        run_menu.addAction(self.action_reset)
+        run_menu.addSeparator()
+        run_menu.addAction(self.action_halve_rate)
+        run_menu.addAction(self.action_double_rate)
+        view_menu = menu.addMenu("&View")
+        for action in (
+            self.action_full_screen,
+            self.action_zoom_in,
+            self.action_zoom_out,
+            self.action_zoom_reset,
+        ):
+            view_menu.addAction(action)
         calculus = menu.addMenu("&Calculus")
         calculus.addAction("&Derivatives and partial derivatives…", self.show_calculus)
         lessons = menu.addMenu("&Lessons")
         for lesson in LESSONS:
             lessons.addAction(lesson.title, partial(self.load_lesson, lesson.id))
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.action_shortcuts)
 
     def _connect(self) -> None:
         self.controller.frame.connect(self._on_frame)
@@ -439,6 +524,7 @@ class MainWindow(QMainWindow):
         self.table.rowsRemoved.connect(self._rows_removed)
         self.table.editRejected.connect(self._complain)
         self.contour.startRequested.connect(self._start_at)
+        self.replay_slider.valueChanged.connect(self.show_step)
 
     def show_calculus(self) -> QTabWidget:
         """Open (or raise) the window on derivatives: the article's first sections."""
@@ -454,6 +540,53 @@ class MainWindow(QMainWindow):
         self._calculus.raise_()
         return self._calculus
 
+    # Presentation.
+
+    def toggle_full_screen(self) -> None:
+        """Fill the screen, or go back to the window as it was (F11)."""
+        self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+
+    def zoom(self, factor: float) -> None:
+        """Multiply the text scale by ``factor``, within :data:`ZOOM_RANGE`."""
+        self.set_zoom(self._scale * factor)
+
+    def set_zoom(self, scale: float) -> None:
+        """Scale the window's text, the read-out, the equations and the plots' axes."""
+        low, high = ZOOM_RANGE
+        scale = min(max(scale, low), high)
+        self._scale = scale
+        font = self.font()
+        font.setPointSizeF(style.BASE_POINT_SIZE * scale)
+        self.setFont(font)
+        self.readout.set_scale(scale)
+        self.equations.set_scale(scale)
+        for plot in (self.data_view.plot, self.cost_curve, self.contour, self.history):
+            style.scale_plot(plot, scale)
+        self.statusBar().showMessage(f"text at {scale:.0%}", 3000)
+
+    def scale_learning_rate(self, factor: float) -> None:
+        """Multiply the learning rate by ``factor`` ([ and ]), kept within the control's range."""
+        low, high = LEARNING_RATE_RANGE
+        old = self._settings.learning_rate
+        rate = min(max(old * factor, low), high)
+        if rate == old:
+            bound = "largest" if factor > 1 else "smallest"
+            self.statusBar().showMessage(
+                f"the learning rate is already the {bound} allowed ({old:g})", 8000
+            )
+            return
+        self._on_settings(self._settings.replace(learning_rate=rate))
+        clamped = " (the limit)" if rate != old * factor else ""
+        self.statusBar().showMessage(f"learning rate {old:g} → {rate:g}{clamped}", 8000)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Open (or raise) the list of keyboard shortcuts."""
+        if self._shortcuts is None:
+            self._shortcuts = ShortcutsDialog(self.actions(), self)
+        self._shortcuts.show()
+        self._shortcuts.raise_()
+        return self._shortcuts
+
     # Running.
 
     def toggle_run(self) -> None:
@@ -461,13 +594,20 @@ class MainWindow(QMainWindow):
         if self.controller.running:
             self.controller.pause()
         elif self.controller.live:
+            self._follow_run()
             self.controller.resume()
         else:
             self._start(self._settings.config())
         self._show_run_state()
 
     def step_once(self) -> None:
-        """Take one step, starting a paused run first if there is none."""
+        """Take one step, starting a paused run first if there is none.
+
+        While replaying, show the next recorded step instead.
+        """
+        if self._replay_step is not None:
+            self.show_step(self._replay_step + 1)
+            return
         if not self.controller.live:
             self._start(self._settings.config(), paused=True)
         self.controller.step()
@@ -479,7 +619,91 @@ class MainWindow(QMainWindow):
         self._show_start()
         self._show_run_state()
 
+    def step_back(self) -> None:
+        """Replay: show the step before the one shown, pausing a running run first."""
+        record = self.controller.record
+        if self.controller.running:
+            self.controller.pause()
+            self._show_run_state()
+        if record is None or record.steps == 0:
+            return
+        shown = record.steps if self._replay_step is None else self._replay_step
+        self.show_step(max(shown - 1, 0))
+
+    def show_step(self, step: int) -> None:
+        """Show recorded step ``step`` of the current run in every view.
+
+        Before the run's newest step the views stay there while the run goes on; at the
+        newest step they follow the run again.
+        """
+        record = self.controller.record
+        if record is None:
+            return
+        step = min(max(int(step), 0), record.steps)
+        self._replay_step = None if step == record.steps else step
+        self._set_slider(step, record.steps)
+        self._show_recorded(step)
+
+    def _follow_run(self) -> None:
+        """Leave the replay: the next frame draws the run's newest step."""
+        if self._replay_step is not None:
+            self._replay_step = None
+            record = self.controller.record
+            if record is not None:
+                self._set_slider(record.steps, record.steps)
+                self._show_recorded(record.steps)
+
+    def _set_slider(self, value: int, maximum: int) -> None:
+        slider = self.replay_slider
+        slider.blockSignals(True)
+        slider.setMaximum(maximum)
+        slider.setValue(value)
+        slider.blockSignals(False)
+
+    def _show_recorded(self, step: int) -> None:
+        """Draw step ``step`` of the record everywhere (O(step): on user action only)."""
+        record = self.controller.record
+        if record is None:
+            return
+        params, cost = record.view()
+        shown, cost_shown = params[: step + 1], cost[: step + 1]
+        m, b = float(params[step, 0]), float(params[step, 1])
+        newest = step == record.steps
+        # The rows are only kept for the newest step.
+        rows = record.rows if newest else None
+        kind = self.problem.kind
+        self.data_view.set_model((m, b), kind)
+        self.data_view.set_sampled(rows)
+        self.cost_curve.set_state(params, step)
+        self.contour.set_path(shown)
+        self.surface.set_path(shown, cost_shown)
+        self.history.set_history(cost_shown, self._fit.cost)
+        grad = (float(record.grad[step - 1, 0]), float(record.grad[step - 1, 1])) if step else None
+        status = record.status if newest else "replay"
+        if status == "running" and not self.controller.running:
+            status = "paused"
+        gradient = None if grad is None else float(np.hypot(*grad))
+        self.readout.show_step(
+            step, record.config.steps, float(cost[step]), (m, b), gradient, status
+        )
+        if step:
+            before = (float(params[step - 1, 0]), float(params[step - 1, 1]))
+            self.equations.show_step(
+                kind,
+                record.config,
+                step,
+                before,
+                (m, b),
+                grad,
+                float(cost[step]),
+                rows,
+                self._data,
+            )
+        else:
+            self.equations.show_start(kind, record.config, (m, b), float(cost[0]))
+
     def _start(self, config: DescentConfig, paused: bool = False) -> None:
+        self._replay_step = None
         self.controller.set_speed(self._settings.speed)
         self.controller.start(self.problem, config, paused=paused)
         self.readout.show_banner(None)
@@ -518,6 +742,16 @@ class MainWindow(QMainWindow):
             if not self.controller.running:
                 self._draw_timer.stop()
             return
+        steps = record.steps
+        if self._replay_step is not None:
+            # Scrubbing: the run goes on, the slider grows, the views stay on the chosen step.
+            self.replay_slider.blockSignals(True)
+            self.replay_slider.setMaximum(steps)
+            self.replay_slider.blockSignals(False)
+            if frame.done:
+                self._show_run_state()
+            return
+        self._set_slider(steps, steps)
         params, cost = record.view()
         m, b = float(params[-1, 0]), float(params[-1, 1])
         kind = self.problem.kind
@@ -527,7 +761,6 @@ class MainWindow(QMainWindow):
         self.contour.set_path(params)
         self.surface.set_path(params, cost)
         self.history.set_history(cost, self._fit.cost)
-        steps = record.steps
         gradient = float(np.hypot(*record.grad[steps - 1])) if steps else None
         status = frame.status
         if status == "running" and not self.controller.running:
@@ -620,6 +853,8 @@ class MainWindow(QMainWindow):
         self.surface.set_problem(problem, domain, cost=costs[1])
 
     def _show_start(self) -> None:
+        self._replay_step = None
+        self._set_slider(0, 0)
         start = np.array([self._start_point()])
         cost = np.array([self.problem.cost(start[0])])
         self.data_view.set_model(tuple(start[0]), self.problem.kind)

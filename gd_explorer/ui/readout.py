@@ -16,6 +16,10 @@ STATUS_TEXT = {
     "diverged": "diverged",
 }
 
+#: Point sizes at scale 1.
+CAPTION_PT = 11
+VALUE_PT = 16
+
 
 def _number(value: float) -> str:
     if not math.isfinite(value):
@@ -47,16 +51,24 @@ class Readout(QWidget):
         grid.setHorizontalSpacing(18)
         layout.addLayout(grid)
         self.values: dict[str, QLabel] = {}
+        self.captions: list[QLabel] = []
         for column, name in enumerate(self.FIELDS):
             caption = QLabel(name)
-            caption.setStyleSheet("color: #555; font-size: 11pt;")
             value = QLabel("–")
             value.setObjectName(f"{name}Readout")
-            value.setStyleSheet("font-size: 16pt; font-weight: 600;")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(caption, 0, column)
             grid.addWidget(value, 1, column)
             self.values[name] = value
+            self.captions.append(caption)
+        self.set_scale(1.0)
+
+    def set_scale(self, factor: float) -> None:
+        """Scale the numbers and captions by ``factor`` (presentation mode)."""
+        for caption in self.captions:
+            caption.setStyleSheet(f"color: #555; font-size: {CAPTION_PT * factor:.1f}pt;")
+        for value in self.values.values():
+            value.setStyleSheet(f"font-size: {VALUE_PT * factor:.1f}pt; font-weight: 600;")
 
     def show_step(
         self,

@@ -52,3 +52,16 @@ def make_plot(object_name: str, x_label: str, y_label: str, title: str = "") -> 
     plot.setObjectName(object_name)  # the keyword argument would go to the PlotItem
     style_plot(plot, x_label, y_label, title)
     return plot
+
+
+def scale_plot(plot: pg.PlotWidget, factor: float) -> None:
+    """Scale a styled plot's tick and axis-label text by ``factor`` (presentation mode)."""
+    item = plot.getPlotItem()
+    tick_font = QFont()
+    tick_font.setPointSizeF(TICK_POINT_SIZE * factor)
+    label_style = {**AXIS_LABEL_STYLE, "font-size": f"{15 * factor:.1f}pt"}
+    for side in ("bottom", "left"):
+        axis = item.getAxis(side)
+        axis.setTickFont(tick_font)
+        if axis.labelText:
+            axis.setLabel(axis.labelText, units=axis.labelUnits or None, **label_style)
