@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -42,6 +43,8 @@ from gd_explorer.engine import (
 from gd_explorer.lessons import LESSONS, get_lesson
 from gd_explorer.ui import style
 from gd_explorer.ui.controls import ControlsPanel
+from gd_explorer.ui.export import ExportError, export_gif, export_window_png
+from gd_explorer.ui.lessons_panel import LessonsPanel
 from gd_explorer.ui.readout import Readout
 from gd_explorer.ui.settings import LEARNING_RATE_RANGE, Settings
 from gd_explorer.ui.shortcuts import ShortcutsDialog
@@ -167,6 +170,12 @@ class MainWindow(QMainWindow):
         self.equations = EquationsPanel()
         self._calculus: QTabWidget | None = None
         self._build_layout()
+        self.lessons_panel = LessonsPanel()
+        self.lessons_dock = QDockWidget("Lessons", self)
+        self.lessons_dock.setObjectName("lessonsDock")
+        self.lessons_dock.setWidget(self.lessons_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lessons_dock)
+        self.lessons_dock.hide()  # the explorer first; the Lessons menu opens the walk-through
         self._build_actions()
         self._connect()
 
@@ -213,7 +222,9 @@ class MainWindow(QMainWindow):
         self._show_run_state()
         self._change_state(f"Load lesson “{lesson.title}”", lesson.problem.data, settings)
         self.lesson_id = lesson.id
-        self.statusBar().showMessage(lesson.text, 30_000)
+        if self.lessons_panel.current not in (lesson.id, "cost-function"):
+            self.lessons_panel.set_current(lesson.id)
+        self.statusBar().showMessage(lesson.title, 8000)
 
     def open_dataset(self, path: str | Path) -> bool:
         """Load a CSV file as the data (undoable); on error say why and keep the data."""
@@ -475,6 +486,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentSessionsMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction("Export &trajectory CSV…", self._export_trajectory_dialog)
+        file_menu.addAction("Export window as &PNG…", self._export_png_dialog)
+        file_menu.addAction("Export run as animated &GIF…", self._export_gif_dialog)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = menu.addMenu("&Edit")
@@ -498,8 +511,10 @@ class MainWindow(QMainWindow):
         calculus = menu.addMenu("&Calculus")
         calculus.addAction("&Derivatives and partial derivatives…", self.show_calculus)
         lessons = menu.addMenu("&Lessons")
+        lessons.addAction(self.lessons_dock.toggleViewAction())
+        lessons.addSeparator()
         for lesson in LESSONS:
-            lessons.addAction(lesson.title, partial(self.load_lesson, lesson.id))
+            lessons.addAction(lesson.title, partial(self._lesson_from_menu, lesson.id))
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.action_shortcuts)
 
@@ -524,7 +539,16 @@ class MainWindow(QMainWindow):
         self.table.rowsRemoved.connect(self._rows_removed)
         self.table.editRejected.connect(self._complain)
         self.contour.startRequested.connect(self._start_at)
+        self.lessons_panel.lessonChosen.connect(self.load_lesson)
+        self.lessons_panel.calculusChosen.connect(self._show_calculus_tab)
         self.replay_slider.valueChanged.connect(self.show_step)
+
+    def _lesson_from_menu(self, lesson_id: str) -> None:
+        self.lessons_dock.show()  # with its text, which the menu alone does not show
+        self.load_lesson(lesson_id)
+
+    def _show_calculus_tab(self, which: str) -> None:
+        self.show_calculus().setCurrentIndex(0 if which == "derivative" else 1)
 
     def show_calculus(self) -> QTabWidget:
         """Open (or raise) the window on derivatives: the article's first sections."""
@@ -1000,6 +1024,25 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(
                 self, "Cannot export the trajectory", self.statusBar().currentMessage()
             )
+
+    def _export_png_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export window", "window.png", "PNG (*.png)")
+        if path:
+            self._export(lambda: export_window_png(self, path), path)
+
+    def _export_gif_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export run", "run.gif", "GIF (*.gif)")
+        if path:
+            self._export(lambda: export_gif(self, path), path)
+
+    def _export(self, write: Callable[[], object], path: str) -> None:
+        try:
+            write()
+        except ExportError as error:
+            self._complain(str(error))
+            QMessageBox.warning(self, "Cannot export", str(error))
+            return
+        self.statusBar().showMessage(f"wrote {path}", 8000)
 
     def _load(self, key: str) -> object:
         return self._store.value(key)

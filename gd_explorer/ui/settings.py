@@ -36,6 +36,7 @@ class Settings:
     hold_intercept: bool = False
     held_intercept: float = 2.6
     speed: float = 200.0
+    tolerance: float = 0.0  # stop once the gradient is this small (a lesson may set it)
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
@@ -52,6 +53,7 @@ class Settings:
             init=(self.start_slope, self.start_intercept),
             fixed={"b": self.held_intercept} if self.hold_intercept else None,
             optimizer=self.optimizer,
+            tolerance=self.tolerance,
         )
 
     def problem(self, data: Dataset) -> CostModel:
@@ -75,6 +77,7 @@ class Settings:
             hold_intercept="b" in fixed,
             held_intercept=fixed.get("b", 2.6),
             speed=speed,
+            tolerance=config.tolerance,
         )
 
     def to_dict(self) -> dict[str, Any]:

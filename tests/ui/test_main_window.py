@@ -29,7 +29,9 @@ from gd_explorer.engine import (
     LogisticRegression,
     article_dataset,
     cost_grid,
+    descend,
 )
+from gd_explorer.lessons import LESSONS, get_lesson
 from gd_explorer.ui import MainWindow
 from gd_explorer.ui.settings import SPEEDS
 
@@ -577,3 +579,25 @@ def test_the_calculus_window_opens_on_the_derivative(qtbot, window):
     derivative.set_point(4.0)
     assert derivative.tangent_slope == 8.0
     assert window.show_calculus() is tabs  # one window, raised again
+
+
+def test_the_lessons_panel_loads_lessons_and_follows_the_menu(qtbot, window):
+    panel = window.lessons_panel
+    window.lessons_dock.show()
+    panel.set_current("least-squares")
+    qtbot.mouseClick(panel.findChild(QWidget, "lessonNext"), Qt.MouseButton.LeftButton)
+    assert window.lesson_id == "slope-without-learning-rate"
+    assert window.settings.learning_rate == 1.0 and window.settings.hold_intercept
+    window.load_lesson("overshoot")  # from elsewhere: the panel follows
+    assert panel.current == "overshoot"
+
+
+@pytest.mark.parametrize("lesson", [lesson.id for lesson in LESSONS])
+def test_every_lesson_reproduces_its_run_through_the_window(qtbot, window, lesson):
+    window.load_lesson(lesson)
+    window._on_settings(window.settings.replace(speed=0.0))
+    action(window, "actionRun").trigger()
+    trajectory = wait_done(qtbot, window)
+    expected = descend(get_lesson(lesson).problem, get_lesson(lesson).config)
+    np.testing.assert_array_equal(trajectory.params, expected.params)
+    assert trajectory.status == expected.status
