@@ -68,6 +68,8 @@ RESTARTING = {
     "held_intercept",
 }
 SETTINGS_KEY = "settings"
+#: Width of the lessons panel when it opens, in pixels.
+LESSONS_WIDTH = 250
 #: Cost evaluations (rows × grid points) a map may take on this thread (about 10 ms).
 GRID_WORK_IN_WINDOW = 1_000_000
 #: Milliseconds between redraws while a run plays: about the screen's refresh.
@@ -543,8 +545,13 @@ class MainWindow(QMainWindow):
         self.lessons_panel.calculusChosen.connect(self._show_calculus_tab)
         self.replay_slider.valueChanged.connect(self.show_step)
 
+    def show_lessons(self) -> None:
+        """Show the lessons panel, narrow enough that the window still fits 1280 pixels."""
+        self.lessons_dock.show()
+        self.resizeDocks([self.lessons_dock], [LESSONS_WIDTH], Qt.Orientation.Horizontal)
+
     def _lesson_from_menu(self, lesson_id: str) -> None:
-        self.lessons_dock.show()  # with its text, which the menu alone does not show
+        self.show_lessons()  # with its text, which the menu alone does not show
         self.load_lesson(lesson_id)
 
     def _show_calculus_tab(self, which: str) -> None:
