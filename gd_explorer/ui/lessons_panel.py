@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from gd_explorer.lessons import LESSONS
+from gd_explorer.ui import style
 
 Kind = Literal["calculus", "lesson"]
 
@@ -165,6 +166,7 @@ class LessonsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.list, stretch=2)
 
+        self._theme = style.current_theme()
         self.set_scale(1.0)
         self._show(0)
 
@@ -199,7 +201,9 @@ class LessonsPanel(QWidget):
         """Scale every text by ``factor`` (presentation mode)."""
         self._scale = factor
         self.title.setStyleSheet(f"font-size: {TITLE_PT * factor:.1f}pt; font-weight: bold;")
-        self.step_label.setStyleSheet(f"color: #555; font-size: {STEP_PT * factor:.1f}pt;")
+        self.step_label.setStyleSheet(
+            f"color: {self._theme.muted}; font-size: {STEP_PT * factor:.1f}pt;"
+        )
         font = self.text.font()
         font.setPointSizeF(TEXT_PT * factor)
         self.text.setFont(font)
@@ -208,6 +212,11 @@ class LessonsPanel(QWidget):
             widget_font = widget.font()
             widget_font.setPointSizeF(LIST_PT * factor)
             widget.setFont(widget_font)
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the step caption (the rest follows the application's palette)."""
+        self._theme = theme
+        self.set_scale(self._scale)
 
     def go_next(self) -> None:
         """Move to the next entry and emit for it (nothing at the last)."""

@@ -13,8 +13,16 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -75,6 +83,10 @@ GRID_WORK_IN_WINDOW = 1_000_000
 #: Milliseconds between redraws while a run plays: about the screen's refresh.
 DRAW_MS = 16
 GEOMETRY_KEY = "geometry"
+#: The theme: "system", "light" or "dark", with "-cb" for colour-blind-safe colours.
+THEME_KEY = "theme"
+#: The theme choices, as the View menu offers them.
+THEME_CHOICES = ("system", "light", "dark")
 RECENT_KEY = "recentSessions"
 NO_RUN_TO_EXPORT = "There is no run to export yet: run the descent first (Space)."
 #: How many session files the Recent sessions menu remembers.
@@ -139,6 +151,9 @@ class MainWindow(QMainWindow):
         font.setPointSize(style.BASE_POINT_SIZE)
         self.setFont(font)
         self._store = store if store is not None else settings_store()
+        self._theme_choice = _stored_theme(self._load(THEME_KEY))
+        # Before the views exist: each one reads the current theme as it is built.
+        style.set_theme(style.theme_name(*self._theme_choice))
         self.controller = DescentController(self)
         self.undo_stack = QUndoStack(self)
         #: The lesson the current state came from (saved in sessions), or None.
@@ -180,6 +195,8 @@ class MainWindow(QMainWindow):
         self.lessons_dock.hide()  # the explorer first; the Lessons menu opens the walk-through
         self._build_actions()
         self._connect()
+        self._check_theme_actions()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
         stored = self._load(SETTINGS_KEY)
         settings = Settings.from_dict(stored if isinstance(stored, dict) else {})
@@ -510,6 +527,33 @@ class MainWindow(QMainWindow):
             self.action_zoom_reset,
         ):
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu.setObjectName("themeMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.theme_actions: dict[str, QAction] = {}
+        for name, object_name, text in (
+            ("system", "actionThemeSystem", "Follow the system"),
+            ("light", "actionThemeLight", "Light"),
+            ("dark", "actionThemeDark", "Dark"),
+        ):
+            action = QAction(text, self)
+            action.setObjectName(object_name)
+            action.setCheckable(True)
+            action.triggered.connect(partial(self._theme_chosen, name))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[name] = action
+        theme_menu.addSeparator()
+        self.action_colour_blind = QAction("Colour-blind-safe colours", self)
+        self.action_colour_blind.setObjectName("actionColourBlind")
+        self.action_colour_blind.setCheckable(True)
+        self.action_colour_blind.setToolTip(
+            "The Okabe–Ito palette: nothing to tell apart by red against green"
+        )
+        self.action_colour_blind.toggled.connect(self._colour_blind_toggled)
+        theme_menu.addAction(self.action_colour_blind)
         calculus = menu.addMenu("&Calculus")
         calculus.addAction("&Derivatives and partial derivatives…", self.show_calculus)
         lessons = menu.addMenu("&Lessons")
@@ -576,6 +620,63 @@ class MainWindow(QMainWindow):
     def toggle_full_screen(self) -> None:
         """Fill the screen, or go back to the window as it was (F11)."""
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+
+    @property
+    def theme(self) -> tuple[str, bool]:
+        """(str, bool): the theme choice ("system", "light" or "dark") and colour-blind mode."""
+        return self._theme_choice
+
+    def set_theme(self, name: str, colour_blind: bool = False) -> None:
+        """Draw in the ``name`` theme ("system", "light" or "dark"), colour-blind-safe if asked.
+
+        The choice is remembered for the next window.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a theme choice.
+        """
+        if name not in THEME_CHOICES:
+            raise ValueError(f"no theme {name!r}; choose one of {', '.join(THEME_CHOICES)}")
+        self._theme_choice = (name, bool(colour_blind))
+        self._store.setValue(THEME_KEY, f"{name}-cb" if colour_blind else name)
+        self._check_theme_actions()
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        theme = style.set_theme(style.theme_name(*self._theme_choice))
+        views: list[object] = [
+            self.data_view,
+            self.cost_curve,
+            self.contour,
+            self.surface,
+            self.history,
+            self.equations,
+            self.readout,
+            self.lessons_panel,
+        ]
+        if self._calculus is not None:
+            views += [self._calculus.widget(i) for i in range(self._calculus.count())]
+        for view in views:
+            apply = getattr(view, "apply_theme", None)
+            if apply is not None:
+                apply(theme)
+
+    def _check_theme_actions(self) -> None:
+        name, colour_blind = self._theme_choice
+        self.theme_actions[name].setChecked(True)
+        with QSignalBlocker(self.action_colour_blind):
+            self.action_colour_blind.setChecked(colour_blind)
+
+    def _theme_chosen(self, name: str) -> None:
+        self.set_theme(name, self._theme_choice[1])
+
+    def _colour_blind_toggled(self, on: bool) -> None:
+        self.set_theme(self._theme_choice[0], on)
+
+    def _system_scheme_changed(self, *_: object) -> None:
+        if self._theme_choice[0] == "system":
+            self._apply_theme()
 
     def zoom(self, factor: float) -> None:
         """Multiply the text scale by ``factor``, within :data:`ZOOM_RANGE`."""
@@ -1063,6 +1164,14 @@ class MainWindow(QMainWindow):
         self._store.setValue(SETTINGS_KEY, self._settings.to_dict())
         self._store.sync()
         super().closeEvent(event)
+
+
+def _stored_theme(value: object) -> tuple[str, bool]:
+    """Return (choice, colour-blind) from a stored theme value; anything odd follows the system."""
+    text = value if isinstance(value, str) else ""
+    colour_blind = text.endswith("-cb")
+    name = text.removesuffix("-cb")
+    return (name if name in THEME_CHOICES else "system", colour_blind)
 
 
 def _session_settings(where: str, values: dict[str, object]) -> Settings:

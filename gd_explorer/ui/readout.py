@@ -7,6 +7,8 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from gd_explorer.ui import style
+
 STATUS_TEXT = {
     "ready": "ready",
     "running": "running",
@@ -61,12 +63,22 @@ class Readout(QWidget):
             grid.addWidget(value, 1, column)
             self.values[name] = value
             self.captions.append(caption)
+        self._scale = 1.0
+        self._theme = style.current_theme()
         self.set_scale(1.0)
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the captions (the numbers follow the application's palette)."""
+        self._theme = theme
+        self.set_scale(self._scale)
 
     def set_scale(self, factor: float) -> None:
         """Scale the numbers and captions by ``factor`` (presentation mode)."""
+        self._scale = factor
         for caption in self.captions:
-            caption.setStyleSheet(f"color: #555; font-size: {CAPTION_PT * factor:.1f}pt;")
+            caption.setStyleSheet(
+                f"color: {self._theme.muted}; font-size: {CAPTION_PT * factor:.1f}pt;"
+            )
         for value in self.values.values():
             value.setStyleSheet(f"font-size: {VALUE_PT * factor:.1f}pt; font-weight: 600;")
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 BASE_POINT_SIZE = 13
 TICK_POINT_SIZE = 13
@@ -24,6 +27,250 @@ RESIDUAL = "#7f7f7f"
 SAMPLED = "#ffd700"  # rows used by the current step
 
 
+@dataclass(frozen=True)
+class Theme:
+    """Every colour the views draw with: one light or dark, plain or colour-blind-safe set."""
+
+    name: str
+    dark: bool
+    background: str  # plot backgrounds
+    foreground: str  # text: titles, axis labels, ticks
+    muted: str  # captions, hints, secondary text
+    axis: str  # axis lines
+    edge: str  # outlines of balls and the hover ring
+    halo: str  # the light ring around markers (white on light, background on dark)
+    legend_fill: tuple[int, int, int, int]
+    point: str  # data points (class 1 in logistic)
+    class0: str  # class 0 in logistic
+    fit: str  # the current fitted line / curve, the cost history curve
+    optimum: str  # the exact optimum
+    optimum_text: str  # the optimum's colour where it labels text
+    ball: str
+    trail: str
+    tangent: str
+    tangent_text: str  # the tangent's colour, where it is text
+    residual: str
+    sampled: str  # rows used by the current step
+    sampled_edge: str
+    path: str  # the descent path on the contour and the surface
+    curve: str  # plain function curves (cost curve, f(x))
+    secant: str
+    run_rise: str
+    result: str  # equations: the new value, the cost
+    held: str  # equations: a held parameter
+    error: str  # error text and the divergence banner
+    surface_background: tuple[int, int, int]
+    surface_text: tuple[int, int, int]
+    surface_frame: tuple[float, float, float, float]
+
+
+LIGHT = Theme(
+    name="light",
+    dark=False,
+    background="#ffffff",
+    foreground="#202020",
+    muted="#555555",
+    axis="#404040",
+    edge="#202020",
+    halo="#ffffff",
+    legend_fill=(255, 255, 255, 225),
+    point="#1f77b4",
+    class0="#ff7f0e",
+    fit="#d62728",
+    optimum="#2ca02c",
+    optimum_text="#1a661a",
+    ball="#d62728",
+    trail="#9467bd",
+    tangent="#17becf",
+    tangent_text="#0e7c86",
+    residual="#7f7f7f",
+    sampled="#ffd700",
+    sampled_edge="#b8860b",
+    path="#d62728",
+    curve="#303030",
+    secant="#d62728",
+    run_rise="#9467bd",
+    result="#0b3d91",
+    held="#7a4a00",
+    error="#b00020",
+    surface_background=(250, 250, 250),
+    surface_text=(20, 20, 20),
+    surface_frame=(0.35, 0.35, 0.35, 1.0),
+)
+
+DARK = Theme(
+    name="dark",
+    dark=True,
+    background="#1e1f22",
+    foreground="#e8e8e8",
+    muted="#b0b0b0",
+    axis="#c0c0c0",
+    edge="#f0f0f0",
+    halo="#1e1f22",
+    legend_fill=(40, 42, 46, 225),
+    point="#4fa3e0",
+    class0="#ff9f40",
+    fit="#ff5c5c",
+    optimum="#4cd44c",
+    optimum_text="#7ee07e",
+    ball="#ff4040",
+    trail="#c39bf0",
+    tangent="#3fd8e8",
+    tangent_text="#5fe0ee",
+    residual="#a0a0a0",
+    sampled="#ffd700",
+    sampled_edge="#ffe766",
+    path="#ff5c5c",
+    curve="#d8d8d8",
+    secant="#ff5c5c",
+    run_rise="#c39bf0",
+    result="#8ab8ff",
+    held="#f0b860",
+    error="#ff6b81",
+    surface_background=(30, 31, 34),
+    surface_text=(230, 230, 230),
+    surface_frame=(0.75, 0.75, 0.75, 1.0),
+)
+
+#: The Okabe–Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+# Colour-blind-safe: no pair the learner must tell apart differs only in red against green.
+# The ball and the path are vermillion, the optimum blue; the classes are blue and orange.
+LIGHT_CB = Theme(
+    **{
+        **LIGHT.__dict__,
+        "name": "light-cb",
+        "point": OKABE_ITO["blue"],
+        "class0": OKABE_ITO["orange"],
+        "fit": OKABE_ITO["vermillion"],
+        "optimum": OKABE_ITO["blue"],
+        "optimum_text": OKABE_ITO["blue"],
+        "ball": OKABE_ITO["vermillion"],
+        "trail": OKABE_ITO["reddish_purple"],
+        "tangent": OKABE_ITO["bluish_green"],
+        "tangent_text": "#007a58",
+        "sampled": OKABE_ITO["yellow"],
+        "sampled_edge": "#9a8c00",
+        "path": OKABE_ITO["vermillion"],
+        "secant": OKABE_ITO["vermillion"],
+        "run_rise": OKABE_ITO["reddish_purple"],
+    }
+)
+DARK_CB = Theme(
+    **{
+        **DARK.__dict__,
+        "name": "dark-cb",
+        "point": OKABE_ITO["sky_blue"],
+        "class0": OKABE_ITO["orange"],
+        "fit": OKABE_ITO["vermillion"],
+        "optimum": OKABE_ITO["sky_blue"],
+        "optimum_text": OKABE_ITO["sky_blue"],
+        "ball": OKABE_ITO["vermillion"],
+        "trail": OKABE_ITO["reddish_purple"],
+        "tangent": OKABE_ITO["bluish_green"],
+        "tangent_text": "#2fcf9f",
+        "sampled": OKABE_ITO["yellow"],
+        "sampled_edge": OKABE_ITO["yellow"],
+        "path": OKABE_ITO["vermillion"],
+        "secant": OKABE_ITO["vermillion"],
+        "run_rise": OKABE_ITO["reddish_purple"],
+    }
+)
+
+THEMES = {theme.name: theme for theme in (LIGHT, DARK, LIGHT_CB, DARK_CB)}
+_current = LIGHT
+
+
+def theme_name(scheme: str, colour_blind: bool) -> str:
+    """Return the theme for ``scheme`` ("system", "light" or "dark") and the colour-blind flag."""
+    base = system_theme() if scheme == "system" else scheme
+    if base not in ("light", "dark"):
+        base = "light"
+    return f"{base}-cb" if colour_blind else base
+
+
+def system_theme() -> str:
+    """Return "dark" when the platform says its colour scheme is dark, else "light"."""
+    app = QGuiApplication.instance()
+    if not isinstance(app, QGuiApplication):
+        return "light"
+    hints = QGuiApplication.styleHints()
+    scheme = getattr(hints, "colorScheme", None)  # Qt 6.5 and later
+    if scheme is not None and scheme() == Qt.ColorScheme.Dark:
+        return "dark"
+    return "light"
+
+
+def current_theme() -> Theme:
+    """Return the theme views draw with."""
+    return _current
+
+
+def set_theme(name: str) -> Theme:
+    """Make ``name`` (a key of :data:`THEMES`) current and give the application its palette.
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not a theme.
+    """
+    global _current
+    if name not in THEMES:
+        raise KeyError(f"no theme {name!r}; the themes are: {', '.join(THEMES)}")
+    _current = THEMES[name]
+    app = QGuiApplication.instance()
+    if isinstance(app, QGuiApplication):
+        QGuiApplication.setPalette(palette(_current))
+    return _current
+
+
+def palette(theme: Theme) -> QPalette:
+    """Return the widget palette for ``theme``: the style's own for light, a dark one for dark."""
+    app = QGuiApplication.instance()
+    style = getattr(app, "style", None)
+    if not theme.dark:
+        return style().standardPalette() if style is not None else QPalette()
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    pal = QPalette()
+    colours = {
+        role.Window: "#2b2d31",
+        role.WindowText: "#e8e8e8",
+        role.Base: "#1e1f22",
+        role.AlternateBase: "#2b2d31",
+        role.ToolTipBase: "#2b2d31",
+        role.ToolTipText: "#e8e8e8",
+        role.PlaceholderText: "#9a9a9a",
+        role.Text: "#e8e8e8",
+        role.Button: "#3a3d42",
+        role.ButtonText: "#e8e8e8",
+        role.BrightText: "#ff6b81",
+        role.Light: "#4a4d52",
+        role.Midlight: "#3f4247",
+        role.Mid: "#2f3236",
+        role.Dark: "#151618",
+        role.Shadow: "#000000",
+        role.Highlight: "#3d7bd9",
+        role.HighlightedText: "#ffffff",
+        role.Link: "#8ab8ff",
+        role.LinkVisited: "#c39bf0",
+    }
+    for r, colour in colours.items():
+        pal.setColor(r, QColor(colour))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        pal.setColor(group.Disabled, r, QColor("#7a7a7a"))
+    return pal
+
+
 def style_plot(
     plot: pg.PlotWidget, x_label: str, y_label: str, title: str = "", grid: bool = False
 ) -> None:
@@ -32,23 +279,50 @@ def style_plot(
     Grids cost a replay of every grid line at each repaint of a live plot (about a
     millisecond an axis on a software renderer), so only still plots should ask.
     """
+    theme = current_theme()
     item = plot.getPlotItem()
     tick_font = QFont()
     tick_font.setPointSize(TICK_POINT_SIZE)
     for side, label in (("bottom", x_label), ("left", y_label)):
         axis = item.getAxis(side)
-        axis.setLabel(label, **AXIS_LABEL_STYLE)
+        axis.setLabel(label, **{**AXIS_LABEL_STYLE, "color": theme.foreground})
         axis.setTickFont(tick_font)
-        axis.setPen(pg.mkPen("#404040", width=1.5))
-        axis.setTextPen("#202020")
+        axis.setPen(pg.mkPen(theme.axis, width=1.5))
+        axis.setTextPen(theme.foreground)
     item.showGrid(x=grid, y=grid, alpha=0.25)
     if title:
-        item.setTitle(title, **TITLE_STYLE)
+        item.setTitle(title, **{**TITLE_STYLE, "color": theme.foreground})
+
+
+def theme_plot(plot: pg.PlotWidget, theme: Theme) -> None:
+    """Recolour a styled plot's background, axes, axis labels and title for ``theme``."""
+    plot.setBackground(theme.background)
+    item = plot.getPlotItem()
+    for side in ("bottom", "left"):
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen(theme.axis, width=1.5))
+        axis.setTextPen(theme.foreground)
+        if axis.labelText:
+            style = {**axis.labelStyle, "color": theme.foreground}
+            axis.setLabel(axis.labelText, units=axis.labelUnits or None, **style)
+    title = item.titleLabel
+    if title.isVisible() and title.text:
+        title.setText(title.text, color=theme.foreground)
+
+
+def text_style(**extra: str) -> dict[str, str]:
+    """Return :data:`TITLE_STYLE` in the current theme's text colour, with ``extra``."""
+    return {**TITLE_STYLE, "color": current_theme().foreground, **extra}
+
+
+def axis_label_style() -> dict[str, str]:
+    """Return :data:`AXIS_LABEL_STYLE` in the current theme's text colour."""
+    return {**AXIS_LABEL_STYLE, "color": current_theme().foreground}
 
 
 def make_plot(object_name: str, x_label: str, y_label: str, title: str = "") -> pg.PlotWidget:
     """Return a styled ``PlotWidget`` whose widget (not PlotItem) has ``object_name``."""
-    plot = pg.PlotWidget(background=BACKGROUND)
+    plot = pg.PlotWidget(background=current_theme().background)
     plot.setObjectName(object_name)  # the keyword argument would go to the PlotItem
     style_plot(plot, x_label, y_label, title)
     return plot
@@ -59,7 +333,7 @@ def scale_plot(plot: pg.PlotWidget, factor: float) -> None:
     item = plot.getPlotItem()
     tick_font = QFont()
     tick_font.setPointSizeF(TICK_POINT_SIZE * factor)
-    label_style = {**AXIS_LABEL_STYLE, "font-size": f"{15 * factor:.1f}pt"}
+    label_style = {**axis_label_style(), "font-size": f"{15 * factor:.1f}pt"}
     for side in ("bottom", "left"):
         axis = item.getAxis(side)
         axis.setTickFont(tick_font)

@@ -36,6 +36,7 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid
+from gd_explorer.ui import style
 from gd_explorer.ui.views.domain import Domain, decimation, problem_domain
 
 OBJECT_NAME = "surfaceView"
@@ -132,8 +133,19 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         )
         self._ball.setVisible(False)
 
-        self._add_frame()
+        self._frame_item = self._add_frame()
         self._labels = self._add_labels()
+        self.apply_theme(style.current_theme())
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the background, the box's frame, the labels, the path and the ball."""
+        self.setBackgroundColor(theme.surface_background)
+        self._frame_item.setData(color=theme.surface_frame)
+        for label in self._labels.values():
+            label.setData(color=theme.surface_text)
+        self._path.setData(color=pg.mkColor(theme.path).getRgbF())
+        self._ball.setData(color=pg.mkColor(theme.ball).getRgbF())
+        self.update()
 
     def devicePixelRatioF(self) -> float:  # noqa: N802 - the name GLViewMixin calls
         """Return the device pixel ratio (QWindow's name for it lacks the F)."""
@@ -200,7 +212,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             self._path.setData(pos=points)
             self._ball.setData(pos=points[-1:])
 
-    def _add_frame(self) -> None:
+    def _add_frame(self) -> gl.GLLinePlotItem:
         h, z = BOX_HALF, BOX_HEIGHT
         corners = [(-h, -h), (h, -h), (h, h), (-h, h)]
         edges = []
@@ -213,6 +225,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         # Lines blend additively by default, which turns them white on a light background.
         frame.setGLOptions("translucent")
         self.addItem(frame)
+        return frame
 
     def _add_labels(self) -> dict[str, gl.GLTextItem]:
         h, z = BOX_HALF, BOX_HEIGHT
@@ -287,6 +300,10 @@ class SurfaceView(QWidget):
         """Show a descent path and put the ball at its last point (see the canvas)."""
         self.canvas.set_path(params, cost)
 
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the 3-D view (see the canvas)."""
+        self.canvas.apply_theme(theme)
+
     def grabFramebuffer(self) -> QImage:  # noqa: N802 - Qt's name for it
         """Render the surface now and return the image."""
         # A QOpenGLWindow reads back its back buffer, stale after a swap: draw it first.
@@ -348,6 +365,9 @@ class SurfaceFallback(QLabel):
         cost : ndarray, optional
             Ignored.
         """
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Nothing to recolour: the text follows the application's palette."""
 
     def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
         """Do nothing: there is no surface to draw a path on.

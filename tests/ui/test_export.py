@@ -11,7 +11,7 @@ from PIL import Image, ImageChops
 from pyqtgraph.functions import ndarray_from_qimage
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gd_explorer.ui.export import (
     ExportError,
@@ -92,9 +92,12 @@ def test_frame_steps_span_the_run():
 
 
 @pytest.mark.gl
-def test_window_png_contains_the_gl_surface(window, tmp_path):
+def test_window_png_contains_the_gl_surface(qtbot, window, tmp_path):
     surface = window.findChild(QWidget, "surfaceView")
     assert isinstance(surface, SurfaceView), "no GL surface view: OpenGL was not available"
+    # Both pictures must show the same camera: let the layout settle first.
+    qtbot.waitUntil(lambda: surface.canvas.width() == surface.width(), timeout=5_000)
+    QApplication.processEvents()
     export_surface_png(surface, tmp_path / "surface.png")
     path = export_window_png(window, tmp_path / "window.png")
     whole = QImage(str(path)).convertToFormat(QImage.Format.Format_RGBA8888)

@@ -71,7 +71,7 @@ class ContourView(pg.PlotWidget):
     startRequested = Signal(float, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=style.BACKGROUND)
+        super().__init__(parent, background=style.current_theme().background)
         self.setObjectName(OBJECT_NAME)
         self.setAccessibleName("cost seen from above, with the descent path")
         self.setToolTip("Click to start the descent from that slope and intercept.")
@@ -127,6 +127,23 @@ class ContourView(pg.PlotWidget):
         for item in (self.held, self.path, self.start, self.ball, self.optimum):
             self.addItem(item, ignoreBounds=True)
         self.scene().sigMouseClicked.connect(self._clicked)
+        self.apply_theme(style.current_theme())
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the plot, the path and the markers (the colour map stays)."""
+        style.theme_plot(self, theme)
+        self.path.setPen(pg.mkPen(theme.path, width=2.5))
+        self.path.setSymbolBrush(theme.path)
+        self.start.set_layers([("o", 14, pg.mkPen(theme.path, width=3), "w")])
+        self.ball.set_layers(
+            [
+                ("o", BALL_SIZE, None, "w"),
+                ("o", style.MARKER_SIZE + 5, pg.mkPen("#202020", width=1.5), theme.ball),
+            ]
+        )
+        self.optimum.set_layers(
+            [("star", style.MARKER_SIZE + 9, pg.mkPen("w", width=1.5), theme.optimum)]
+        )
 
     @property
     def domain(self) -> Domain | None:

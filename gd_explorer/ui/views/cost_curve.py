@@ -65,7 +65,7 @@ class CostCurveView(pg.PlotWidget):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=style.BACKGROUND)
+        super().__init__(parent, background=style.current_theme().background)
         self.setObjectName(OBJECT_NAME)
         self.setAccessibleName("cost against slope, with the ball and the tangent")
         style.style_plot(self, "slope m", "cost J")
@@ -109,7 +109,33 @@ class CostCurveView(pg.PlotWidget):
         for item in (self.curve, self.trail_line, self.trail, self.tangent, self.ball):
             self.addItem(item, ignoreBounds=True)
         self._readout = ""
+        self._theme = style.current_theme()
         self._show_readout("cost at the current intercept")
+        self.apply_theme(self._theme)
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the plot, the curve, the trail, the tangent, the ball and the read-out."""
+        style.theme_plot(self, theme)
+        self.curve.setPen(pg.mkPen(theme.curve, width=style.LINE_WIDTH - 1))
+        self.trail_line.setPen(pg.mkPen(theme.trail, width=1.5))
+        colour = pg.mkColor(theme.trail)
+        self.trail.set_looks(
+            [
+                [("o", size, None, (colour.red(), colour.green(), colour.blue(), int(255 * a)))]
+                for size, a in zip(
+                    np.linspace(6, 12, TRAIL_LENGTH),
+                    np.linspace(0.15, 0.9, TRAIL_LENGTH),
+                    strict=True,
+                )
+            ]
+        )
+        self.tangent.setPen(pg.mkPen(theme.tangent, width=style.LINE_WIDTH))
+        ball_size = style.MARKER_SIZE + 5
+        self.ball.set_layers([("o", ball_size, pg.mkPen(theme.edge, width=2), theme.ball)])
+        old, self._theme = self._theme, theme
+        html = self._readout.replace(old.tangent_text, theme.tangent_text)
+        self._readout = ""
+        self._show_readout(html)
 
     def set_problem(self, problem: CostModel, fixed_b: float | None = None) -> None:
         """Show a new cost (new data or model), keeping the ball where it was.
@@ -191,7 +217,7 @@ class CostCurveView(pg.PlotWidget):
         held = " (held)" if self._fixed_b is not None else ""
         self._show_readout(
             f"b = {format_number(b)}{held} \N{MIDDLE DOT} "
-            f'<span style="color:{READOUT_TANGENT}">dJ/dm = {format_number(slope)}</span>'
+            f'<span style="color:{self._theme.tangent_text}">dJ/dm = {format_number(slope)}</span>'
         )
 
     def _frame_view(self, trail_cost: NDArray[np.float64] | None) -> None:
@@ -203,7 +229,7 @@ class CostCurveView(pg.PlotWidget):
     def _show_readout(self, html: str) -> None:
         # The title row, not a label in the plot: text over the curve would hide it.
         if html != self._readout:
-            self.getPlotItem().setTitle(html, size=READOUT_SIZE, color="#202020")
+            self.getPlotItem().setTitle(html, size=READOUT_SIZE, color=self._theme.foreground)
             self._readout = html
 
     def _expensive(self) -> bool:

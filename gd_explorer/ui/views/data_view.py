@@ -173,7 +173,9 @@ class DataView(QWidget):
         self.view_box.click_handler = self._handle_click
         self.view_box.drag_handler = self._handle_drag
         self.view_box.sigRangeChanged.connect(self._draw_model)
-        self.plot = pg.PlotWidget(background=style.BACKGROUND, viewBox=self.view_box)
+        self.plot = pg.PlotWidget(
+            background=style.current_theme().background, viewBox=self.view_box
+        )
         self.plot.setObjectName("dataPlot")
         self.plot.setAccessibleName("data and the current model")
         self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -190,6 +192,40 @@ class DataView(QWidget):
         layout.addLayout(self._controls)
         layout.addWidget(self.plot, 1)
         self._show_kind(LINEAR)
+        self.apply_theme(style.current_theme())
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the plot, the points, the model, the legend and the class buttons."""
+        style.theme_plot(self.plot, theme)
+        edge = pg.mkPen(theme.halo, width=1.5)
+        self.points_item.setBrush(pg.mkBrush(theme.point))
+        self.points_item.setPen(edge)
+        self.class0_item.setBrush(pg.mkBrush(theme.class0))
+        self.class0_item.setPen(edge)
+        sampled = pg.mkColor(theme.sampled)
+        sampled.setAlpha(150)
+        self.sampled_item.setBrush(pg.mkBrush(sampled))
+        self.sampled_item.setPen(pg.mkPen(theme.sampled_edge, width=3))
+        self.selected_item.setPen(pg.mkPen(theme.edge, width=3))
+        self.line_item.setPen(pg.mkPen(theme.fit, width=style.LINE_WIDTH))
+        self.sigmoid_item.setPen(pg.mkPen(theme.fit, width=style.LINE_WIDTH))
+        self.residuals_item.setPen(pg.mkPen(theme.residual, width=2))
+        self.cutoff_item.setPen(pg.mkPen(theme.axis, width=2, style=Qt.PenStyle.DashLine))
+        self.cutoff_item.label.setColor(theme.foreground)
+        self.legend.setBrush(pg.mkBrush(*theme.legend_fill))
+        self.legend.setPen(pg.mkPen(theme.residual))
+        self.legend.setLabelTextColor(theme.foreground)
+        for _sample, label in self.legend.items:
+            label.setText(label.text)  # setAttr alone keeps the old colour until redrawn
+        self._hint.setStyleSheet(f"color: {theme.muted};")
+        for c, colour in ((0, theme.class0), (1, theme.point)):
+            self._class_buttons.button(c).setStyleSheet(
+                f"QPushButton {{ padding: 3px 12px; border: 2px solid {colour};"
+                f" border-radius: 4px; background: {theme.background};"
+                f" color: {theme.foreground}; }}"
+                f"QPushButton:checked {{ background: {colour}; color: {theme.background}; }}"
+            )
+        self.legend.update()
 
     # Construction.
 
@@ -407,8 +443,10 @@ class DataView(QWidget):
         for button in self._class_buttons.buttons():
             button.setVisible(logistic)
         self.cutoff_item.setVisible(logistic)
-        self.plot.setTitle(_TITLE[kind], **style.TITLE_STYLE)
-        self.plot.getPlotItem().getAxis("left").setLabel(_Y_LABEL[kind], **style.AXIS_LABEL_STYLE)
+        self.plot.setTitle(_TITLE[kind], **style.text_style())
+        self.plot.getPlotItem().getAxis("left").setLabel(
+            _Y_LABEL[kind], **style.axis_label_style()
+        )
         self.points_item.opts["name"] = "class 1" if logistic else "data"
         self.legend.clear()
         if logistic:

@@ -106,6 +106,23 @@ class DerivativeView(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(self.plot, stretch=3)
         layout.addLayout(self._controls, stretch=2)
+        self.apply_theme(style.current_theme())
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the plot, the curve, the secant, the tangent, run and rise, the read-out."""
+        style.theme_plot(self.plot, theme)
+        self.curve.setPen(pg.mkPen(theme.curve, width=style.LINE_WIDTH - 1))
+        self.tangent.setPen(
+            pg.mkPen(theme.tangent, width=style.LINE_WIDTH, style=Qt.PenStyle.DashLine)
+        )
+        self.secant.setPen(pg.mkPen(theme.secant, width=style.LINE_WIDTH - 1))
+        self.run.setPen(pg.mkPen(theme.run_rise, width=style.LINE_WIDTH))
+        self.rise.setPen(pg.mkPen(theme.run_rise, width=style.LINE_WIDTH))
+        self.points.setPen(pg.mkPen(theme.edge, width=2))
+        self.points.setBrush(pg.mkBrush(theme.secant))
+        self.run_label.setColor(theme.run_rise)
+        self.rise_label.setColor(theme.run_rise)
+        self.error_label.setStyleSheet(f"color: {theme.error}; font-size: {CONTROL_POINT_SIZE}pt;")
         self._redraw()
 
     # -- building ---------------------------------------------------------------------
@@ -364,11 +381,12 @@ class DerivativeView(QWidget):
         self._frame(xs, ys)
 
         self.delta_label.setText(f"Δ = {slope_text(delta)}")
+        theme = style.current_theme()
         self.readout.setText(
-            f'<span style="font-size:16pt; color:{SECANT}"><b>secant slope = '
+            f'<span style="font-size:16pt; color:{theme.secant}"><b>secant slope = '
             f"{slope_text(self._secant_slope)}</b></span><br>"
             f'<span style="font-size:13pt">= (f(x₀+Δ) − f(x₀)) / Δ = rise / run</span><br>'
-            f'<span style="font-size:16pt; color:{TANGENT_TEXT}"><b>tangent slope '
+            f'<span style="font-size:16pt; color:{theme.tangent_text}"><b>tangent slope '
             f"f′(x₀) = {slope_text(self._tangent_slope)}</b></span>"
         )
         for row, (table_delta, slope) in enumerate(self.table_rows()):

@@ -17,6 +17,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gd_explorer.engine import Dataset, DescentConfig, format_rate
+from gd_explorer.ui import style
 
 OBJECT_NAME = "equationsPanel"
 MINUS = "\u2212"
@@ -113,9 +114,20 @@ class EquationsPanel(QWidget):
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setStyleSheet(f"QLabel {{ background: white; color: {TEXT}; padding: 8px; }}")
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.label)
+        self._theme = style.current_theme()
+        self.apply_theme(self._theme)
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the panel and redraw the equations shown in ``theme``'s colours."""
+        self._theme = theme
+        text = TEXT if not theme.dark else theme.foreground
+        self.label.setStyleSheet(
+            f"QLabel {{ background: {theme.background}; color: {text}; padding: 8px; }}"
+        )
+        if self._last is not None:
+            self.show_step(*self._last)
 
     # Public face.
 
@@ -216,7 +228,7 @@ class EquationsPanel(QWidget):
     def _heading(self, text: str) -> str:
         return (
             f'<p style="margin:6px 0 1px 0; font-size:{self._pt(HEADING_PT)};'
-            f' font-weight:bold; color:{MUTED};">{text}</p>'
+            f' font-weight:bold; color:{self._theme.muted};">{text}</p>'
         )
 
     def _line(self, text: str, size: float, mono: bool = False) -> str:
@@ -245,7 +257,7 @@ class EquationsPanel(QWidget):
         title = f"Step {step:,}" if started else "Start (no step yet)"
         parts = [
             self._line(
-                f'<b>{title}</b><span style="color:{MUTED};"> \u00b7 {config.variant}'
+                f'<b>{title}</b><span style="color:{self._theme.muted};"> \u00b7 {config.variant}'
                 f" \u00b7 learning rate \u03b1 = {rate}</span>",
                 FORMULA_PT,
             ),
@@ -261,14 +273,14 @@ class EquationsPanel(QWidget):
             if symbol in fixed:
                 parts.append(
                     self._line(
-                        f'{padded}   <span style="color:{HELD};">held at'
+                        f'{padded}   <span style="color:{self._theme.held};">held at'
                         f" {_typed(fixed[symbol])}</span>",
                         UPDATE_PT,
                         mono=True,
                     )
                 )
                 continue
-            after = f'<b style="color:{RESULT};">{number(theta_after[i])}</b>'
+            after = f'<b style="color:{self._theme.result};">{number(theta_after[i])}</b>'
             if not started:
                 body = f"= {number(theta_after[i])} (start)  \u2190 {DASH}"
             elif config.optimizer == "gd":
@@ -279,7 +291,7 @@ class EquationsPanel(QWidget):
             else:
                 body = (
                     f"\u2190 {number(theta_before[i])} \u2192 {after}"
-                    f'  <span style="color:{MUTED};">(\u2202J/\u2202{symbol} ='
+                    f'  <span style="color:{self._theme.muted};">(\u2202J/\u2202{symbol} ='
                     f" {number(grad[i])})</span>"
                 )
             parts.append(self._line(f"{padded} {body}", UPDATE_PT, mono=True))
@@ -296,7 +308,8 @@ class EquationsPanel(QWidget):
         parts.append(self._heading(f"Cost ({cost_name})"))
         parts.append(
             self._line(
-                f'{cost_formula} = <b style="color:{RESULT};">{number(cost_after)}</b>',
+                f"{cost_formula} = "
+                f'<b style="color:{self._theme.result};">{number(cost_after)}</b>',
                 FORMULA_PT,
             )
         )

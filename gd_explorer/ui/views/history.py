@@ -247,7 +247,11 @@ class HistoryView(pg.PlotWidget):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=style.BACKGROUND, axisItems={"left": _LogAxis("left")})
+        super().__init__(
+            parent,
+            background=style.current_theme().background,
+            axisItems={"left": _LogAxis("left")},
+        )
         self.setObjectName(OBJECT_NAME)
         self.setAccessibleName("cost at each step, log scale")
         style.style_plot(self, "step", Y_LABEL)
@@ -287,6 +291,21 @@ class HistoryView(pg.PlotWidget):
         self.optimum_line.label.setFont(self._label_font())
         self.optimum_line.setVisible(False)
         self.addItem(self.optimum_line, ignoreBounds=True)
+        self.apply_theme(style.current_theme())
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour the plot, the curve, the optimum's line and the labels."""
+        style.theme_plot(self, theme)
+        fill = pg.mkBrush(*theme.legend_fill[:3], 210)
+        self.note.setColor(theme.muted)
+        self.note.fill = fill
+        self.note.update()
+        self.curve.setPen(pg.mkPen(theme.fit, width=2.5))
+        self.optimum_line.setPen(pg.mkPen(theme.optimum, width=2.5, style=Qt.PenStyle.DashLine))
+        label = self.optimum_line.label
+        label.setColor(theme.optimum_text)
+        label.fill = fill
+        label.update()
 
     def _label_font(self) -> QFont:
         font = self.font()

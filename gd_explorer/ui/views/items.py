@@ -46,17 +46,26 @@ class Marker(QGraphicsItem):
 
     def __init__(self, layers: Sequence[Layer]) -> None:
         super().__init__()
+        self._images: dict[float, QImage] = {}
+        self.set_layers(layers)
+        # The view's scale must not stretch the symbol: only its position is in data units.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setVisible(False)
+
+    def set_layers(self, layers: Sequence[Layer]) -> None:
+        """Draw the marker with new ``layers`` (a theme change), where it is."""
         self._layers = [
             (s, size, pg.mkPen(pen), pg.mkBrush(brush)) for s, size, pen, brush in layers
         ]
         side = math.ceil(
             max(size + max(math.ceil(pen.widthF()), 1) for _, size, pen, _ in self._layers)
         )
-        self._rect = QRectF(-side / 2, -side / 2, side, side)
-        self._images: dict[float, QImage] = {}
-        # The view's scale must not stretch the symbol: only its position is in data units.
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.setVisible(False)
+        rect = QRectF(-side / 2, -side / 2, side, side)
+        if getattr(self, "_rect", None) != rect:
+            self.prepareGeometryChange()
+        self._rect = rect
+        self._images.clear()
+        self.update()
 
     def place(self, point: tuple[float, float] | NDArray[np.float64] | None) -> None:
         """Show the marker at ``(x, y)`` in data coordinates; None hides it.
@@ -143,6 +152,11 @@ class MarkerTrail(QGraphicsItem):
         self._markers = [Marker(layers) for layers in looks]
         for marker in self._markers:
             marker.setParentItem(self)
+
+    def set_looks(self, looks: Sequence[Sequence[Layer]]) -> None:
+        """Redraw every marker with new layers (a theme change), oldest first."""
+        for marker, layers in zip(self._markers, looks, strict=True):
+            marker.set_layers(layers)
 
     def place(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> None:
         """Put the markers at the points ``(x[i], y[i])``, oldest first; extra ones hide.

@@ -112,9 +112,24 @@ class PartialDerivativeView(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.formula)
         layout.addLayout(plots, stretch=1)
-        self._redraw()
+        self.apply_theme(style.current_theme())
 
     # -- building ---------------------------------------------------------------------
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Recolour both slices' plots, curves, tangents and points, and the captions."""
+        for plot, curve, tangent, point, colour in (
+            (self.slice_x_plot, self.slice_x, self.tangent_x, self.point_x, theme.point),
+            (self.slice_y_plot, self.slice_y, self.tangent_y, self.point_y, theme.class0),
+        ):
+            style.theme_plot(plot, theme)
+            curve.setPen(pg.mkPen(colour, width=style.LINE_WIDTH))
+            tangent.setPen(
+                pg.mkPen(theme.tangent, width=style.LINE_WIDTH, style=Qt.PenStyle.DashLine)
+            )
+            point.setPen(pg.mkPen(theme.edge, width=2))
+            point.setBrush(pg.mkBrush(theme.ball))
+        self._redraw()
 
     def _spin(self, name: str, value: float, low: float, high: float) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -274,14 +289,15 @@ class PartialDerivativeView(QWidget):
                 low, high = low - 1.0, high + 1.0
             plot.setYRange(low, high, padding=0.1)
         sx, sy = (slope_text(v) for v in self._slopes)
+        tangent = style.current_theme().tangent_text
         near = "" if plane else "near the point, "  # a curved slice's slope is local
-        self.slice_x_plot.setTitle(f"along x, y held at {slope_text(y0)}", **style.TITLE_STYLE)
-        self.slice_y_plot.setTitle(f"along y, x held at {slope_text(x0)}", **style.TITLE_STYLE)
+        self.slice_x_plot.setTitle(f"along x, y held at {slope_text(y0)}", **style.text_style())
+        self.slice_y_plot.setTitle(f"along y, x held at {slope_text(x0)}", **style.text_style())
         self.caption_x.setText(
-            f'<span style="font-size:17pt; color:{TANGENT_TEXT}"><b>∂z/∂x = {sx}</b></span>'
+            f'<span style="font-size:17pt; color:{tangent}"><b>∂z/∂x = {sx}</b></span>'
             f"<br>{near}z changes by {sx} per unit step in x, y held at {slope_text(y0)}"
         )
         self.caption_y.setText(
-            f'<span style="font-size:17pt; color:{TANGENT_TEXT}"><b>∂z/∂y = {sy}</b></span>'
+            f'<span style="font-size:17pt; color:{tangent}"><b>∂z/∂y = {sy}</b></span>'
             f"<br>{near}z changes by {sy} per unit step in y, x held at {slope_text(x0)}"
         )
