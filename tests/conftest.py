@@ -85,10 +85,12 @@ def make_window(qtbot, settings_folder):
     from gd_explorer.ui import MainWindow  # only the Qt tests need the window
 
     controllers = []
+    windows = []
 
     def make(**options):
         window = MainWindow(**options)
         controllers.append(window.controller)
+        windows.append(window)
         qtbot.addWidget(window)
         with qtbot.waitExposed(window):
             window.show()
@@ -102,6 +104,24 @@ def make_window(qtbot, settings_folder):
     # thread and process are Python-owned, so this works after the window has closed.
     for controller in controllers:
         controller.shutdown()
+    _delete(windows)
+
+
+def _delete(widgets: list) -> None:
+    """Delete the windows now, while the QApplication still exists.
+
+    Left to Python's exit, a window holding an OpenGL view is destroyed after the
+    application and the process dies with a segmentation fault after every test passed.
+    """
+    from PySide6.QtCore import QEvent
+
+    for widget in widgets:
+        try:
+            widget.close()
+            widget.deleteLater()
+        except RuntimeError:
+            pass  # already deleted by its test
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -51,7 +52,14 @@ from gd_explorer.engine import (
 from gd_explorer.lessons import LESSONS, get_lesson
 from gd_explorer.ui import style
 from gd_explorer.ui.controls import ControlsPanel
-from gd_explorer.ui.export import ExportError, export_gif, export_window_png
+from gd_explorer.ui.export import (
+    ExportError,
+    export_gif,
+    export_surface_png,
+    export_view_png,
+    export_view_svg,
+    export_window_png,
+)
 from gd_explorer.ui.lessons_panel import LessonsPanel
 from gd_explorer.ui.readout import Readout
 from gd_explorer.ui.settings import LEARNING_RATE_RANGE, Settings
@@ -76,6 +84,14 @@ RESTARTING = {
     "held_intercept",
 }
 SETTINGS_KEY = "settings"
+#: Views that File → Export a view offers: (menu title, name for ``export_view``).
+EXPORTABLE_VIEWS = (
+    ("Data", "data"),
+    ("Cost from above", "contour"),
+    ("3-D surface", "surface"),
+    ("Cost curve", "cost_curve"),
+    ("Cost per step", "history"),
+)
 #: Width of the lessons panel when it opens, in pixels.
 LESSONS_WIDTH = 250
 #: Cost evaluations (rows × grid points) a map may take on this thread (about 10 ms).
@@ -507,6 +523,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction("Export &trajectory CSV…", self._export_trajectory_dialog)
         file_menu.addAction("Export window as &PNG…", self._export_png_dialog)
         file_menu.addAction("Export run as animated &GIF…", self._export_gif_dialog)
+        views_menu = file_menu.addMenu("Export a &view")
+        views_menu.setObjectName("exportViewMenu")
+        for title, name in EXPORTABLE_VIEWS:
+            views_menu.addAction(
+                f"{title} as PNG…", partial(self._export_view_dialog, name, "png")
+            )
+            if name != "surface":  # the 3-D view is a picture of OpenGL: no vector form
+                views_menu.addAction(
+                    f"{title} as SVG…", partial(self._export_view_dialog, name, "svg")
+                )
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = menu.addMenu("&Edit")
@@ -683,7 +709,7 @@ class MainWindow(QMainWindow):
         self.set_zoom(self._scale * factor)
 
     def set_zoom(self, scale: float) -> None:
-        """Scale the window's text, the read-out, the equations and the plots' axes."""
+        """Scale the window's text, the read-out, the equations, the plots' axes and markers."""
         low, high = ZOOM_RANGE
         scale = min(max(scale, low), high)
         self._scale = scale
@@ -694,7 +720,10 @@ class MainWindow(QMainWindow):
         self.equations.set_scale(scale)
         for plot in (self.data_view.plot, self.cost_curve, self.contour, self.history):
             style.scale_plot(plot, scale)
-        self.statusBar().showMessage(f"text at {scale:.0%}", 3000)
+        views = (self.data_view, self.cost_curve, self.contour, self.history, self.surface)
+        for view in views:
+            view.set_marker_scale(scale)
+        self.statusBar().showMessage(f"text and markers at {scale:.0%}", 3000)
 
     def scale_learning_rate(self, factor: float) -> None:
         """Multiply the learning rate by ``factor`` ([ and ]), kept within the control's range."""
@@ -1139,9 +1168,49 @@ class MainWindow(QMainWindow):
             self._export(lambda: export_window_png(self, path), path)
 
     def _export_gif_dialog(self) -> None:
+        frames, ok = QInputDialog.getInt(
+            self, "Export run as GIF", "Frames (evenly spread over the run):", 40, 2, 400
+        )
+        if not ok:
+            return
+        width, ok = QInputDialog.getInt(
+            self, "Export run as GIF", "Width in pixels (height follows, 16:10):", 960, 320, 1920
+        )
+        if not ok:
+            return
         path, _ = QFileDialog.getSaveFileName(self, "Export run", "run.gif", "GIF (*.gif)")
         if path:
-            self._export(lambda: export_gif(self, path), path)
+            size = (width, width * 10 // 16)
+            self._export(lambda: export_gif(self, path, frames=frames, size=size), path)
+
+    def export_view(self, name: str, path: str | Path) -> Path:
+        """Write one view as PNG (any view) or SVG (2-D views), by the path's ending.
+
+        ``name`` is one of ``data``, ``contour``, ``surface``, ``cost_curve``, ``history``.
+        Raises ExportError if it cannot.
+        """
+        views = {
+            "data": self.data_view.plot,
+            "contour": self.contour,
+            "surface": self.surface,
+            "cost_curve": self.cost_curve,
+            "history": self.history,
+        }
+        view = views[name]
+        if str(path).lower().endswith(".svg"):
+            if name == "surface":
+                raise ExportError("the 3-D view can be exported as PNG only")
+            return export_view_svg(view, path)
+        if name == "surface":
+            return export_surface_png(view, path)
+        return export_view_png(view, path)
+
+    def _export_view_dialog(self, name: str, kind: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export view", f"{name}.{kind}", f"{kind.upper()} (*.{kind})"
+        )
+        if path:
+            self._export(lambda: self.export_view(name, path), path)
 
     def _export(self, write: Callable[[], object], path: str) -> None:
         try:

@@ -56,6 +56,9 @@ BACKGROUND = (250, 250, 250)
 FRAME_COLOUR = (0.35, 0.35, 0.35, 1.0)
 PATH_COLOUR = (0.85, 0.1, 0.1, 1.0)
 BALL_COLOUR = (0.9, 0.05, 0.05, 1.0)
+#: The ball's size and the path's width in pixels, before scaling.
+BALL_SIZE = 22.0
+PATH_WIDTH = 3.0
 TEXT_COLOUR = (20, 20, 20)
 
 
@@ -109,6 +112,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self.m_values = np.empty(0)
         self.b_values = np.empty(0)
         self.cost = np.empty((0, 0))
+        self._marker_scale = 1.0
 
         # Everything in (m, b, J) units hangs off this node; its transform fits them to the box.
         self._data_node = GLGraphicsItem()
@@ -119,7 +123,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self._path = gl.GLLinePlotItem(
             parentItem=self._data_node,
             color=PATH_COLOUR,
-            width=3.0,
+            width=PATH_WIDTH,
             antialias=True,
             glOptions="translucent",
         )
@@ -127,7 +131,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self._ball = gl.GLScatterPlotItem(
             parentItem=self._data_node,
             color=BALL_COLOUR,
-            size=22.0,
+            size=BALL_SIZE,
             pxMode=True,
             glOptions="translucent",
         )
@@ -146,6 +150,27 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self._path.setData(color=pg.mkColor(theme.path).getRgbF())
         self._ball.setData(color=pg.mkColor(theme.ball).getRgbF())
         self.update()
+
+    def set_marker_scale(self, factor: float) -> None:
+        """Draw the ball and the path ``factor`` times their base size; 1 restores.
+
+        Parameters
+        ----------
+        factor : float
+            The scale relative to the base sizes, not to the current ones.
+        """
+        factor = float(factor)
+        if factor == self._marker_scale:
+            return
+        self._marker_scale = factor
+        self._path.setData(width=PATH_WIDTH * factor)
+        self._ball.setData(size=BALL_SIZE * factor)
+        self.update()
+
+    @property
+    def marker_scale(self) -> float:
+        """Return the factor the ball and the path are drawn at."""
+        return self._marker_scale
 
     def devicePixelRatioF(self) -> float:  # noqa: N802 - the name GLViewMixin calls
         """Return the device pixel ratio (QWindow's name for it lacks the F)."""
@@ -304,6 +329,10 @@ class SurfaceView(QWidget):
         """Recolour the 3-D view (see the canvas)."""
         self.canvas.apply_theme(theme)
 
+    def set_marker_scale(self, factor: float) -> None:
+        """Draw the ball and the path ``factor`` times their base size (see the canvas)."""
+        self.canvas.set_marker_scale(factor)
+
     def grabFramebuffer(self) -> QImage:  # noqa: N802 - Qt's name for it
         """Render the surface now and return the image."""
         # A QOpenGLWindow reads back its back buffer, stale after a swap: draw it first.
@@ -368,6 +397,15 @@ class SurfaceFallback(QLabel):
 
     def apply_theme(self, theme: style.Theme) -> None:
         """Nothing to recolour: the text follows the application's palette."""
+
+    def set_marker_scale(self, factor: float) -> None:
+        """Do nothing: there are no markers to scale.
+
+        Parameters
+        ----------
+        factor : float
+            Ignored.
+        """
 
     def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
         """Do nothing: there is no surface to draw a path on.

@@ -158,3 +158,17 @@ def test_export_command_errors(tmp_path):
         timeout=120,
     )
     assert bad.returncode == 1 and "no such folder" in bad.stderr
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("name", ["data", "contour", "surface", "cost_curve", "history"])
+def test_every_view_exports_as_png_and_2d_views_as_svg(qtbot, window, tmp_path, name):
+    png = window.export_view(name, tmp_path / f"{name}.png")
+    image = QImage(str(png))
+    assert image.width() > 100 and image.height() > 100
+    if name == "surface":
+        with pytest.raises(ExportError, match="PNG only"):
+            window.export_view(name, tmp_path / "surface.svg")
+    else:
+        svg = window.export_view(name, tmp_path / f"{name}.svg")
+        assert "<svg" in svg.read_text(encoding="utf-8")[:2000]

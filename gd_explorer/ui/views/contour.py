@@ -34,6 +34,8 @@ DECADES = 3.0
 PATH_COLOUR = "#d62728"
 #: The ball's size with its white halo, in pixels.
 BALL_SIZE = style.MARKER_SIZE + 11
+#: The dots on each step of a short path, in pixels.
+PATH_SYMBOL_SIZE = 6
 CONTOUR_PEN = pg.mkPen((255, 255, 255, 150), width=1.2)
 HELD_PEN = pg.mkPen("#404040", width=2, style=Qt.PenStyle.DashLine)
 
@@ -84,6 +86,8 @@ class ContourView(pg.PlotWidget):
         self.m_values = np.empty(0)
         self.b_values = np.empty(0)
         self.cost = np.empty((0, 0))
+        self._marker_scale = 1.0
+        self._theme = style.current_theme()
 
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setColorMap(_colormap())
@@ -101,7 +105,7 @@ class ContourView(pg.PlotWidget):
         self.path = pg.PlotDataItem(
             pen=pg.mkPen(PATH_COLOUR, width=2.5),
             symbol=None,
-            symbolSize=6,
+            symbolSize=PATH_SYMBOL_SIZE,
             symbolBrush=PATH_COLOUR,
             symbolPen=None,
         )
@@ -132,7 +136,8 @@ class ContourView(pg.PlotWidget):
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the plot, the path and the markers (the colour map stays)."""
         style.theme_plot(self, theme)
-        self.path.setPen(pg.mkPen(theme.path, width=2.5))
+        self._theme = theme
+        self.path.setPen(pg.mkPen(theme.path, width=2.5 * self._marker_scale))
         self.path.setSymbolBrush(theme.path)
         self.start.set_layers([("o", 14, pg.mkPen(theme.path, width=3), "w")])
         self.ball.set_layers(
@@ -144,6 +149,31 @@ class ContourView(pg.PlotWidget):
         self.optimum.set_layers(
             [("star", style.MARKER_SIZE + 9, pg.mkPen("w", width=1.5), theme.optimum)]
         )
+
+    def set_marker_scale(self, factor: float) -> None:
+        """Draw the start, the ball, the optimum and the path ``factor`` times their base size.
+
+        Relative to the base sizes, so 2 twice is still 2 and 1 restores them.
+
+        Parameters
+        ----------
+        factor : float
+            The scale; the presentation zoom passes its own.
+        """
+        factor = float(factor)
+        if factor == self._marker_scale:
+            return
+        self._marker_scale = factor
+        self.path.setPen(pg.mkPen(self._theme.path, width=2.5 * factor))
+        self.path.setSymbolSize(PATH_SYMBOL_SIZE * factor)
+        for marker in (self.start, self.ball, self.optimum):
+            marker.set_scale(factor)
+        self._frame.set_pixel_padding(BALL_SIZE * factor / 2)
+
+    @property
+    def marker_scale(self) -> float:
+        """Return the factor markers and the path are drawn at."""
+        return self._marker_scale
 
     @property
     def domain(self) -> Domain | None:

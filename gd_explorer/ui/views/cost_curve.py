@@ -83,6 +83,7 @@ class CostCurveView(pg.PlotWidget):
         self.cost_values = np.empty(0)
 
         self._shown: tuple[object, ...] | None = None  # what _redraw drew last
+        self._marker_scale = 1.0
 
         self.curve = pg.PlotCurveItem(pen=pg.mkPen(CURVE_COLOUR, width=style.LINE_WIDTH - 1))
         self.trail_line = pg.PlotCurveItem(pen=pg.mkPen(style.TRAIL, width=1.5))
@@ -116,8 +117,9 @@ class CostCurveView(pg.PlotWidget):
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the plot, the curve, the trail, the tangent, the ball and the read-out."""
         style.theme_plot(self, theme)
-        self.curve.setPen(pg.mkPen(theme.curve, width=style.LINE_WIDTH - 1))
-        self.trail_line.setPen(pg.mkPen(theme.trail, width=1.5))
+        k = self._marker_scale
+        self.curve.setPen(pg.mkPen(theme.curve, width=(style.LINE_WIDTH - 1) * k))
+        self.trail_line.setPen(pg.mkPen(theme.trail, width=1.5 * k))
         colour = pg.mkColor(theme.trail)
         self.trail.set_looks(
             [
@@ -129,13 +131,40 @@ class CostCurveView(pg.PlotWidget):
                 )
             ]
         )
-        self.tangent.setPen(pg.mkPen(theme.tangent, width=style.LINE_WIDTH))
+        self.tangent.setPen(pg.mkPen(theme.tangent, width=style.LINE_WIDTH * k))
         ball_size = style.MARKER_SIZE + 5
         self.ball.set_layers([("o", ball_size, pg.mkPen(theme.edge, width=2), theme.ball)])
         old, self._theme = self._theme, theme
         html = self._readout.replace(old.tangent_text, theme.tangent_text)
         self._readout = ""
         self._show_readout(html)
+
+    def set_marker_scale(self, factor: float) -> None:
+        """Draw the ball, the trail, the curve and the tangent ``factor`` times their base size.
+
+        Relative to the base sizes, so 2 twice is still 2 and 1 restores them.
+
+        Parameters
+        ----------
+        factor : float
+            The scale; the presentation zoom passes its own.
+        """
+        factor = float(factor)
+        if factor == self._marker_scale:
+            return
+        self._marker_scale = factor
+        theme = self._theme
+        self.curve.setPen(pg.mkPen(theme.curve, width=(style.LINE_WIDTH - 1) * factor))
+        self.trail_line.setPen(pg.mkPen(theme.trail, width=1.5 * factor))
+        self.tangent.setPen(pg.mkPen(theme.tangent, width=style.LINE_WIDTH * factor))
+        self.trail.set_scale(factor)
+        self.ball.set_scale(factor)
+        self._frame.set_pixel_padding((style.MARKER_SIZE + 5) * factor / 2 + 1)
+
+    @property
+    def marker_scale(self) -> float:
+        """Return the factor markers and lines are drawn at."""
+        return self._marker_scale
 
     def set_problem(self, problem: CostModel, fixed_b: float | None = None) -> None:
         """Show a new cost (new data or model), keeping the ball where it was.

@@ -168,6 +168,8 @@ class DataView(QWidget):
         self._x: FloatArray = np.empty(0)
         self._y: FloatArray = np.empty(0)
         self._dragging: int | None = None
+        self._marker_scale = 1.0
+        self._theme = style.current_theme()
 
         self.view_box = _EditingViewBox()
         self.view_box.click_handler = self._handle_click
@@ -197,20 +199,13 @@ class DataView(QWidget):
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the plot, the points, the model, the legend and the class buttons."""
         style.theme_plot(self.plot, theme)
-        edge = pg.mkPen(theme.halo, width=1.5)
+        self._theme = theme
         self.points_item.setBrush(pg.mkBrush(theme.point))
-        self.points_item.setPen(edge)
         self.class0_item.setBrush(pg.mkBrush(theme.class0))
-        self.class0_item.setPen(edge)
         sampled = pg.mkColor(theme.sampled)
         sampled.setAlpha(150)
         self.sampled_item.setBrush(pg.mkBrush(sampled))
-        self.sampled_item.setPen(pg.mkPen(theme.sampled_edge, width=3))
-        self.selected_item.setPen(pg.mkPen(theme.edge, width=3))
-        self.line_item.setPen(pg.mkPen(theme.fit, width=style.LINE_WIDTH))
-        self.sigmoid_item.setPen(pg.mkPen(theme.fit, width=style.LINE_WIDTH))
-        self.residuals_item.setPen(pg.mkPen(theme.residual, width=2))
-        self.cutoff_item.setPen(pg.mkPen(theme.axis, width=2, style=Qt.PenStyle.DashLine))
+        self._style_marks()
         self.cutoff_item.label.setColor(theme.foreground)
         self.legend.setBrush(pg.mkBrush(*theme.legend_fill))
         self.legend.setPen(pg.mkPen(theme.residual))
@@ -226,6 +221,47 @@ class DataView(QWidget):
                 f"QPushButton:checked {{ background: {colour}; color: {theme.background}; }}"
             )
         self.legend.update()
+
+    def set_marker_scale(self, factor: float) -> None:
+        """Draw the points, rings and model lines ``factor`` times their base size.
+
+        Relative to the base sizes, so 2 twice is still 2 and 1 restores them.
+
+        Parameters
+        ----------
+        factor : float
+            The scale; the presentation zoom passes its own.
+        """
+        factor = float(factor)
+        if factor != self._marker_scale:
+            self._marker_scale = factor
+            self._style_marks()
+
+    @property
+    def marker_scale(self) -> float:
+        """Return the factor markers and lines are drawn at."""
+        return self._marker_scale
+
+    def _style_marks(self) -> None:
+        """Size and stroke the points, rings and lines for the theme and the scale."""
+        theme, k = self._theme, self._marker_scale
+        edge = pg.mkPen(theme.halo, width=1.5 * k)
+        self.points_item.setPen(edge)
+        self.class0_item.setPen(edge)
+        self.sampled_item.setPen(pg.mkPen(theme.sampled_edge, width=3 * k))
+        self.selected_item.setPen(pg.mkPen(theme.edge, width=3 * k))
+        for item, size in (
+            (self.points_item, style.MARKER_SIZE),
+            (self.class0_item, style.MARKER_SIZE),
+            (self.sampled_item, style.MARKER_SIZE + 16),
+            (self.selected_item, style.MARKER_SIZE + 12),
+        ):
+            if item.opts["size"] != size * k:
+                item.setSize(size * k)
+        self.line_item.setPen(pg.mkPen(theme.fit, width=style.LINE_WIDTH * k))
+        self.sigmoid_item.setPen(pg.mkPen(theme.fit, width=style.LINE_WIDTH * k))
+        self.residuals_item.setPen(pg.mkPen(theme.residual, width=2 * k))
+        self.cutoff_item.setPen(pg.mkPen(theme.axis, width=2 * k, style=Qt.PenStyle.DashLine))
 
     # Construction.
 

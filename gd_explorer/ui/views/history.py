@@ -27,6 +27,8 @@ Y_LABEL = "cost J (log scale)"
 X_HEADROOM = 0.25
 MIN_STEPS_SHOWN = 10.0
 Y_HEADROOM = 0.1
+#: Width in pixels of the cost line and the optimum's line, before scaling.
+LINE_WIDTH = 2.5
 
 
 def envelope(values: ArrayLike, max_points: int = MAX_POINTS) -> tuple[NDArray, NDArray]:
@@ -270,7 +272,9 @@ class HistoryView(pg.PlotWidget):
         self._shown: tuple[float | None, float] | None = None
         self._steps = np.empty(0)
         self._values = np.empty(0)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(style.FIT, width=2.5))
+        self._marker_scale = 1.0
+        self._theme = style.current_theme()
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(style.FIT, width=LINE_WIDTH))
         # The view frames the steps so far and the costs, with room to the right: a
         # growing history moves the axes now and then, not at every step.
         self._frame = ViewFrame(headroom=(X_HEADROOM, Y_HEADROOM))
@@ -279,7 +283,7 @@ class HistoryView(pg.PlotWidget):
         self.optimum_line = pg.InfiniteLine(
             angle=0,
             movable=False,
-            pen=pg.mkPen(style.OPTIMUM, width=2.5, style=Qt.PenStyle.DashLine),
+            pen=pg.mkPen(style.OPTIMUM, width=LINE_WIDTH, style=Qt.PenStyle.DashLine),
             label="",
             labelOpts={
                 "position": 0.97,
@@ -300,12 +304,39 @@ class HistoryView(pg.PlotWidget):
         self.note.setColor(theme.muted)
         self.note.fill = fill
         self.note.update()
-        self.curve.setPen(pg.mkPen(theme.fit, width=2.5))
-        self.optimum_line.setPen(pg.mkPen(theme.optimum, width=2.5, style=Qt.PenStyle.DashLine))
+        self._theme = theme
+        self._style_lines()
         label = self.optimum_line.label
         label.setColor(theme.optimum_text)
         label.fill = fill
         label.update()
+
+    def set_marker_scale(self, factor: float) -> None:
+        """Draw the cost line and the optimum's line ``factor`` times their base width.
+
+        Relative to the base widths, so 2 twice is still 2 and 1 restores them.
+
+        Parameters
+        ----------
+        factor : float
+            The scale; the presentation zoom passes its own.
+        """
+        factor = float(factor)
+        if factor != self._marker_scale:
+            self._marker_scale = factor
+            self._style_lines()
+
+    @property
+    def marker_scale(self) -> float:
+        """Return the factor the lines are drawn at."""
+        return self._marker_scale
+
+    def _style_lines(self) -> None:
+        theme, k = self._theme, self._marker_scale
+        self.curve.setPen(pg.mkPen(theme.fit, width=LINE_WIDTH * k))
+        self.optimum_line.setPen(
+            pg.mkPen(theme.optimum, width=LINE_WIDTH * k, style=Qt.PenStyle.DashLine)
+        )
 
     def _label_font(self) -> QFont:
         font = self.font()

@@ -19,7 +19,7 @@ import pyqtgraph as pg
 from numpy.typing import NDArray
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 #: One symbol of a marker: (symbol name, size in pixels, pen, brush), as a scatter takes them.
@@ -47,16 +47,53 @@ class Marker(QGraphicsItem):
     def __init__(self, layers: Sequence[Layer]) -> None:
         super().__init__()
         self._images: dict[float, QImage] = {}
+        self._scale = 1.0
         self.set_layers(layers)
         # The view's scale must not stretch the symbol: only its position is in data units.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.setVisible(False)
 
     def set_layers(self, layers: Sequence[Layer]) -> None:
-        """Draw the marker with new ``layers`` (a theme change), where it is."""
-        self._layers = [
-            (s, size, pg.mkPen(pen), pg.mkBrush(brush)) for s, size, pen, brush in layers
+        """Draw the marker with new ``layers`` (a theme change), where it is.
+
+        The sizes and pen widths in ``layers`` are the base ones: the marker draws them
+        times its scale (see :meth:`set_scale`).
+        """
+        self._base = [
+            (s, float(size), pg.mkPen(pen), pg.mkBrush(brush)) for s, size, pen, brush in layers
         ]
+        self._rebuild()
+
+    def set_scale(self, factor: float) -> None:
+        """Draw the symbol ``factor`` times its base size (sizes and pen widths); 1 restores.
+
+        Parameters
+        ----------
+        factor : float
+            The scale relative to the layers last given, not to the current look.
+        """
+        factor = float(factor)
+        if factor != self._scale:
+            self._scale = factor
+            self._rebuild()
+
+    @property
+    def scale_factor(self) -> float:
+        """Return the factor the base sizes are drawn at."""
+        return self._scale
+
+    @property
+    def size(self) -> float:
+        """Return the drawn size in pixels of the largest layer, as a scatter's ``size``."""
+        return max(size for _, size, _, _ in self._layers)
+
+    def _rebuild(self) -> None:
+        k = self._scale
+        self._layers = []
+        for symbol, size, pen, brush in self._base:
+            scaled = QPen(pen)
+            scaled.setWidthF(pen.widthF() * k)
+            self._layers.append((symbol, size * k, scaled, brush))
         side = math.ceil(
             max(size + max(math.ceil(pen.widthF()), 1) for _, size, pen, _ in self._layers)
         )
@@ -158,6 +195,16 @@ class MarkerTrail(QGraphicsItem):
         for marker, layers in zip(self._markers, looks, strict=True):
             marker.set_layers(layers)
 
+    def set_scale(self, factor: float) -> None:
+        """Draw every marker ``factor`` times its base size (see :meth:`Marker.set_scale`)."""
+        for marker in self._markers:
+            marker.set_scale(factor)
+
+    @property
+    def markers(self) -> list[Marker]:
+        """Return the markers, oldest look first."""
+        return list(self._markers)
+
     def place(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> None:
         """Put the markers at the points ``(x[i], y[i])``, oldest first; extra ones hide.
 
@@ -254,6 +301,12 @@ class ViewFrame(pg.GraphicsObject):
     ) -> Interval | None:
         """Return the framed interval along ``axis`` (0 for x, 1 for y), for auto-range."""
         return self._ranges[axis]
+
+    def set_pixel_padding(self, pixels: float) -> None:
+        """Keep ``pixels`` of room around the frame (a marker grown or shrunk)."""
+        if pixels != self._pixel_padding:
+            self._pixel_padding = pixels
+            self.informViewBoundsChanged()
 
     def pixelPadding(self) -> float:  # noqa: N802
         """Return the room in pixels that auto-range keeps around the frame."""
