@@ -331,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -345,4 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = create_window(args)
     window.show()
-    return app.exec()
+    status = app.exec()
+    # Delete the window while the application exists: an OpenGL view destroyed after
+    # it (at interpreter exit) can crash the process on its way out.
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return status
