@@ -42,10 +42,16 @@ def text(table, row, column, role=DISPLAY):
 def type_into(qtbot, table, row, column, typed):
     """Open the cell's editor as a user would, type, and press Return."""
     index = table.model().index(row, column)
+
+    # An editor closed a moment ago may linger, hidden, until the event loop deletes it:
+    # the one to type into is the visible one.
+    def visible_editors():
+        return [e for e in table.findChildren(QLineEdit) if e.isVisible()]
+
     table.setCurrentIndex(index)
     table.edit(index)
-    editor = table.findChild(QLineEdit)
-    assert editor is not None and editor.isVisible()
+    qtbot.waitUntil(lambda: len(visible_editors()) == 1)
+    editor = visible_editors()[0]
     editor.selectAll()
     qtbot.keyClick(editor, Qt.Key.Key_Backspace)
     qtbot.keyClicks(editor, typed)

@@ -28,6 +28,11 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT = 60_000
 
 
+def pixels(image):
+    """Copy ``image``'s pixels: ``ndarray_from_qimage`` is a view that dies with the image."""
+    return ndarray_from_qimage(image).copy()
+
+
 def run_to_end(qtbot, window, steps):
     window._on_settings(window.settings.replace(steps=steps, speed=0.0))
     window.toggle_run()
@@ -108,10 +113,8 @@ def test_window_png_contains_the_gl_surface(qtbot, window, tmp_path):
     # (both at the surface's size in logical pixels).
     w, h = surface.width(), surface.height()
     x0, y0 = round(origin.x() * ratio), round(origin.y() * ratio)
-    region = ndarray_from_qimage(whole)[y0 : y0 + round(h * ratio), x0 : x0 + round(w * ratio)]
-    expected = ndarray_from_qimage(
-        frame.scaled(region.shape[1], region.shape[0])
-    )  # same size as the region
+    region = pixels(whole)[y0 : y0 + round(h * ratio), x0 : x0 + round(w * ratio)]
+    expected = pixels(frame.scaled(region.shape[1], region.shape[0]))  # the region's size
     middle = (slice(h // 4, 3 * h // 4), slice(w // 4, 3 * w // 4))
     got, want = region[middle][..., :3].astype(int), expected[middle][..., :3].astype(int)
     assert np.mean(np.abs(got - want)) < 8
