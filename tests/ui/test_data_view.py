@@ -30,8 +30,8 @@ def view(qtbot):
     view = DataView()
     qtbot.addWidget(view)
     view.resize(640, 480)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     view.set_dataset(article_dataset(), "linear")
     return view
 

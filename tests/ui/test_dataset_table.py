@@ -19,8 +19,8 @@ def table(qtbot):
     table = DatasetTable()
     qtbot.addWidget(table)
     table.resize(320, 480)
-    table.show()
-    qtbot.waitExposed(table)
+    with qtbot.waitExposed(table):
+        table.show()
     table.set_dataset(article_dataset(), "linear")
     return table
 
@@ -171,8 +171,8 @@ def test_a_hundred_thousand_rows_are_read_lazily(qtbot, monkeypatch):
     table = DatasetTable()  # made after the patch: PySide looks an override up once
     qtbot.addWidget(table)
     table.resize(320, 480)
-    table.show()
-    qtbot.waitExposed(table)
+    with qtbot.waitExposed(table):
+        table.show()
     n = 100_000
     rng = np.random.default_rng(0)
     table.set_dataset(Dataset(rng.normal(size=n), rng.normal(size=n)), "linear")

@@ -572,7 +572,7 @@ def test_the_equations_panel_shows_the_last_step_with_its_numbers(qtbot, window)
 
 def test_the_calculus_window_opens_on_the_derivative(qtbot, window):
     tabs = window.show_calculus()
-    qtbot.waitExposed(tabs)
+    qtbot.waitUntil(lambda: tabs.windowHandle() is not None and tabs.windowHandle().isExposed())
     derivative = tabs.findChild(QWidget, "derivativeView")
     assert derivative is not None and tabs.findChild(QWidget, "partialDerivativeView")
     derivative.set_function("x²")

@@ -136,8 +136,8 @@ def test_cost_curve_shows_the_flight_of_a_diverging_run(qtbot, runs):
     params = runs["diverge"].params
     view.set_problem(LINEAR, fixed_b=2.6)
     view.set_state(params)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     ball = view.ball.getData()
     (x0, x1), (y0, y1) = view.getViewBox().viewRange()
 
@@ -253,8 +253,8 @@ def _click_at(qtbot, view, m, b, button=Qt.MouseButton.LeftButton):
 def test_clicking_the_contour_requests_a_start_there(qtbot):
     view = _make(qtbot, ContourView)
     view.set_problem(LINEAR, problem_domain(LINEAR, (0.0, 0.0)))
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     viewbox = view.getViewBox()
     viewbox.disableAutoRange()
     qtbot.waitUntil(lambda: viewbox.viewRange()[0][1] > 1.5)  # the domain is framed
@@ -419,10 +419,20 @@ def _range_changes(view):
     return changes
 
 
+def _paint(view):
+    """Handle what is pending, then paint the plot now, as the screen's next refresh would.
+
+    Auto-range is applied when the plot is painted; Qt paints on a timer, which a loaded
+    machine can delay past any number of ``processEvents`` calls.
+    """
+    QApplication.processEvents()
+    view.viewport().repaint()
+
+
 def _shown(qtbot, view):
-    view.show()
-    qtbot.waitExposed(view)
-    QApplication.processEvents()  # auto-range is applied when the plot is painted
+    with qtbot.waitExposed(view):
+        view.show()
+    _paint(view)
 
 
 def _in_view(view, x, y):
@@ -460,7 +470,7 @@ def test_contour_holds_still_over_the_map_and_follows_a_flight(qtbot, runs):
     changes = _range_changes(view)
     for k in range(2, 400, 7):
         view.set_path(params[:k])
-        QApplication.processEvents()
+        _paint(view)
     assert changes == []  # no new range, so no new axes and no second repaint
     flight = np.vstack([params[:20], [[30.0, -40.0]]])
     view.set_path(flight)
@@ -475,7 +485,7 @@ def test_history_moves_its_view_now_and_then_and_shows_every_step(qtbot, runs):
     changes = _range_changes(view)
     for k in range(101, 2000, 3):
         view.set_history(cost[:k], reference_fit(LINEAR).cost)
-        QApplication.processEvents()
+        _paint(view)
         (x0, x1), _ = view.getViewBox().viewRange()
         assert x0 < 0 and k - 1 < x1  # it follows every step …
     assert len(changes) < 20  # … moving only now and then over 633 frames
@@ -490,7 +500,7 @@ def test_cost_curve_view_holds_still_while_the_ball_rolls_on_it(qtbot, runs):
     changes = _range_changes(view)
     for k in range(4, len(params)):
         view.set_state(params[:k])
-        QApplication.processEvents()
+        _paint(view)
         assert _in_view(view, *(a[0] for a in view.ball.getData()))
     assert changes == []
 
@@ -540,8 +550,8 @@ def test_views_render_at_classroom_size(qtbot, runs, tmp_path):
     history = _make(qtbot, HistoryView)
     history.set_history(runs["both"].cost[:40], reference_fit(LINEAR).cost)
     for view in (curve, contour, history):
-        view.show()
-        qtbot.waitExposed(view)
+        with qtbot.waitExposed(view):
+            view.show()
         path = tmp_path / f"{view.objectName()}.png"
         assert view.grab().save(str(path))
         image = QImage(str(path))

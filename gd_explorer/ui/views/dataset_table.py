@@ -31,8 +31,9 @@ COLUMNS = ("x", "y")
 FLASH_MS = 2500
 """How long a refused cell stays red with its message as tooltip."""
 
-_FLASH = QColor("#ffc9c9")
-_NEW_ROW = QColor("#f2f2f2")
+# Translucent, so both read on the light and the dark themes' table backgrounds.
+_FLASH = QColor(230, 40, 40, 110)
+_NEW_ROW = QColor(128, 128, 128, 45)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
