@@ -23,7 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from gd_explorer.engine import CostModel, DescentConfig, Trajectory
+from gd_explorer.engine import CostModel, Dataset, DescentConfig, Trajectory
+from gd_explorer.engine.samplers import ReplayedRows
 from gd_explorer.runner import serve
 
 #: Seconds to wait for the engine's process to finish before ending it.
@@ -90,8 +91,12 @@ class DescentWorker(QObject):
 class RunRecord:
     """The window's copy of a run, rebuilt from frames; gives its :class:`Trajectory`."""
 
-    def __init__(self, config: DescentConfig) -> None:
+    def __init__(self, config: DescentConfig, data: Dataset | None = None) -> None:
         self.config = config
+        #: The data the run's steps are using; ``edited`` once it changed mid-run.
+        self.data = data
+        self.edited = False
+        self._replay: ReplayedRows | None = None
         # Room for the whole run at once: growing by copying stalled the window for tens
         # of milliseconds at a million steps, and untouched pages cost no memory.
         rows = config.steps + 1
@@ -121,6 +126,31 @@ class RunRecord:
         self._count = need
         self.status, self.message = frame.status, frame.message
         self.diverged_at, self.rows = frame.diverged_at, frame.rows
+
+    def data_changed(self, data: Dataset) -> None:
+        """Note that the run carries on with ``data`` from its next step."""
+        self.data = data
+        self.edited = True
+
+    def sampled_rows(self, step: int, data: Dataset) -> int | NDArray[np.intp] | None:
+        """Return the rows of ``data`` that step ``step`` used, where they are known.
+
+        The newest step's rows come with the frames; earlier ones are drawn again
+        from the run's seed. None means all rows (batch), no step (the start), or
+        unknown: the run is not on ``data``, or its data changed while it ran.
+        """
+        if data is not self.data:
+            return None
+        if step == self.steps:
+            return self.rows
+        config = self.config
+        if self.edited or config.seed is None or not 0 < step < self.steps:
+            return None
+        if self._replay is None:
+            self._replay = ReplayedRows(
+                config.variant, len(data), config.batch_size, int(config.seed), config.steps
+            )
+        return self._replay.at(step)
 
     def view(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Return the points and costs so far (views, for drawing; do not modify)."""
@@ -194,7 +224,7 @@ class DescentController(QObject):
             config = config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
         self.generation += 1
         self.seed = int(config.seed or 0)
-        self.record = RunRecord(config)
+        self.record = RunRecord(config, problem.data)
         self.running = not paused
         self._send("start", problem, config, self.generation, paused)
         return self.generation
@@ -232,6 +262,8 @@ class DescentController(QObject):
 
     def set_problem(self, problem: CostModel) -> None:
         """Let the current run carry on with edited data."""
+        if self.record is not None:
+            self.record.data_changed(problem.data)
         self._send("problem", problem)
 
     def probe(self) -> None:

@@ -16,7 +16,11 @@ from numpy.typing import NDArray
 
 from gd_explorer.engine.models import CostModel
 from gd_explorer.engine.optimizers import OPTIMIZERS, make_optimizer
-from gd_explorer.engine.samplers import BatchSampler, MiniBatchSampler, StochasticSampler
+from gd_explorer.engine.samplers import (
+    MiniBatchSampler,
+    StochasticSampler,
+    make_sampler,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -242,13 +246,7 @@ class Descent:
             else int(np.random.SeedSequence().generate_state(1)[0])
         )
         rng = np.random.default_rng(self.seed)
-        self._sampler: BatchSampler | StochasticSampler | MiniBatchSampler
-        if config.variant == "stochastic":
-            self._sampler = StochasticSampler(n, rng)
-        elif config.variant == "minibatch":
-            self._sampler = MiniBatchSampler(n, batch_size, rng)
-        else:
-            self._sampler = BatchSampler()
+        self._sampler = make_sampler(config.variant, n, batch_size, rng)
         self._optimizer = make_optimizer(
             config.optimizer, float(config.learning_rate), config.optimizer_options
         )

@@ -7,10 +7,14 @@ caller splits a run into chunks.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from numpy.typing import NDArray
 
 _BLOCK = 4096
+#: A replay keeps at most about this many snapshots of a sampler's state.
+_SNAPSHOTS = 256
 
 
 class BatchSampler:
@@ -73,3 +77,67 @@ class MiniBatchSampler:
         rows = self._block[self._pos]
         self._pos += 1
         return rows
+
+
+def make_sampler(
+    variant: str, n: int, batch_size: int, rng: np.random.Generator
+) -> BatchSampler | StochasticSampler | MiniBatchSampler:
+    """Return the sampler of ``variant`` over ``n`` rows (batches never exceed ``n``)."""
+    if variant == "stochastic":
+        return StochasticSampler(n, rng)
+    if variant == "minibatch":
+        return MiniBatchSampler(n, min(batch_size, n), rng)
+    return BatchSampler()
+
+
+class ReplayedRows:
+    """The rows each step of a seeded run used, drawn again on demand.
+
+    What a sampler draws depends only on its seed and the number of rows, never on
+    where the descent is, so any step's rows can be drawn again exactly. Snapshots of
+    the sampler every so many steps make a jump to any step cost at most that many
+    draws; they are taken as the replay first passes them.
+
+    Parameters
+    ----------
+    variant, n, batch_size, seed
+        As the run had them (the run's data must not have changed during it).
+    steps : int
+        The run's length, to space the snapshots.
+    every : int, optional
+        Steps between snapshots; by default about ``steps / 256``, at least 1024.
+    """
+
+    def __init__(
+        self,
+        variant: str,
+        n: int,
+        batch_size: int,
+        seed: int,
+        steps: int,
+        every: int | None = None,
+    ) -> None:
+        self._sampler = make_sampler(variant, n, batch_size, np.random.default_rng(seed))
+        self._every = every if every is not None else max(1024, -(-steps // _SNAPSHOTS))
+        if self._every < 1:
+            raise ValueError(f"snapshots must be at least 1 step apart, not {self._every}")
+        self._snapshots = [copy.deepcopy(self._sampler)]  # [j]: after j·every steps
+
+    def at(self, step: int) -> int | NDArray[np.intp] | None:
+        """Return the rows that step ``step`` (1 = the first step) used.
+
+        None for step 0 (no step was taken yet) and for batch descent (all rows).
+        """
+        if step < 1 or isinstance(self._sampler, BatchSampler):
+            return None
+        every = self._every
+        j = min((step - 1) // every, len(self._snapshots) - 1)
+        sampler = copy.deepcopy(self._snapshots[j])
+        done = j * every
+        rows = None
+        while done < step:
+            rows = sampler.next()
+            done += 1
+            if done % every == 0 and done // every == len(self._snapshots):
+                self._snapshots.append(copy.deepcopy(sampler))
+        return rows if isinstance(rows, int) else np.array(rows, dtype=np.intp)

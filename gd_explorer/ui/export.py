@@ -201,10 +201,7 @@ def _finished_trajectory(window: MainWindow) -> Trajectory:
 
 
 def draw_step(window: MainWindow, trajectory: Trajectory, step: int) -> None:
-    """Show ``step`` of ``trajectory`` in every view of ``window`` (as its run drew it).
-
-    The rows sampled at each step are not recorded, so the data view marks none.
-    """
+    """Show ``step`` of ``trajectory`` in every view of ``window`` (as its run drew it)."""
     from gd_explorer.engine import reference_fit
 
     params, cost = trajectory.params[: step + 1], trajectory.cost[: step + 1]
@@ -212,7 +209,9 @@ def draw_step(window: MainWindow, trajectory: Trajectory, step: int) -> None:
     problem = window.problem
     config = trajectory.config
     window.data_view.set_model((m, b), problem.kind)
-    window.data_view.set_sampled(None)
+    record = window.controller.record
+    rows = None if record is None else record.sampled_rows(step, problem.data)
+    window.data_view.set_sampled(rows)
     window.cost_curve.set_state(params)
     window.contour.set_path(params)
     window.surface.set_path(params, cost)
@@ -225,7 +224,7 @@ def draw_step(window: MainWindow, trajectory: Trajectory, step: int) -> None:
         before = (float(params[-2, 0]), float(params[-2, 1]))
         used = (float(trajectory.grad[step - 1, 0]), float(trajectory.grad[step - 1, 1]))
         window.equations.show_step(
-            problem.kind, config, step, before, (m, b), used, float(cost[-1]), None, None
+            problem.kind, config, step, before, (m, b), used, float(cost[-1]), rows, problem.data
         )
     else:
         window.equations.show_start(problem.kind, config, (m, b), float(cost[-1]))

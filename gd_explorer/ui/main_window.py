@@ -830,8 +830,7 @@ class MainWindow(QMainWindow):
         shown, cost_shown = params[: step + 1], cost[: step + 1]
         m, b = float(params[step, 0]), float(params[step, 1])
         newest = step == record.steps
-        # The rows are only kept for the newest step.
-        rows = record.rows if newest else None
+        rows = record.sampled_rows(step, self._data)
         kind = self.problem.kind
         self.data_view.set_model((m, b), kind)
         self.data_view.set_sampled(rows)

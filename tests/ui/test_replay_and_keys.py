@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSlider
 
+from gd_explorer.engine import Descent
 from gd_explorer.ui.settings import LEARNING_RATE_RANGE
 
 STEPS = 50
@@ -146,3 +148,38 @@ def test_zoom_scales_markers_too(window):
     assert window.data_view.marker_scale == 2.0
     window.set_zoom(1.0)
     assert window.cost_curve.marker_scale == 1.0
+
+
+@pytest.mark.parametrize(("variant", "batch_size"), [("stochastic", 1), ("minibatch", 3)])
+def test_replay_marks_the_rows_each_step_used(qtbot, window, variant, batch_size):
+    window._on_settings(window.settings.replace(variant=variant, batch_size=batch_size, seed=7))
+    record = finished_run(qtbot, window)
+    # The rows each step used, from the engine run one step at a time.
+    descent = Descent(window.problem, record.config)
+    used = []
+    for _ in range(STEPS):
+        descent.advance(1)
+        used.append(np.atleast_1d(descent.last_rows))
+    data = window.problem.data
+    for step in (1, 2, 17, 49, STEPS, 30):
+        window.show_step(step)
+        rings = np.column_stack(window.data_view.sampled_item.getData())
+        rows = used[step - 1]
+        expected = np.unique(np.column_stack([data.x[rows], data.y[rows]]), axis=0)
+        np.testing.assert_array_equal(np.unique(rings, axis=0), expected, err_msg=f"step {step}")
+        listed = ", ".join(str(r + 1) for r in rows)  # 1-based, as in the table
+        assert f"mean over row{'s' * (len(rows) > 1)} {listed} (n = {len(rows)})" in (
+            window.equations.text()
+        )
+    window.show_step(0)
+    assert window.data_view.sampled_item.getData()[0].size == 0
+
+
+def test_replay_marks_no_rows_once_the_data_changed(qtbot, window):
+    window._on_settings(window.settings.replace(variant="stochastic", seed=7))
+    record = finished_run(qtbot, window)
+    window.show_step(10)
+    assert window.data_view.sampled_item.getData()[0].size == 1
+    record.data_changed(record.data)  # as an edit during the run does
+    window.show_step(11)
+    assert window.data_view.sampled_item.getData()[0].size == 0
