@@ -12,6 +12,7 @@ and ``("bye",)``.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -31,7 +32,9 @@ class Pacer:
     """One run at a time: steps it at the chosen speed and sends what the window needs."""
 
     def __init__(self, frames: Connection) -> None:
-        self.frames = frames
+        self._frames = frames
+        self._send_lock = threading.Lock()
+        self.grid_maker = GridMaker(self.send)
         self.descent: Descent | None = None
         self.generation = 0
         self.paused = True
@@ -43,6 +46,11 @@ class Pacer:
         self._next_tick = self._clock
         self._sent = 0  # index of the next point to send
         self._chunk = 64
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        """Send ``message`` to the window (from either of this process's threads)."""
+        with self._send_lock:
+            self._frames.send(message)
 
     # Commands.
 
@@ -97,9 +105,8 @@ class Pacer:
         self.probes += 1
 
     def grids(self, tag: int, problem: CostModel, axes: list[tuple[Any, Any]]) -> None:
-        """Compute cost grids for the window's maps (slow for large logistic data)."""
-        costs = [cost_grid(problem, m_values, b_values) for m_values, b_values in axes]
-        self.frames.send(("grids", tag, costs))
+        """Have the window's maps computed, on their own thread (see :class:`GridMaker`)."""
+        self.grid_maker.request(tag, problem, axes)
 
     # Pacing.
 
@@ -129,7 +136,7 @@ class Pacer:
             self._advance(now)
             if self.probes:
                 self.probes -= 1
-                self.frames.send(("probed", -1 if self.descent is None else self.descent.step))
+                self.send(("probed", -1 if self.descent is None else self.descent.step))
         # Not tied to the tick: the window's ack may come at any moment.
         if self.drawn and self._unsent():
             self._send()
@@ -160,7 +167,7 @@ class Pacer:
         chunk = descent.since(self._sent)
         self._sent = descent.step + 1
         self.drawn = False
-        self.frames.send(
+        self.send(
             (
                 "frame",
                 self.generation,
@@ -177,6 +184,55 @@ class Pacer:
         )
         if descent.done:
             self.descent = None
+
+
+class GridMaker:
+    """Computes the window's cost maps on a thread of their own, newest request first.
+
+    A map of large logistic data takes seconds. Made by the loop that reads commands,
+    it kept the window's next command (a pickled dataset of a megabyte, more than a
+    pipe holds) waiting, and the window with it; it also stopped the run. Here, a
+    request that arrives while another waits replaces it: the window only wants the
+    map of its newest data.
+    """
+
+    def __init__(self, send: Callable[[tuple[Any, ...]], None]) -> None:
+        self._send = send
+        self._wake = threading.Condition()
+        self._request: tuple[int, CostModel, list[tuple[Any, Any]]] | None = None
+        self._closed = False
+        self._thread = threading.Thread(target=self._serve, name="cost maps", daemon=True)
+        self._thread.start()
+
+    def request(self, tag: int, problem: CostModel, axes: list[tuple[Any, Any]]) -> None:
+        """Ask for ``cost_grid(problem, m, b)`` over each ``(m, b)`` of ``axes``."""
+        with self._wake:
+            self._request = (tag, problem, axes)
+            self._wake.notify()
+
+    def close(self) -> None:
+        """Stop once the map being computed (if any) is done; requests waiting are dropped."""
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+
+    def _serve(self) -> None:
+        while True:
+            with self._wake:
+                while self._request is None and not self._closed:
+                    self._wake.wait()
+                request, self._request = self._request, None
+                if self._closed or request is None:
+                    return
+            tag, problem, axes = request
+            try:
+                costs: list[Any] | None = [cost_grid(problem, m, b) for m, b in axes]
+            except (ValueError, ArithmeticError, MemoryError):
+                costs = None  # the window says the maps could not be made
+            try:
+                self._send(("grids", tag, costs))
+            except (BrokenPipeError, OSError):
+                return  # the window has gone
 
 
 COMMANDS: dict[str, Callable[..., None]] = {
@@ -202,9 +258,11 @@ def serve(commands: Connection, frames: Connection) -> None:
                 while commands.poll():
                     message: tuple[Any, ...] = commands.recv()
                     if message[0] == "stop":
-                        frames.send(("bye",))
+                        pacer.send(("bye",))
                         return
                     COMMANDS[message[0]](pacer, *message[1:])
             pacer.tick()
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return  # the window's process has gone
+    finally:
+        pacer.grid_maker.close()

@@ -71,3 +71,43 @@ def test_grids_are_computed_on_request(runner):
     from gd_explorer.engine import cost_grid
 
     np.testing.assert_array_equal(costs[0], cost_grid(problem, m_values, b_values))
+
+
+def test_maps_are_made_aside_and_only_the_newest_waiting_request_is_kept(runner, monkeypatch):
+    import gd_explorer.runner as runner_module
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_grid(problem, m_values, b_values):
+        if not entered.is_set():  # the first map takes as long as the test says
+            entered.set()
+            assert release.wait(10)
+        return np.full((len(m_values), len(b_values)), float(len(m_values)))
+
+    monkeypatch.setattr(runner_module, "cost_grid", slow_grid)
+    send, receive = runner
+    problem = LinearRegression(article_dataset())
+    axes = {tag: [(np.zeros(tag), np.zeros(2))] for tag in (1, 2, 3)}
+    send(("grids", 1, problem, axes[1]))
+    assert entered.wait(10)
+    send(("grids", 2, problem, axes[2]))
+    send(("grids", 3, problem, axes[3]))  # replaces 2, which has not started
+    send(("probe",))
+    assert receive() == ("probed", -1)  # commands are answered while a map is made
+    release.set()
+    answers = [receive(), receive()]
+    assert [(a[0], a[1], a[2][0][0, 0]) for a in answers] == [("grids", 1, 1.0), ("grids", 3, 3.0)]
+    send(("probe",))
+    assert receive() == ("probed", -1)  # and map 2 never came
+
+
+def test_a_map_that_fails_is_answered_with_none(runner, monkeypatch):
+    import gd_explorer.runner as runner_module
+
+    def failing_grid(problem, m_values, b_values):
+        raise ValueError("no map")
+
+    monkeypatch.setattr(runner_module, "cost_grid", failing_grid)
+    send, receive = runner
+    send(("grids", 4, LinearRegression(article_dataset()), [(np.zeros(2), np.zeros(2))]))
+    assert receive() == ("grids", 4, None)

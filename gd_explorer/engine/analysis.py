@@ -15,6 +15,10 @@ FloatArray = NDArray[np.float64]
 _NAMES = {"m": 0, "slope": 0, "b": 1, "intercept": 1}
 
 
+#: Logistic fits kept per model (one for each held value the user tried).
+_FITS_KEPT = 16
+
+
 def _fixed(fixed: Mapping[str, float] | None) -> dict[int, float]:
     out: dict[int, float] = {}
     for key, value in (fixed or {}).items():
@@ -63,7 +67,16 @@ def reference_fit(problem: CostModel, fixed: Mapping[str, float] | None = None) 
     if isinstance(problem, LinearRegression):
         return _linear_fit(problem, held)
     if isinstance(problem, LogisticRegression):
-        return _logistic_fit(problem, held)
+        # Newton's method costs O(n) per iteration, and after an edit several views ask for
+        # the same fit. A model's data and penalty never change, so its fits are kept.
+        key = tuple(sorted(held.items()))
+        fits = problem._fits
+        fit = fits.get(key)
+        if fit is None:
+            if len(fits) >= _FITS_KEPT:
+                fits.clear()
+            fit = fits[key] = _logistic_fit(problem, held)
+        return fit
     raise TypeError(f"no reference fit for {type(problem).__name__}")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -52,6 +53,8 @@ class CostModel(ABC):
         self.data = data
         self.l2 = l2
         self.n = len(data)
+        #: Exact optima found so far, by held parameters (kept by ``reference_fit``).
+        self._fits: dict[tuple[tuple[int, float], ...], Any] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.data!r}, l2={self.l2})"

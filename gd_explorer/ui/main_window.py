@@ -1005,9 +1005,12 @@ class MainWindow(QMainWindow):
         self._maps_tag = self.controller.compute_grids(problem, axes)
         self.statusBar().showMessage("computing the cost maps…", 5000)
 
-    def _on_grids(self, tag: int, costs: list[np.ndarray]) -> None:
+    def _on_grids(self, tag: int, costs: list[np.ndarray] | None) -> None:
         if tag != self._maps_tag or self._maps_pending is None:
             return  # a map of data that has changed since
+        if costs is None:
+            self.statusBar().showMessage("the cost maps could not be computed for this data")
+            return
         problem, domain, fixed = self._maps_pending
         self.contour.set_problem(problem, domain, fixed, cost=costs[0])
         self.surface.set_problem(problem, domain, cost=costs[1])

@@ -130,3 +130,26 @@ def test_linear_cost_grid_does_not_depend_on_row_count():
     big = LinearRegression(Dataset(np.tile(x, 1000), np.tile(y, 1000)))
     ms, bs = np.linspace(-2, 2, 9), np.linspace(-1, 1, 5)
     np.testing.assert_allclose(cost_grid(small, ms, bs), cost_grid(big, ms, bs), rtol=1e-10)
+
+
+def test_a_logistic_fit_is_found_once_per_model_and_held_value(monkeypatch):
+    from gd_explorer.engine import analysis
+
+    calls = []
+    newton = analysis._logistic_fit
+    monkeypatch.setattr(
+        analysis,
+        "_logistic_fit",
+        lambda problem, held: calls.append(held) or newton(problem, held),
+    )
+    data = article_dataset(ARTICLE_CLASSES)
+    model = LogisticRegression(data)
+    first = reference_fit(model)
+    assert reference_fit(model) is first and reference_fit(model, {}) is first
+    held = reference_fit(model, {"b": 0.5})
+    assert reference_fit(model, {"intercept": 0.5}) is held and held.theta[1] == 0.5
+    assert len(calls) == 2
+    # Another model on the same data (an edit makes a new one) has its own fits.
+    assert reference_fit(LogisticRegression(data)) == first and len(calls) == 3
+    # A penalised model's optimum differs.
+    assert reference_fit(LogisticRegression(data, l2=1.0)).theta != first.theta

@@ -554,6 +554,14 @@ def test_maps_of_large_logistic_data_are_computed_off_the_window_thread(qtbot, w
     np.testing.assert_allclose(canvas.cost[::17, ::17], expected, rtol=1e-12)
 
 
+def test_maps_that_could_not_be_made_are_reported_and_the_old_ones_stay(window):
+    window._maps_tag, window._maps_pending = 9, (window.problem, None, None)
+    shown = window.contour._problem
+    window._on_grids(9, None)
+    assert "could not be computed" in window.statusBar().currentMessage()
+    assert window.contour._problem is shown
+
+
 def test_the_equations_panel_shows_the_last_step_with_its_numbers(qtbot, window):
     window.load_lesson("slope-small-steps")
     for _ in range(3):
