@@ -61,17 +61,14 @@ def _text_luminance(label) -> float:
 
 def test_dark_theme_darkens_every_plot_and_lightens_the_text(window, qtbot):
     window.set_theme("dark")
-    qtbot.wait(50)
     assert window.findChild(type(window.theme_actions["dark"]), "actionThemeDark").isChecked()
-    for plot in _plots(window):
-        assert _corner_luminance(plot) < 80, plot.objectName()
+    # Palettes reach the widgets through Qt's events: wait for the pictures to change.
+    qtbot.waitUntil(lambda: all(_corner_luminance(plot) < 80 for plot in _plots(window)))
     assert _text_luminance(window.readout.values["cost"]) > 170
     assert style.current_theme().dark
 
     window.set_theme("light")
-    qtbot.wait(50)
-    for plot in _plots(window):
-        assert _corner_luminance(plot) > 200, plot.objectName()
+    qtbot.waitUntil(lambda: all(_corner_luminance(plot) > 200 for plot in _plots(window)))
     assert _text_luminance(window.readout.values["cost"]) < 90
 
 
