@@ -15,6 +15,8 @@ What is measured, in the same run:
   updated from a GUI-thread timer as fast as it will go, with no engine at all.
 * **Launch**: seconds from starting ``python -m gd_explorer`` to its window being on
   screen and drawn (best of 3).
+* **Edits**: the time the window's thread spends adding a point to logistic data of
+  10³ rows (the baseline) and of 10⁵ rows, and the longest stall meanwhile.
 
 Figures are printed, never asserted.
 """
@@ -130,6 +132,56 @@ def measure_ours(app: QApplication, seconds: float) -> dict[str, float]:
         "p99": p99,
         "steps_per_s": counted["steps"] / elapsed,
         "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / max(counted["frames"], 1),
+    }
+
+
+def measure_edits(app: QApplication, rows: int, edits: int = 6) -> dict[str, float]:
+    """Add ``edits`` points, 300 ms apart, to ``rows`` rows of logistic data.
+
+    A map of large logistic data takes longer than 300 ms, so each edit arrives while the
+    last one's map is being made. Returns the median and longest time the window's thread
+    spent on an edit and the longest stall of the heartbeat meanwhile.
+    """
+    from PySide6.QtCore import QSettings
+
+    from gd_explorer.engine import Dataset
+    from gd_explorer.ui import MainWindow
+
+    folder = Path(tempfile.mkdtemp())
+    store = QSettings(str(folder / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store=store)
+    window.resize(*SIZE)
+    window.show()
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=rows) * 3
+    y = (rng.random(rows) < 1 / (1 + np.exp(-x))).astype(float)
+    Dataset(x, y).to_csv(folder / "classes.csv")
+    window.load_lesson("logistic-slope")
+    assert window.open_dataset(folder / "classes.csv")
+    deadline = time.perf_counter() + 120
+    while window.contour._problem is not window.problem and time.perf_counter() < deadline:
+        app.processEvents()  # the first maps, before anything is timed
+    heartbeat = Heartbeat()
+    took: list[float] = []
+
+    def edit(k: int) -> None:
+        start = time.perf_counter()
+        window.data_view.pointAdded.emit(0.01 * k, float(k % 2))  # as a click does
+        took.append(time.perf_counter() - start)
+
+    def start() -> None:
+        heartbeat.start()
+        for k in range(edits):
+            QTimer.singleShot(300 * k, lambda k=k: edit(k))
+
+    run_for(app, 0.3 * edits + 1.0, start, heartbeat.stop)
+    window.controller.shutdown()
+    window.close()
+    worst, _ = heartbeat.summary()
+    return {
+        "median_ms": 1000 * float(np.median(took)),
+        "longest_ms": 1000 * max(took),
+        "stall": worst,
     }
 
 
@@ -258,6 +310,7 @@ def main(argv: list[str] | None = None) -> None:
     ours = measure_ours(app, args.seconds)
     floor = measure_floor(app, args.seconds)
     launch = measure_launch()
+    edits = {rows: measure_edits(app, rows) for rows in (10**3, 10**5)}
     print("## Window benchmark")
     print()
     print(f"{SIZE[0]}×{SIZE[1]}, {os.cpu_count()} cores, Qt platform {app.platformName()}.")
@@ -269,6 +322,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"| 99th percentile gap (ms) | {ours['p99']:.0f} | {floor['p99']:.0f} | |")
     print(f"| engine steps/s meanwhile | {ours['steps_per_s']:.3g} | – | |")
     print(f"| first window drawn (s) | {launch:.2f} | – | ≤ 2 |")
+    print()
+    print("Adding a point to logistic data, 6 edits 300 ms apart (window thread):")
+    print()
+    print("| rows | median edit (ms) | longest edit (ms) | longest stall (ms) |")
+    print("|---:|---:|---:|---:|")
+    for rows, e in edits.items():
+        print(f"| {rows:,} | {e['median_ms']:.0f} | {e['longest_ms']:.0f} | {e['stall']:.0f} |")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from gd_explorer.engine import (
     DescentConfig,
     LinearRegression,
     LogisticRegression,
+    cost_grid,
     descend,
     reference_fit,
 )
@@ -129,6 +130,20 @@ def test_cost_curve_logistic(qtbot, runs):
     x, y = view.curve.getData()
     assert np.allclose(y, [LOGISTIC.cost((m, -67.57)) for m in x], rtol=1e-9)
     assert view.ball.getData()[0][0] == pytest.approx(15.017184591647284)
+
+
+@pytest.mark.parametrize(("rows", "points"), [(1_000, 400), (20_000, 200), (100_000, 80)])
+def test_large_logistic_data_draw_the_curve_through_fewer_exact_points(qtbot, rows, points):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=rows) * 3
+    problem = LogisticRegression(Dataset(x, (rng.random(rows) < 1 / (1 + np.exp(-x))) * 1.0))
+    view = _make(qtbot, CostCurveView)
+    view.set_problem(problem)
+    view.set_state([[0.4, 0.1], [0.6, 0.2]])
+    m, b = view.curve.getData()[0], view._curve_b
+    assert len(m) == points  # each point is a pass over every row
+    np.testing.assert_allclose(view.curve.getData()[1], cost_grid(problem, m, [b])[:, 0])
+    assert view.ball.getData()[1][0] == pytest.approx(problem.cost((0.6, 0.2)), rel=1e-12)
 
 
 def test_cost_curve_shows_the_flight_of_a_diverging_run(qtbot, runs):

@@ -24,6 +24,11 @@ OBJECT_NAME = "costCurvePlot"
 
 #: Slopes at which the curve is evaluated.
 CURVE_POINTS = 400
+#: Large logistic data: each point of the curve is a pass over every row, so the curve
+#: gets about this many row evaluations, in no fewer than ``MIN_CURVE_POINTS`` points
+#: (a convex curve that many chords draw is smooth on any screen).
+CURVE_WORK = 4_000_000
+MIN_CURVE_POINTS = 80
 #: Recent positions drawn behind the ball.
 TRAIL_LENGTH = 30
 #: A logistic curve costing more than this many row evaluations is redrawn only when the
@@ -263,8 +268,14 @@ class CostCurveView(pg.PlotWidget):
 
     def _expensive(self) -> bool:
         assert self._problem is not None
-        rows = len(self._problem.data.x)
-        return self._problem.kind != "linear" and rows * CURVE_POINTS > CURVE_BUDGET
+        return self._problem.kind != "linear" and self._problem.n * CURVE_POINTS > CURVE_BUDGET
+
+    def _curve_points(self) -> int:
+        """Return how many slopes to draw the curve through (fewer for large logistic data)."""
+        assert self._problem is not None
+        if self._problem.kind == "linear":
+            return CURVE_POINTS  # O(1) per point, whatever the data
+        return min(CURVE_POINTS, max(MIN_CURVE_POINTS, CURVE_WORK // self._problem.n))
 
     def _update_curve(self, b: float, path_m: NDArray[np.float64]) -> None:
         assert self._problem is not None
@@ -274,7 +285,7 @@ class CostCurveView(pg.PlotWidget):
             allowed = B_TOLERANCE * self._b_reach if self._expensive() else 0.0
             if moved <= allowed:
                 return
-        self.m_values = np.linspace(*span, CURVE_POINTS)
+        self.m_values = np.linspace(*span, self._curve_points())
         self.cost_values = cost_grid(self._problem, self.m_values, [b])[:, 0]
         self.curve.setData(self.m_values, self.cost_values)
         self._curve_b, self._curve_range = b, span
