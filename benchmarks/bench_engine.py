@@ -167,6 +167,18 @@ def floor(x, y):
     return repeat(lambda: (np.exp(x, out=out), np.dot(out, x), np.dot(out, y)))
 
 
+def floor_with_cost(x, y):
+    """The floor plus what an exact cost adds at the least: one ``np.log1p`` over the rows.
+
+    Every step records the exact full-data cost (DESIGN), and the exact loss of a row
+    needs a logarithm besides the exponential; this is the floor of such a step.
+    """
+    out, loss = np.empty_like(x), np.empty_like(x)
+    return repeat(
+        lambda: (np.exp(x, out=out), np.log1p(out, out=loss), np.dot(out, x), np.dot(out, y))
+    )
+
+
 def fmt(value):
     return f"{value:.3g}" if value < 1e4 else f"{value:.2e}"
 
@@ -246,14 +258,19 @@ def main(argv=None):
     print()
     print("### Logistic batch step vs. the floor (1 exp + 2 dot over n rows)")
     print()
-    print("| n | ours µs/step | floor µs/step | floor steps/s | ours/floor | target | met |")
-    print("|---:|---:|---:|---:|---:|---|---|")
+    print(
+        "| n | ours µs/step | floor µs/step | floor steps/s | ours/floor "
+        "| floor + exact cost (1 log1p more) / floor | target | met |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---|---|")
     for n, (problem, x, y) in logistic_batch.items():
-        _, (ours_s, floor_s) = rates([ours(problem, "batch"), floor(x, y)], budget, repeats=5)
+        setups = [ours(problem, "batch"), floor(x, y), floor_with_cost(x, y)]
+        _, (ours_s, floor_s, costed_s) = rates(setups, budget, repeats=5)
         ratio = ours_s / floor_s
         target = "≤ 1.5× floor" if n == big else ""
         times = fmt(ours_s * 1e6), fmt(floor_s * 1e6), fmt(1 / floor_s), f"{ratio:.2f}×"
-        row(f"{n:,}", *times, target, verdict(target, ratio <= 1.5))
+        costed = f"{costed_s / floor_s:.2f}×"
+        row(f"{n:,}", *times, costed, target, verdict(target, ratio <= 1.5))
 
     print()
     print("### Linear `cost_grid`, 200 × 200")
