@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from gd_explorer.engine import Dataset, article_dataset
 from gd_explorer.engine.dataset import ARTICLE_CLASSES
+from gd_explorer.ui import style
 from gd_explorer.ui.views import DataView
 from gd_explorer.ui.views.data_view import HIT_RADIUS_PX, MAX_SHOWN_POINTS
 
@@ -272,6 +273,18 @@ def test_logistic_shows_classes_sigmoid_and_cutoff(logistic):
     assert len(logistic.line_item.getData()[0]) == 0
     assert len(logistic.residuals_item.getData()[0]) == 0
     assert logistic.cutoff_item.isVisible() and logistic.cutoff_item.value() == 0.5
+
+
+def test_the_line_is_named_in_the_title_in_its_colour_and_no_legend_covers_it(view):
+    title = view.plot.getPlotItem().titleLabel
+    assert not view.legend.isVisible()  # the line passes where a legend would sit
+    assert "y = m·x + b" in title.text and style.LIGHT.fit in title.text
+    view.apply_theme(style.DARK)
+    assert style.DARK.fit in title.text and style.LIGHT.fit not in title.text
+    view.set_dataset(article_dataset(ARTICLE_CLASSES), "logistic")
+    assert view.legend.isVisible() and "Classes" in title.text
+    view.set_dataset(article_dataset(), "linear")
+    assert not view.legend.isVisible() and style.DARK.fit in title.text
 
 
 def test_logistic_sigmoid_does_not_overflow(logistic):

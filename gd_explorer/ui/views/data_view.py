@@ -47,7 +47,12 @@ _HINT = {
     LOGISTIC: "Click: add · Shift+click: other class · drag: move · right-click: remove · "
     "gold rings: points this step used",
 }
-_TITLE = {LINEAR: "Data and fitted line", LOGISTIC: "Classes and fitted curve"}
+# Linear: the title names the line in its own colour ({fit}), so no legend box covers the
+# plot, where the line passes early in a run. Logistic data keep a legend for the classes.
+_TITLE = {
+    LINEAR: 'Data and <span style="color:{fit};">y = m·x + b</span>',
+    LOGISTIC: "Classes and fitted curve",
+}
 _Y_LABEL = {LINEAR: "y", LOGISTIC: "class  /  p(class 1)"}
 
 IntArray = NDArray[np.intp]
@@ -170,6 +175,7 @@ class DataView(QWidget):
         self._dragging: int | None = None
         self._marker_scale = 1.0
         self._theme = style.current_theme()
+        self._kind_shown = LINEAR
 
         self.view_box = _EditingViewBox()
         self.view_box.click_handler = self._handle_click
@@ -184,7 +190,7 @@ class DataView(QWidget):
         self.plot.installEventFilter(self)
         # Right click removes a point, so pyqtgraph's context menu must not open.
         self.plot.setMenuEnabled(False)
-        style.style_plot(self.plot, "x", _Y_LABEL[LINEAR], _TITLE[LINEAR])
+        style.style_plot(self.plot, "x", _Y_LABEL[LINEAR], "")
         self._create_items()
         self._create_controls()
 
@@ -207,6 +213,7 @@ class DataView(QWidget):
         self.sampled_item.setBrush(pg.mkBrush(sampled))
         self._style_marks()
         self.cutoff_item.label.setColor(theme.foreground)
+        self._set_title()
         self.legend.setBrush(pg.mkBrush(*theme.legend_fill))
         self.legend.setPen(pg.mkPen(theme.residual))
         self.legend.setLabelTextColor(theme.foreground)
@@ -479,7 +486,8 @@ class DataView(QWidget):
         for button in self._class_buttons.buttons():
             button.setVisible(logistic)
         self.cutoff_item.setVisible(logistic)
-        self.plot.setTitle(_TITLE[kind], **style.text_style())
+        self._kind_shown = kind
+        self._set_title()
         self.plot.getPlotItem().getAxis("left").setLabel(
             _Y_LABEL[kind], **style.axis_label_style()
         )
@@ -489,10 +497,12 @@ class DataView(QWidget):
             self.legend.addItem(self.class0_item, "class 0")
             self.legend.addItem(self.points_item, "class 1")
             self.legend.addItem(self.sigmoid_item, "p = σ(m·x + b)")
-        else:
-            self.legend.addItem(self.points_item, "data")
-            self.legend.addItem(self.line_item, "y = m·x + b")
+        self.legend.setVisible(logistic)
         # Errors and sampled rows are named in the hint line: a small plot has no room.
+
+    def _set_title(self) -> None:
+        title = _TITLE[self._kind_shown].format(fit=self._theme.fit)
+        self.plot.setTitle(title, **style.text_style())
 
     def _fit_view(self) -> None:
         if self._dataset is None:
