@@ -392,6 +392,11 @@ class MainWindow(QMainWindow):
         )
         for splitter, view in views:
             splitter.addWidget(view)
+        # The three maps share the top row equally, however wide the window (with the
+        # lessons panel open, 1280 pixels leave each about 220).
+        top.setSizes([400, 400, 400])
+        for index in range(3):
+            top.setStretchFactor(index, 1)
         bottom.setSizes([400, 400, 220])
         grid = QSplitter(Qt.Orientation.Vertical)
         grid.addWidget(top)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gd_explorer.ui import style
 
@@ -27,6 +28,53 @@ def _number(value: float) -> str:
     if not math.isfinite(value):
         return str(value)
     return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.4e}"
+
+
+#: The smallest a number is drawn when its column is narrow, as a share of its size.
+SMALLEST_SHARE = 0.4
+
+
+class ValueLabel(QLabel):
+    """A number of the read-out: at its size, or smaller when its column is too narrow.
+
+    Its width never sets the window's: a long number (1.23457e-05) in each of six columns
+    once pushed a window with the lessons panel open wider than a 1280-pixel screen.
+    """
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.point_size = float(VALUE_PT)  # the size asked for; the drawn one may be smaller
+        self._fit()
+
+    def set_point_size(self, points: float) -> None:
+        """Draw the number at ``points`` where it fits."""
+        self.point_size = float(points)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show ``text``, shrunk to fit its column if need be."""
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Refit the number to its new width."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        font = QFont(self.font())
+        font.setWeight(QFont.Weight.DemiBold)
+        font.setPointSizeF(self.point_size)
+        room = self.contentsRect().width()
+        smallest = self.point_size * SMALLEST_SHARE
+        needed = QFontMetricsF(font).horizontalAdvance(self.text())
+        # Text width is not quite proportional to the size (hinting): shrink until it fits.
+        while room > 0 and needed > room and font.pointSizeF() > smallest:
+            font.setPointSizeF(max(font.pointSizeF() * min(room / needed, 0.97), smallest))
+            needed = QFontMetricsF(font).horizontalAdvance(self.text())
+        if font != self.font():
+            self.setFont(font)
 
 
 class Readout(QWidget):
@@ -52,15 +100,17 @@ class Readout(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         layout.addLayout(grid)
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, ValueLabel] = {}
         self.captions: list[QLabel] = []
         for column, name in enumerate(self.FIELDS):
             caption = QLabel(name)
-            value = QLabel("–")
+            value = ValueLabel("–")
             value.setObjectName(f"{name}Readout")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(caption, 0, column)
             grid.addWidget(value, 1, column)
+            # "123,456 of 1,000,000" is the longest: its column gets twice the room.
+            grid.setColumnStretch(column, 2 if name == "step" else 1)
             self.values[name] = value
             self.captions.append(caption)
         self._scale = 1.0
@@ -80,7 +130,7 @@ class Readout(QWidget):
                 f"color: {self._theme.muted}; font-size: {CAPTION_PT * factor:.1f}pt;"
             )
         for value in self.values.values():
-            value.setStyleSheet(f"font-size: {VALUE_PT * factor:.1f}pt; font-weight: 600;")
+            value.set_point_size(VALUE_PT * factor)
 
     def show_step(
         self,

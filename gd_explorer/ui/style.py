@@ -281,6 +281,7 @@ def style_plot(
     """
     theme = current_theme()
     item = plot.getPlotItem()
+    _title_never_widens(item)
     tick_font = QFont()
     tick_font.setPointSize(TICK_POINT_SIZE)
     for side, label in (("bottom", x_label), ("left", y_label)):
@@ -292,6 +293,24 @@ def style_plot(
     item.showGrid(x=grid, y=grid, alpha=0.25)
     if title:
         item.setTitle(title, **{**TITLE_STYLE, "color": theme.foreground})
+
+
+def _title_never_widens(item: pg.PlotItem) -> None:
+    """Let a title too long for its plot be cut short, rather than widen the plot.
+
+    pyqtgraph makes a plot at least as wide as its title. In a narrow view (the lessons
+    panel open at 1280 pixels) the plot then overflows its view, and what is cut off is
+    the right of the plot itself: points, the ball.
+    """
+    label = item.titleLabel
+    update_min = label.updateMin
+
+    def keep_no_minimum_width() -> None:
+        update_min()
+        label.setMinimumWidth(0)  # the preferred width stays the title's
+
+    label.updateMin = keep_no_minimum_width
+    keep_no_minimum_width()
 
 
 def theme_plot(plot: pg.PlotWidget, theme: Theme) -> None:

@@ -305,7 +305,7 @@ class SurfaceView(QWidget):
         self.setObjectName(OBJECT_NAME)
         self.setAccessibleName("3-D cost surface")
         self.setToolTip("Drag to turn the surface, scroll to zoom.")
-        self.setMinimumSize(320, 240)
+        self.setMinimumSize(200, 160)
         self.canvas = SurfaceCanvas()
         container = QWidget.createWindowContainer(self.canvas, self)
         layout = QVBoxLayout(self)

@@ -117,7 +117,7 @@ def test_ctrl_plus_and_minus_scale_the_text(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert window.equations.scale() > 1.0
     assert window.font().pointSizeF() > before
-    assert "pt" in window.readout.values["cost"].styleSheet()
+    assert window.readout.values["cost"].point_size > 16
     qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert window.equations.scale() == pytest.approx(1.0)
     qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)

@@ -64,12 +64,12 @@ def test_dark_theme_darkens_every_plot_and_lightens_the_text(window, qtbot):
     assert window.findChild(type(window.theme_actions["dark"]), "actionThemeDark").isChecked()
     # Palettes reach the widgets through Qt's events: wait for the pictures to change.
     qtbot.waitUntil(lambda: all(_corner_luminance(plot) < 80 for plot in _plots(window)))
-    assert _text_luminance(window.readout.values["cost"]) > 170
+    qtbot.waitUntil(lambda: _text_luminance(window.readout.values["cost"]) > 170)
     assert style.current_theme().dark
 
     window.set_theme("light")
     qtbot.waitUntil(lambda: all(_corner_luminance(plot) > 200 for plot in _plots(window)))
-    assert _text_luminance(window.readout.values["cost"]) < 90
+    qtbot.waitUntil(lambda: _text_luminance(window.readout.values["cost"]) < 90)
 
 
 def test_the_menu_actions_switch_the_theme(window):

@@ -1,0 +1,43 @@
+"""Narrow windows: long numbers and titles shrink or are cut, and never widen the window."""
+
+from PySide6.QtWidgets import QApplication
+
+from gd_explorer.engine import LinearRegression, article_dataset
+from gd_explorer.ui.readout import SMALLEST_SHARE, ValueLabel
+from gd_explorer.ui.views import CostCurveView
+
+
+def test_long_readout_numbers_shrink_instead_of_widening_the_window(qtbot, window):
+    window.resize(1280, 800)
+    window.show_lessons()
+    qtbot.waitUntil(lambda: window.lessons_dock.isVisible())
+    QApplication.processEvents()
+    width = window.width()
+    # Six long numbers at once once pushed this window past a 1280-pixel screen.
+    window.readout.show_step(
+        123_456, 1_000_000, -1.23457e-05, (-123456.7, 9.87654e-12), 2.34567e-05, "max_steps"
+    )
+    QApplication.processEvents()
+    assert window.width() == width
+    values = window.readout.values.values()
+    assert all(isinstance(value, ValueLabel) for value in values)
+    shrunk = [v for v in values if v.font().pointSizeF() < v.point_size]
+    assert shrunk, "no number had to shrink: the test no longer tests a narrow read-out"
+    for value in shrunk:  # each fits, or is drawn at the smallest size allowed
+        fits = value.fontMetrics().horizontalAdvance(value.text()) <= value.width() + 1
+        smallest = value.font().pointSizeF() <= value.point_size * SMALLEST_SHARE + 0.01
+        assert fits or smallest, value.objectName()
+
+
+def test_a_title_longer_than_its_plot_is_cut_and_the_plot_stays_in_its_view(qtbot):
+    view = CostCurveView()
+    qtbot.addWidget(view)
+    view.resize(180, 300)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.set_problem(LinearRegression(article_dataset()))
+    view.set_state([[0.0, 0.0], [0.123456, 0.654321]])  # a title of about 300 pixels
+    QApplication.processEvents()
+    item = view.getPlotItem()
+    assert item.titleLabel.itemRect().width() > view.viewport().width()
+    assert item.sceneBoundingRect().width() <= view.viewport().width() + 1
