@@ -376,9 +376,9 @@ class MainWindow(QMainWindow):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(
-            side.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-        )
+        scroll.setObjectName("sidePanel")
+        self._side, self._side_scroll = side, scroll
+        self._fit_side_panel()
 
         top = QSplitter(Qt.Orientation.Horizontal)
         bottom = QSplitter(Qt.Orientation.Horizontal)
@@ -728,7 +728,18 @@ class MainWindow(QMainWindow):
         views = (self.data_view, self.cost_curve, self.contour, self.history, self.surface)
         for view in views:
             view.set_marker_scale(scale)
+        self._fit_side_panel()
         self.statusBar().showMessage(f"text and markers at {scale:.0%}", 3000)
+
+    def _fit_side_panel(self) -> None:
+        """Keep the controls panel as wide as its controls at the current text size.
+
+        It scrolls up and down only: narrower, larger text would be cut off at its edge.
+        """
+        scroll = self._side_scroll
+        self._side.adjustSize()
+        width = self._side.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(width)
 
     def scale_learning_rate(self, factor: float) -> None:
         """Multiply the learning rate by ``factor`` ([ and ]), kept within the control's range."""

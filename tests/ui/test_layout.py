@@ -1,6 +1,6 @@
 """Narrow windows: long numbers and titles shrink or are cut, and never widen the window."""
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from gd_explorer.engine import LinearRegression, article_dataset
 from gd_explorer.ui.readout import SMALLEST_SHARE, ValueLabel
@@ -41,3 +41,14 @@ def test_a_title_longer_than_its_plot_is_cut_and_the_plot_stays_in_its_view(qtbo
     item = view.getPlotItem()
     assert item.titleLabel.itemRect().width() > view.viewport().width()
     assert item.sceneBoundingRect().width() <= view.viewport().width() + 1
+
+
+def test_larger_text_widens_the_controls_panel_instead_of_cutting_it_off(qtbot, window):
+    window.resize(1920, 1080)
+    panel = window.findChild(QScrollArea, "sidePanel")
+    controls = panel.widget()
+    for scale in (1.0, 1.6, 1.0):
+        window.set_zoom(scale)
+        QApplication.processEvents()
+        qtbot.waitUntil(lambda: controls.width() <= panel.viewport().width())
+        assert controls.width() >= controls.minimumSizeHint().width()
