@@ -137,7 +137,8 @@ class RunRecord:
 
         The newest step's rows come with the frames; earlier ones are drawn again
         from the run's seed. None means all rows (batch), no step (the start), or
-        unknown: the run is not on ``data``, or its data changed while it ran.
+        unknown: the run is not on ``data``, its data changed while it ran, or its
+        batches are too large and too many to draw again in a moment.
         """
         if data is not self.data:
             return None
@@ -150,7 +151,7 @@ class RunRecord:
             self._replay = ReplayedRows(
                 config.variant, len(data), config.batch_size, int(config.seed), config.steps
             )
-        return self._replay.at(step)
+        return self._replay.at(step) if self._replay.affordable else None
 
     def view(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Return the points and costs so far (views, for drawing; do not modify)."""

@@ -31,11 +31,11 @@ def problem():
 )
 def test_replay_gives_each_steps_rows_in_any_order(problem, variant, batch_size):
     # 30 of 50 rows takes the dense path; 80 is more than the data and is clamped to 50.
-    steps = 1500  # past a block of draws (4096 rows), and many snapshots 100 steps apart
+    steps = 5000  # past a block of draws (4096 rows), and many snapshots 300 steps apart
     config = DescentConfig(1e-3, steps, variant=variant, batch_size=batch_size, seed=8)
     used = rows_used(problem, config)
-    replay = ReplayedRows(variant, problem.n, batch_size, 8, steps, every=100)
-    order = [steps, 1, 750, 749, 100, 101, 99, 1200, 2, 1499, 300]
+    replay = ReplayedRows(variant, problem.n, batch_size, 8, steps, every=300)
+    order = [steps, 1, 4097, 4096, 2500, 2499, 300, 301, 299, 1200, 2, 4999, 600]
     order += list(np.random.default_rng(1).integers(1, steps + 1, size=40))
     for step in order:
         got, want = replay.at(int(step)), used[int(step) - 1]
@@ -59,3 +59,10 @@ def test_no_rows_for_the_start_or_for_batch_descent(problem):
     assert ReplayedRows("batch", problem.n, 1, 8, 10).at(3) is None
     with pytest.raises(ValueError, match="at least 1 step"):
         ReplayedRows("stochastic", problem.n, 1, 8, 10, every=0)
+
+
+def test_a_replay_is_affordable_unless_the_run_draws_too_many_rows():
+    assert ReplayedRows("stochastic", 10**6, 1, 1, 10**7).affordable
+    assert ReplayedRows("minibatch", 10**6, 32, 1, 10**5).affordable
+    assert not ReplayedRows("minibatch", 10**6, 32, 1, 10**7).affordable
+    assert not ReplayedRows("minibatch", 10**6, 1000, 1, 10**5).affordable
