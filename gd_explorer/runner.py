@@ -7,7 +7,7 @@ thread, an unlimited-speed run cut the window to a few frames per second.
 
 No Qt here. The window's side (``gd_explorer.worker``) sends commands as tuples
 and receives ``("frame", ...)``, ``("probed", steps)``, ``("grids", tag, costs)``
-and ``("bye",)``.
+(costs None when the maps could not be made) and ``("bye",)``.
 """
 
 from __future__ import annotations
