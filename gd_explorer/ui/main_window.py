@@ -737,7 +737,6 @@ class MainWindow(QMainWindow):
         It scrolls up and down only: narrower, larger text would be cut off at its edge.
         """
         scroll = self._side_scroll
-        self._side.adjustSize()
         width = self._side.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
         scroll.setMinimumWidth(width)
 
