@@ -8,7 +8,6 @@ failed write never leaves half a file behind.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gd_explorer.engine import Dataset, DatasetError, Trajectory
+from gd_explorer.engine import Dataset, DatasetError, Trajectory, atomic
 
 FORMAT = "gd-explorer session"
 VERSION = 1
@@ -43,13 +42,9 @@ class Session:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
+        atomic.write_text(path, text)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise SessionError(f"{path}: cannot write ({error.strerror or error})") from None
 
 

@@ -1,5 +1,6 @@
 """Session files and trajectory CSV, without Qt: exact round trips and every refusal."""
 
+import errno
 import json
 import os
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from gd_explorer import files
-from gd_explorer.engine import Dataset, DescentConfig, LinearRegression, descend
+from gd_explorer.engine import Dataset, DescentConfig, LinearRegression, atomic, descend
 from gd_explorer.files import (
     TRAJECTORY_HEADER,
     SessionError,
@@ -71,14 +72,20 @@ def test_top_level_model_wins_over_settings(tmp_path):
     assert load_session(path).settings["model"] == "logistic"
 
 
-def test_failed_write_keeps_the_old_file(tmp_path):
+def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "s.json"
     save_session(path, Dataset([1, 2], [3, 4]), SETTINGS)
     before = path.read_bytes()
-    (tmp_path / "s.json.tmp").mkdir()  # the temporary file cannot be written
-    with pytest.raises(SessionError, match="s.json: cannot write"):
+
+    def full_disk(descriptor):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full_disk)
+    with pytest.raises(SessionError, match="s.json: cannot write .No space left on device"):
         save_session(path, Dataset([5, 6], [7, 8]), SETTINGS)
+    monkeypatch.undo()
     assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]  # no temporary left
     with pytest.raises(SessionError, match="cannot write"):
         write_trajectory_csv(tmp_path / "missing" / "run.csv", _trajectory())
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from gd_explorer.engine import csvio
+from gd_explorer.engine import atomic, csvio
 
 FloatArray = NDArray[np.float64]
 
@@ -189,13 +189,10 @@ class Dataset:
         file intact.
         """
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
         try:
-            tmp.write_text(csvio.format_columns(self._x, self._y), encoding="utf-8")
-            os.replace(tmp, path)
+            atomic.write_text(path, csvio.format_columns(self._x, self._y))
         except OSError as error:
-            tmp.unlink(missing_ok=True)
-            raise DatasetError(f"{path}: cannot write ({error.strerror})") from None
+            raise DatasetError(f"{path}: cannot write ({error.strerror or error})") from None
 
 
 def article_dataset(labels: Sequence[float] | None = None) -> Dataset:
