@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Autosaves go to a throw-away folder: a benchmark never touches the user's.
+os.environ["GD_EXPLORER_DATA_DIR"] = tempfile.mkdtemp(prefix="gd-explorer-bench-")
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer  # noqa: E402
 

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gd_explorer import __version__
@@ -212,7 +213,7 @@ def export_main(argv: Sequence[str]) -> int:
         # A throwaway settings store: the pictures do not depend on (or change) the user's.
         store = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
         # Offscreen has no OpenGL context: the 3-D view is its text panel.
-        window = MainWindow(use_gl=False, store=store)
+        window = MainWindow(use_gl=False, store=store, data_folder=Path(folder) / "data")
         try:
             window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
             window.resize(*EXPORT_WINDOW_SIZE)
@@ -331,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -345,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = create_window(args)
     window.show()
+    # Once the window is up: offer what a window that did not close left unsaved.
+    QTimer.singleShot(0, window.offer_recovery)
     status = app.exec()
     # Delete the window while the application exists: an OpenGL view destroyed after
     # it (at interpreter exit) can crash the process on its way out.

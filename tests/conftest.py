@@ -29,9 +29,11 @@ def _isolate_settings(folder: Path) -> None:
         QSettings.setPath(settings_format, QSettings.Scope.SystemScope, str(folder / "system"))
 
 
-# Before anything can build a window: tests never read or write the user's settings.
+# Before anything can build a window: tests never read or write the user's settings,
+# nor the user's autosaves (which live where GD_EXPLORER_DATA_DIR says).
 _SESSION_SETTINGS = Path(tempfile.mkdtemp(prefix="gd-explorer-test-settings-"))
 _isolate_settings(_SESSION_SETTINGS)
+os.environ["GD_EXPLORER_DATA_DIR"] = str(_SESSION_SETTINGS / "data")
 
 
 def _has_display() -> bool:
@@ -79,6 +81,14 @@ def settings_folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Give each test its own empty autosave folder."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("GD_EXPLORER_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def make_window(qtbot, settings_folder):
     """Build, show and activate ``MainWindow(**options)``; every worker stops at teardown."""
@@ -89,6 +99,9 @@ def make_window(qtbot, settings_folder):
 
     def make(**options):
         window = MainWindow(**options)
+        # pytest-qt closes every window after its test: a question about unsaved data
+        # then would wait for ever. Tests of those questions switch them on (asking()).
+        window.confirm_unsaved = False
         controllers.append(window.controller)
         windows.append(window)
         qtbot.addWidget(window)

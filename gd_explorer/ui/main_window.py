@@ -8,6 +8,7 @@ this thread only draws its frames.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
@@ -50,7 +51,7 @@ from gd_explorer.engine import (
     reference_fit,
 )
 from gd_explorer.lessons import LESSONS, get_lesson
-from gd_explorer.ui import style
+from gd_explorer.ui import autosave, style
 from gd_explorer.ui.controls import ControlsPanel
 from gd_explorer.ui.export import (
     ExportError,
@@ -107,6 +108,8 @@ RECENT_KEY = "recentSessions"
 NO_RUN_TO_EXPORT = "There is no run to export yet: run the descent first (Space)."
 #: How many session files the Recent sessions menu remembers.
 RECENT_COUNT = 8
+#: Milliseconds between checks for a change to autosave: the most an edit waits for its save.
+AUTOSAVE_MS = 1000
 #: Presentation zoom: each Ctrl+= / Ctrl+- multiplies or divides the scale by this.
 ZOOM_STEP = 1.25
 ZOOM_RANGE = (0.5, 3.0)
@@ -150,6 +153,8 @@ class MainWindow(QMainWindow):
         False to show a text panel instead of the 3-D cost surface.
     store : QSettings, optional
         Where to keep geometry and settings; the user's configuration by default.
+    data_folder : Path, optional
+        Where to autosave unsaved work; see :func:`autosave.default_folder`.
     parent : QWidget, optional
         The parent widget.
     """
@@ -159,6 +164,7 @@ class MainWindow(QMainWindow):
         *,
         use_gl: bool = True,
         store: QSettings | None = None,
+        data_folder: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -223,6 +229,22 @@ class MainWindow(QMainWindow):
         self.problem: CostModel = settings.problem(self._data)
         self._fit: Fit = reference_fit(self.problem)
         self._show_state(self._data, settings)
+        #: Ask before closing with unsaved data (Save / Discard / Cancel).
+        self.confirm_unsaved = True
+        #: Where the current state was last saved to or opened from, if a session.
+        self.session_path: Path | None = None
+        self._closed = False
+        self._baseline = self._snapshot()
+        self._autosaved = self._baseline
+        self.autosave = autosave.Autosave(
+            data_folder if data_folder is not None else autosave.default_folder()
+        )
+        if self.autosave.error:
+            self.statusBar().showMessage(self.autosave.error)
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setInterval(AUTOSAVE_MS)
+        self._autosave_timer.timeout.connect(self._autosave_tick)
+        self._autosave_timer.start()
         geometry = self._load(GEOMETRY_KEY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -249,6 +271,7 @@ class MainWindow(QMainWindow):
     def load_lesson(self, lesson_id: str) -> None:
         """Load a lesson's data and settings, ready to run (undoable)."""
         lesson = get_lesson(lesson_id)
+        unsaved = self.has_unsaved_changes
         settings = Settings.from_config(lesson.problem.kind, lesson.config, self._settings.speed)
         self.setWindowTitle(f"{lesson.title} — Gradient Descent Explorer")
         # A lesson starts afresh, ready to run: a run going on would carry on with the old
@@ -257,6 +280,8 @@ class MainWindow(QMainWindow):
         self._show_run_state()
         self._change_state(f"Load lesson “{lesson.title}”", lesson.problem.data, settings)
         self.lesson_id = lesson.id
+        if not unsaved:
+            self._mark_saved()  # a lesson is made again by loading it: nothing to save
         if self.lessons_panel.current not in (lesson.id, "cost-function"):
             self.lessons_panel.set_current(lesson.id)
         self.statusBar().showMessage(lesson.title, 8000)
@@ -270,6 +295,7 @@ class MainWindow(QMainWindow):
             self._complain(str(error))
             return False
         self._change_state(f"Open {Path(path).name}", data, self._settings)
+        self._mark_saved()
         return True
 
     def save_dataset(self, path: str | Path) -> bool:
@@ -279,6 +305,7 @@ class MainWindow(QMainWindow):
         except DatasetError as error:
             self._complain(str(error))
             return False
+        self._baseline = (self._data, self._baseline[1], self._baseline[2])
         self.statusBar().showMessage(f"saved {len(self._data)} points to {path}", 8000)
         return True
 
@@ -292,6 +319,8 @@ class MainWindow(QMainWindow):
             self._complain(str(error))
             return False
         self._remember_session(path)
+        self.session_path = Path(path)
+        self._mark_saved()
         self.statusBar().showMessage(f"saved the session to {path}", 8000)
         return True
 
@@ -313,6 +342,8 @@ class MainWindow(QMainWindow):
         self.lesson_id = session.lesson
         self.setWindowTitle(f"{Path(path).name} — Gradient Descent Explorer")
         self._remember_session(path)
+        self.session_path = Path(path)
+        self._mark_saved()
         self.statusBar().showMessage(f"opened the session {path}", 8000)
         return True
 
@@ -358,7 +389,7 @@ class MainWindow(QMainWindow):
         paths = self.recent_sessions()
         for number, path in enumerate(paths, start=1):
             action = menu.addAction(
-                f"&{number} {Path(path).name}", partial(self.open_session, path)
+                f"&{number} {Path(path).name}", partial(self._open_recent, path)
             )
             action.setToolTip(path)
         if not paths:
@@ -515,6 +546,10 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        self.action_new = file_menu.addAction(
+            "&New", QKeySequence.StandardKey.New, self._new_from_menu
+        )
+        self.action_new.setObjectName("actionNew")
         file_menu.addAction("&Open dataset…", QKeySequence.StandardKey.Open, self._open_dialog)
         file_menu.addAction("&Save dataset…", QKeySequence.StandardKey.Save, self._save_dialog)
         file_menu.addSeparator()
@@ -1142,6 +1177,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 12_000)
 
     def _open_dialog(self) -> None:
+        if not self.ask_to_keep_changes("Open a dataset"):
+            return
         path, _ = QFileDialog.getOpenFileName(
             self, "Open dataset", "", "Data (*.csv *.txt *.tsv);;All files (*)"
         )
@@ -1154,18 +1191,23 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot save the dataset", self.statusBar().currentMessage())
 
     def _open_session_dialog(self) -> None:
+        if not self.ask_to_keep_changes("Open a session"):
+            return
         path, _ = QFileDialog.getOpenFileName(
             self, "Open session", "", "Sessions (*.json);;All files (*)"
         )
         if path and not self.open_session(path):
             QMessageBox.warning(self, "Cannot open the session", self.statusBar().currentMessage())
 
-    def _save_session_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save session", "session.json", "Sessions (*.json)"
-        )
-        if path and not self.save_session(path):
+    def _save_session_dialog(self) -> bool:
+        suggested = str(self.session_path) if self.session_path else "session.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", suggested, "Sessions (*.json)")
+        if not path:
+            return False
+        if not self.save_session(path):
             QMessageBox.warning(self, "Cannot save the session", self.statusBar().currentMessage())
+            return False
+        return True
 
     def _export_trajectory_dialog(self) -> None:
         if self.trajectory is None:
@@ -1241,8 +1283,151 @@ class MainWindow(QMainWindow):
     def _load(self, key: str) -> object:
         return self._store.value(key)
 
+    # Unsaved work: autosave, recovery, and asking before it is thrown away.
+
+    def _snapshot(self) -> tuple[Dataset, Settings, str | None]:
+        return (self._data, self._settings, self.lesson_id)
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """bool: the data differs from what was last opened, saved or loaded as a lesson.
+
+        Settings alone do not count: the window remembers them for the next start.
+        """
+        return self._data is not self._baseline[0]
+
+    def _mark_saved(self) -> None:
+        self._baseline = self._snapshot()
+
+    def _autosave_tick(self) -> None:
+        """Write the state if it changed since the last autosave (at most once a tick)."""
+        now = self._snapshot()
+        last = self._autosaved
+        if now[0] is last[0] and now[1:] == last[1:]:
+            return
+        self._autosaved = now
+        base = self._baseline
+        if now[0] is base[0] and now[1:] == base[1:]:
+            self.autosave.clear()  # back to what is saved: nothing to recover
+        else:
+            data, settings, lesson = now
+            self.autosave.save(autosave.Snapshot(data, settings.to_dict(), lesson, time.time()))
+        if self.autosave.error:
+            self.statusBar().showMessage(self.autosave.error, 12_000)
+
+    def flush_autosave(self) -> None:
+        """Write any change not yet autosaved and wait until it is on disk."""
+        self._autosave_tick()
+        self.autosave.flush()
+
+    def ask_to_keep_changes(self, doing: str) -> bool:
+        """Before ``doing`` throws away unsaved data, ask: Save, Discard or Cancel.
+
+        Returns
+        -------
+        bool
+            True to go on (saved, discarded, or nothing unsaved); False to stop.
+        """
+        if not self.has_unsaved_changes or not self.confirm_unsaved:
+            return True
+        box = QMessageBox(self)
+        box.setObjectName("unsavedChangesDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(f"{doing} — unsaved changes")
+        box.setText(f"The data has {len(self._data)} points with changes that are not saved.")
+        box.setInformativeText("Save them as a session first?")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return self._save_session_dialog()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new(self) -> None:
+        """Start afresh: the article's data, the default settings, no lesson, no history."""
+        self.controller.discard()
+        self._show_run_state()
+        self.undo_stack.clear()
+        self.lesson_id = None
+        self.session_path = None
+        self.setWindowTitle("Gradient Descent Explorer")
+        settings = Settings().replace(speed=self._settings.speed)
+        self._show_state(article_dataset(), settings)
+        self._mark_saved()
+        self.statusBar().showMessage("a new start: the article's data", 8000)
+
+    def _new_from_menu(self) -> None:
+        if self.ask_to_keep_changes("New"):
+            self.new()
+
+    def _open_recent(self, path: str) -> None:
+        if self.ask_to_keep_changes("Open a session"):
+            self.open_session(path)
+
+    def offer_recovery(self) -> int:
+        """Offer to restore the work of windows that did not close (a crash, a kill).
+
+        Returns
+        -------
+        int
+            How many were restored.
+        """
+        restored = 0
+        for orphan in autosave.orphans(self.autosave.folder):
+            try:
+                snapshot = orphan.read()
+                settings = Settings.from_dict(snapshot.settings)
+                settings.problem(snapshot.dataset)
+            except (autosave.RecoveryError, DatasetError) as error:
+                kept = orphan.set_aside()
+                self._complain(f"{error}; the file is kept as {kept}")
+                continue
+            box = QMessageBox(self)
+            box.setObjectName("recoveryDialog")
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle("Restore unsaved work?")
+            box.setText("Gradient Descent Explorer did not close normally. Unsaved work was kept:")
+            box.setInformativeText(autosave.describe(snapshot))
+            restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+            discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(restore)
+            box.exec()
+            if box.clickedButton() is restore:
+                self.controller.discard()
+                self._show_run_state()
+                self._change_state("Restore unsaved work", snapshot.dataset, settings)
+                known = {lesson.id for lesson in LESSONS}
+                self.lesson_id = snapshot.lesson if snapshot.lesson in known else None
+                orphan.discard()  # this window's own autosave holds it from now on
+                self.flush_autosave()
+                restored += 1
+                self.statusBar().showMessage(
+                    f"restored {autosave.describe(snapshot)} (Ctrl+Z to undo)", 12_000
+                )
+            elif box.clickedButton() is discard:
+                orphan.discard()
+            else:
+                orphan.lock.unlock()  # kept for the next start
+        return restored
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the worker and remember geometry and settings."""
+        """Ask about unsaved data, stop the worker, remember geometry and settings."""
+        if self._closed:
+            super().closeEvent(event)
+            return
+        if not self.ask_to_keep_changes("Quit"):
+            event.ignore()
+            return
+        self._closed = True
+        self._autosave_timer.stop()
+        self._autosave_tick()
+        # Kept when the user was not asked (Ctrl+C, logging out): offered at the next start.
+        self.autosave.close(keep=self.has_unsaved_changes and not self.confirm_unsaved)
         self.controller.shutdown()
         if self._calculus is not None:
             self._calculus.close()
