@@ -298,8 +298,61 @@ class CostCurveView(pg.PlotWidget):
         return cost_grid(self._problem, m_values, [self._curve_b])[:, 0]
 
     def _draw_tangent(self, m: float, cost: float, slope: float) -> None:
-        # The same length on screen whatever the slope: measure it in plot widths/heights.
-        width = self._curve_range[1] - self._curve_range[0]
-        height = max(float(np.ptp(self.cost_values)), abs(cost) * 1e-12, 1e-300)
-        half = TANGENT_REACH / math.hypot(1.0 / width, slope / height)
-        self.tangent.setData([m - half, m + half], [cost - slope * half, cost + slope * half])
+        ends = tangent_ends(m, cost, slope, self._curve_range, self.cost_values)
+        if ends is None:
+            self.tangent.setData(x=[], y=[])
+        else:
+            self.tangent.setData(*ends)
+
+
+def tangent_ends(
+    m: float,
+    cost: float,
+    slope: float,
+    m_range: tuple[float, float],
+    cost_values: NDArray[np.float64],
+) -> tuple[list[float], list[float]] | None:
+    """Return the ends of the tangent at ``(m, cost)``, or None where none can be drawn.
+
+    The tangent has the same length on screen whatever its slope: its half-length is
+    ``TANGENT_REACH`` of the plot's width and height. Works in units of the plot's
+    width and height, so a slope of 1e300 over a width of 1e-300 cannot overflow.
+
+    Parameters
+    ----------
+    m, cost : float
+        The point of tangency.
+    slope : float
+        dJ/dm there.
+    m_range : (float, float)
+        The curve's slopes, the plot's width.
+    cost_values : ndarray
+        The curve's costs; their spread is the plot's height.
+
+    Returns
+    -------
+    (x, y) or None
+        Two x and two y values, all finite; None if the point, the slope or the
+        plot's size is not a finite, drawable number.
+    """
+    width = m_range[1] - m_range[0]
+    finite = cost_values[np.isfinite(cost_values)]
+    spread = float(finite.max() - finite.min()) if finite.size else 0.0
+    height = max(spread, abs(cost) * 1e-12, 1e-300)
+    if not all(map(math.isfinite, (m, cost, slope, width, height))) or not width > 0.0:
+        return None
+    # Screen units: the tangent rises `tilt` plot heights per plot width. An overflow
+    # makes it vertical, which a tilt past 1e300 looks like anyway.
+    with np.errstate(over="ignore", under="ignore"):
+        tilt = float(np.float64(slope) * np.float64(width) / np.float64(height))
+    if math.isinf(tilt):
+        dx, dy = 0.0, TANGENT_REACH
+    else:
+        dx = TANGENT_REACH / math.hypot(1.0, tilt)
+        dy = abs(tilt) * dx
+    dy = math.copysign(dy, slope)
+    xs = [m - dx * width, m + dx * width]
+    ys = [cost - dy * height, cost + dy * height]
+    if not all(map(math.isfinite, xs + ys)):
+        return None
+    return xs, ys

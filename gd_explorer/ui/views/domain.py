@@ -24,6 +24,13 @@ MARGIN = 0.15
 CURVATURE_CAP = 1.0
 #: The most points of a path any view draws: enough to look continuous.
 MAX_PATH_POINTS = 2048
+#: The largest magnitude a view frames or draws. Far enough from the largest double
+#: (1.8e308) that a window's width, a margin or a view box's padding cannot overflow.
+LIMIT = 1e300
+#: The narrowest window, as a fraction of its centre's magnitude. Around a slope of
+#: 1e18, a window of ±1 has zero width in floating point; this one still has billions
+#: of distinct values across it, enough for any curve, tick or tangent drawn on it.
+MIN_RELATIVE_HALF = 1e-6
 
 
 class Domain(NamedTuple):
@@ -92,7 +99,8 @@ def frame_interval(
         return -1.0, 1.0
     if has_centre:
         c = float(centre)  # type: ignore[arg-type]
-        half = float(np.max(np.abs(v - c))) if v.size else 0.0
+        with np.errstate(over="ignore"):  # ±1e308 either side of the centre: inf, capped below
+            half = float(np.max(np.abs(v - c))) if v.size else 0.0
     else:
         low, high = float(v.min()), float(v.max())
         c, half = 0.5 * (low + high), 0.5 * (high - low)
@@ -101,8 +109,10 @@ def frame_interval(
         half = max(half, min_half)
     if not half > 0.0:  # all values equal and no hint: any honest window will do
         half = max(0.5 * abs(c), 1.0)
-    # A window must stay representable; far beyond this nothing is drawable anyway.
-    half = min(half, 1e300)
+    # A window must stay representable and have a width: far beyond LIMIT nothing is
+    # drawable anyway, and a window narrower than its centre's rounding has none.
+    c = min(max(c, -LIMIT), LIMIT)
+    half = min(max(half, MIN_RELATIVE_HALF * abs(c)), LIMIT)
     return c - half, c + half
 
 
