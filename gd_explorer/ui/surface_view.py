@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid
 from gd_explorer.ui import style
-from gd_explorer.ui.views.domain import Domain, decimation, problem_domain
+from gd_explorer.ui.views.domain import Domain, decimation, drawable, problem_domain
 
 OBJECT_NAME = "surfaceView"
 
@@ -96,7 +96,7 @@ def opengl_available() -> bool:
 
 def grid_axes(domain: Domain) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Return the slopes and intercepts at which the surface samples the cost."""
-    return domain.grid(GRID_SIZE)
+    return drawable(domain).grid(GRID_SIZE)
 
 
 class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
@@ -209,8 +209,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         cost : ndarray, optional
             The cost at :func:`grid_axes` of the domain, computed elsewhere.
         """
-        if domain is None:
-            domain = problem_domain(problem, (0.0, 0.0))
+        domain = drawable(problem_domain(problem, (0.0, 0.0)) if domain is None else domain)
         m_values, b_values = grid_axes(domain)
         if cost is None:
             with np.errstate(over="ignore", invalid="ignore"):  # a flight's costs overflow

@@ -8,6 +8,7 @@ back.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from gd_explorer.engine import Dataset
 from gd_explorer.ui import style
+from gd_explorer.ui.views.domain import LIMIT
 
 HIT_RADIUS_PX = 12.0
 """A click this close to a point (in screen pixels) is on the point."""
@@ -114,15 +116,24 @@ def _clipped_line(
     if not lo < hi:
         return np.empty(0), np.empty(0)
     xs = np.array([lo, hi])
-    return xs, m * xs + b
+    return xs, _line_values(m, b, xs)
 
 
 def _padded(values: FloatArray, minimum_span: float = 1.0) -> tuple[float, float]:
-    lo, hi = float(values.min()), float(values.max())
-    span = max(hi - lo, minimum_span * max(1.0, abs(hi) * 1e-9))
-    mid = (lo + hi) / 2
-    half = span * (0.5 + _MARGIN)
+    # Halves and LIMIT: data reaching ±1.8e308 must not give a view box an infinite
+    # range (it raises, and from an undo command that took the process down).
+    lo = min(max(float(values.min()), -LIMIT), LIMIT)
+    hi = min(max(float(values.max()), -LIMIT), LIMIT)
+    half_span = max(hi / 2 - lo / 2, minimum_span * max(1.0, abs(hi) * 1e-9) / 2)
+    mid = lo / 2 + hi / 2
+    half = min(half_span * (1.0 + 2.0 * _MARGIN), LIMIT)
     return mid - half, mid + half
+
+
+def _line_values(m: float, b: float, x: FloatArray) -> FloatArray:
+    """Return m·x + b, ±inf where it overflows, never nan (m and b are finite)."""
+    with np.errstate(over="ignore"):
+        return np.clip(m * x, -LIMIT, LIMIT) + min(max(b, -LIMIT), LIMIT)
 
 
 class DataView(QWidget):
@@ -416,8 +427,7 @@ class DataView(QWidget):
             self._shown = np.unique(np.linspace(0, n - 1, MAX_SHOWN_POINTS).astype(np.intp))
         else:
             self._shown = np.arange(n, dtype=np.intp)
-        self._x = dataset.x[self._shown].copy()
-        self._y = dataset.y[self._shown].copy()
+        self._x, self._y = _drawn(dataset, self._shown)
         if kind != previous_kind:
             self._show_kind(kind)
         if fit_view is None:
@@ -561,20 +571,20 @@ class DataView(QWidget):
             self.line_item.setData(*_clipped_line(m, b, (x0, x1), band))
             _clear(self.sigmoid_item)
             # One item for all residuals: x_i twice, y_i then the line's value.
-            fitted = np.clip(m * self._x + b, *band)
+            fitted = np.clip(_line_values(m, b, self._x), *band)
             ys = np.empty(2 * self._x.size)
             ys[0::2] = np.clip(self._y, *band)
             ys[1::2] = fitted
             self.residuals_item.setData(np.repeat(self._x, 2), ys)
         else:
             xs = np.linspace(x0, x1, SIGMOID_SAMPLES)
-            if m != 0.0:
+            boundary = -b / m if m != 0.0 else math.inf
+            if x0 <= boundary <= x1:
                 # A steep curve needs extra samples around p = 0.5 to look smooth.
-                boundary = -b / m
-                width = 8.0 / abs(m)
+                width = min(8.0 / abs(m), x1 - x0)
                 extra = np.linspace(boundary - width, boundary + width, 41)
                 xs = np.union1d(xs, extra[(extra >= x0) & (extra <= x1)])
-            self.sigmoid_item.setData(xs, _sigmoid(m * xs + b))
+            self.sigmoid_item.setData(xs, _sigmoid(_line_values(m, b, xs)))
             _clear(self.line_item)
             _clear(self.residuals_item)
 
@@ -595,7 +605,8 @@ class DataView(QWidget):
         px, py = self.view_box.viewPixelSize()
         if not (px > 0 and py > 0):
             return None
-        d2 = ((self._x - here.x()) / px) ** 2 + ((self._y - here.y()) / py) ** 2
+        with np.errstate(over="ignore"):  # a point 1e308 away is just far (inf)
+            d2 = ((self._x - here.x()) / px) ** 2 + ((self._y - here.y()) / py) ** 2
         slot = int(np.argmin(d2))
         return int(self._shown[slot]) if d2[slot] <= HIT_RADIUS_PX**2 else None
 
@@ -661,8 +672,7 @@ class DataView(QWidget):
 
     def _restore_positions(self) -> None:
         if self._dataset is not None:
-            self._x = self._dataset.x[self._shown].copy()
-            self._y = self._dataset.y[self._shown].copy()
+            self._x, self._y = _drawn(self._dataset, self._shown)
             self._draw_points()
             self._draw_model()
 
@@ -689,6 +699,17 @@ class DataView(QWidget):
                 self.select(None)
                 return True
         return super().eventFilter(watched, event)
+
+
+def _drawn(dataset: Dataset, rows: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Return where the points of ``rows`` are drawn: at their place, within ±LIMIT.
+
+    Beyond that a scatter's bounds overflow, and the view never reaches there.
+    """
+    return (
+        np.clip(dataset.x[rows], -LIMIT, LIMIT),
+        np.clip(dataset.y[rows], -LIMIT, LIMIT),
+    )
 
 
 def _clear(item: pg.PlotCurveItem) -> None:

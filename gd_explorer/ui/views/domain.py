@@ -116,6 +116,35 @@ def frame_interval(
     return c - half, c + half
 
 
+def drawable(domain: Domain | tuple[float, float, float, float]) -> Domain:
+    """Return ``domain`` as a window that can be drawn: finite, within ±``LIMIT``, with width.
+
+    A window from :func:`problem_domain` is returned as it is; one built by hand may
+    reach ±1.8e308 (its grid's spacing would overflow) or have no width.
+
+    Parameters
+    ----------
+    domain : Domain or (m_min, m_max, b_min, b_max)
+        The window asked for.
+
+    Returns
+    -------
+    Domain
+        The window to draw.
+    """
+    m_min, m_max, b_min, b_max = (float(v) for v in domain)
+    return Domain(*_drawable_interval(m_min, m_max), *_drawable_interval(b_min, b_max))
+
+
+def _drawable_interval(low: float, high: float) -> tuple[float, float]:
+    ends = [v for v in (low, high) if not math.isnan(v)]
+    low, high = (min(ends), max(ends)) if ends else (-1.0, 1.0)
+    low, high = min(max(low, -LIMIT), LIMIT), min(max(high, -LIMIT), LIMIT)
+    if high - low >= 2.0 * MIN_RELATIVE_HALF * max(abs(low), abs(high)) and high > low:
+        return low, high
+    return frame_interval([low, high], min_half=1.0, margin=0.0)
+
+
 def frame_domain(
     points: ArrayLike,
     optimum: tuple[float, float] | None = None,
@@ -224,8 +253,16 @@ def problem_domain(
         if held.theta is not None:
             points = np.vstack([points, held.theta])
             optimum = optimum if optimum is not None else held.theta
-    centre = optimum if optimum is not None else tuple(np.nanmean(points, axis=0))
-    reach = curvature_reach(problem, (float(centre[0]), float(centre[1])))
+    # Beyond ±LIMIT nothing is drawn: clipped, no sum or difference below can overflow.
+    points = np.clip(points, -LIMIT, LIMIT)
+    if optimum is not None:
+        centre = optimum
+    else:
+        finite_rows = points[np.all(np.isfinite(points), axis=1)]
+        centre = tuple(finite_rows.mean(axis=0)) if len(finite_rows) else (0.0, 0.0)
+    # Far out (a flight's bounding box) the curvature itself overflows: no hint there.
+    with np.errstate(all="ignore"):
+        reach = curvature_reach(problem, (float(centre[0]), float(centre[1])))
     finite = points[np.all(np.isfinite(points), axis=1)]
     centre_row = np.reshape(np.asarray(centre, dtype=np.float64), (1, 2))
     extent = np.abs(finite - centre_row).max(axis=0) if len(finite) else np.zeros(2)
