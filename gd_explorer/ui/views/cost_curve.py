@@ -242,7 +242,8 @@ class CostCurveView(pg.PlotWidget):
         if shown == self._shown:
             return
         self._shown = shown
-        # Past ~1e154 a cost overflows to inf: the ball is then not drawn, and says so.
+        # Past ~1e154 a cost overflows to inf: the ball is then not drawn (the read-out
+        # above the plot still gives the numbers).
         with np.errstate(over="ignore", invalid="ignore"):
             cost = float(self._problem.cost((m, b)))
             slope = float(self._problem.gradient((m, b))[0])
