@@ -8,6 +8,7 @@ this thread only draws its frames.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Mapping
 from functools import partial
@@ -137,11 +138,19 @@ class StateChange(QUndoCommand):
 
     def redo(self) -> None:
         """Apply the change."""
-        self._window._show_state(*self._after)
+        self._show(self._after)
 
     def undo(self) -> None:
         """Go back to the state before the change."""
-        self._window._show_state(*self._before)
+        self._show(self._before)
+
+    def _show(self, state: tuple[Dataset, Settings]) -> None:
+        # Qt calls redo and undo from C++: an exception leaving them made PySide6 crash
+        # the process while reporting it. Report it here; the state is set before drawing.
+        try:
+            self._window._show_state(*state)
+        except Exception as error:  # noqa: BLE001 - any failure to draw, reported in full
+            sys.excepthook(type(error), error, error.__traceback__)
 
 
 class MainWindow(QMainWindow):

@@ -6,10 +6,12 @@ through OpenGL at every repaint, which on a software renderer cut the window's
 frame rate by two thirds (14 instead of 41 frames/s in a bare test).
 
 The surface is drawn in a fixed display box whatever the data: slope, intercept
-and cost are each mapped onto the box by one transform on a parent item, so the
-surface, the path and the ball all take raw (m, b, J) values. Costs are often
-thousands of times larger than the slopes and intercepts; without the box the
-bowl would be a needle or a sheet.
+and cost are each mapped onto the box, in double precision, before anything is
+given to OpenGL. Costs are often thousands of times larger than the slopes and
+intercepts; without the box the bowl would be a needle or a sheet. And OpenGL
+takes single precision: a diverged run's slopes of 1e51 and costs of 1e104 do
+not fit in one (whose largest is 3.4e38), whereas their place in the box does,
+once clipped to a range far outside the view.
 """
 
 from __future__ import annotations
@@ -19,14 +21,13 @@ import functools
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import (
     QFont,
     QImage,
-    QMatrix4x4,
     QOffscreenSurface,
     QOpenGLContext,
     QResizeEvent,
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid
 from gd_explorer.ui import style
-from gd_explorer.ui.views.domain import Domain, decimation, problem_domain
+from gd_explorer.ui.views.domain import Domain, decimation, drawable, problem_domain
 
 OBJECT_NAME = "surfaceView"
 
@@ -60,6 +61,9 @@ BALL_COLOUR = (0.9, 0.05, 0.05, 1.0)
 BALL_SIZE = 22.0
 PATH_WIDTH = 3.0
 TEXT_COLOUR = (20, 20, 20)
+#: How far outside the box, in box units, a point of a flight is drawn: far off screen,
+#: and small enough for single precision.
+BOX_CLIP = 1e4
 
 
 @functools.cache
@@ -92,7 +96,7 @@ def opengl_available() -> bool:
 
 def grid_axes(domain: Domain) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Return the slopes and intercepts at which the surface samples the cost."""
-    return domain.grid(GRID_SIZE)
+    return drawable(domain).grid(GRID_SIZE)
 
 
 class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
@@ -109,12 +113,13 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         )
         self._colormap = pg.colormap.get("viridis")
         self.domain: Domain | None = None
+        self._cost_range = (0.0, 1.0)
         self.m_values = np.empty(0)
         self.b_values = np.empty(0)
         self.cost = np.empty((0, 0))
         self._marker_scale = 1.0
 
-        # Everything in (m, b, J) units hangs off this node; its transform fits them to the box.
+        # The surface, the path and the ball, in box units (see _to_box).
         self._data_node = GLGraphicsItem()
         self.addItem(self._data_node)
         self._surface = gl.GLSurfacePlotItem(
@@ -204,18 +209,21 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         cost : ndarray, optional
             The cost at :func:`grid_axes` of the domain, computed elsewhere.
         """
-        if domain is None:
-            domain = problem_domain(problem, (0.0, 0.0))
+        domain = drawable(problem_domain(problem, (0.0, 0.0)) if domain is None else domain)
         m_values, b_values = grid_axes(domain)
         if cost is None:
-            cost = cost_grid(problem, m_values, b_values)
-        low, high = float(cost.min()), float(cost.max())
-        height = (cost - low) / max(high - low, np.finfo(float).tiny)
+            with np.errstate(over="ignore", invalid="ignore"):  # a flight's costs overflow
+                cost = cost_grid(problem, m_values, b_values)
+        finite = cost[np.isfinite(cost)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        self.domain, self._cost_range = domain, (low, high)
+        # A cost too large for a double is drawn at the top of the box.
+        height = _to_box(np.nan_to_num(cost, nan=high, posinf=high, neginf=low), low, high, 1.0)
         # The square root spreads the colours over the floor of the bowl, where the path runs.
-        colours = self._colormap.map(np.sqrt(height).ravel(), mode="float")
-        self._surface.setData(x=m_values, y=b_values, z=cost, colors=colours)
-        self._data_node.setTransform(_box_transform(domain, low, high))
-        self.domain, self.m_values, self.b_values, self.cost = domain, m_values, b_values, cost
+        colours = self._colormap.map(np.sqrt(np.clip(height, 0.0, 1.0)).ravel(), mode="float")
+        x, y, _ = self._box_points(m_values, b_values, None)
+        self._surface.setData(x=x, y=y, z=height * BOX_HEIGHT, colors=colours)
+        self.m_values, self.b_values, self.cost = m_values, b_values, cost
         self._update_labels(domain)
 
     def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
@@ -229,13 +237,30 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             The cost at each step.
         """
         keep = decimation(len(params))  # pick before stacking: paths reach 10⁶ points
-        points = np.column_stack([np.asarray(params, dtype=np.float64)[keep], cost[keep]])
+        picked = np.asarray(params, dtype=np.float64).reshape(-1, 2)[keep]
+        points = np.column_stack(
+            self._box_points(picked[:, 0], picked[:, 1], np.asarray(cost, dtype=np.float64)[keep])
+        )
         has_path = len(points) > 0
         self._path.setVisible(len(points) > 1)
         self._ball.setVisible(has_path)
         if has_path:
             self._path.setData(pos=points)
             self._ball.setData(pos=points[-1:])
+
+    def _box_points(
+        self,
+        m: NDArray[np.float64],
+        b: NDArray[np.float64],
+        cost: NDArray[np.float64] | None,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """Return slopes, intercepts and costs as box coordinates, ready for float32."""
+        domain = self.domain or Domain(-1.0, 1.0, -1.0, 1.0)
+        size = 2.0 * BOX_HALF
+        x = _to_box(m, domain.m_min, domain.m_max, size) - BOX_HALF
+        y = _to_box(b, domain.b_min, domain.b_max, size) - BOX_HALF
+        z = np.empty(0) if cost is None else _to_box(cost, *self._cost_range, BOX_HEIGHT)
+        return x, y, z
 
     def _add_frame(self) -> gl.GLLinePlotItem:
         h, z = BOX_HALF, BOX_HEIGHT
@@ -341,17 +366,32 @@ class SurfaceView(QWidget):
         return self.canvas.grabFramebuffer()
 
 
-def _box_transform(domain: Domain, low: float, high: float) -> QMatrix4x4:
-    """Return the transform from (m, b, J) to the display box."""
-    (m0, m1), (b0, b1) = domain.slope, domain.intercept
-    transform = QMatrix4x4()
-    transform.scale(
-        2.0 * BOX_HALF / (m1 - m0),
-        2.0 * BOX_HALF / (b1 - b0),
-        BOX_HEIGHT / max(high - low, np.finfo(float).tiny),
+def _to_box(values: ArrayLike, low: float, high: float, size: float) -> NDArray[np.float64]:
+    """Map ``[low, high]`` onto ``[0, size]``, clipped to ``±BOX_CLIP``, in double precision.
+
+    Halves first, so no difference of values near ±1.8e308 overflows.
+
+    Parameters
+    ----------
+    values : array_like
+        Slopes, intercepts or costs.
+    low, high : float
+        The interval that fills the box along this axis.
+    size : float
+        The box's side along it.
+
+    Returns
+    -------
+    ndarray
+        Box coordinates, all finite (nan is put at ``low``).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        span = max(high / 2.0 - low / 2.0, np.finfo(float).tiny)
+        box = (v / 2.0 - low / 2.0) / span * size
+    return np.clip(
+        np.nan_to_num(box, nan=0.0, posinf=BOX_CLIP, neginf=-BOX_CLIP), -BOX_CLIP, BOX_CLIP
     )
-    transform.translate(-(m0 + m1) / 2.0, -(b0 + b1) / 2.0, -low)
-    return transform
 
 
 class SurfaceFallback(QLabel):

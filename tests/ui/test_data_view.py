@@ -11,7 +11,7 @@ from gd_explorer.engine import Dataset, article_dataset
 from gd_explorer.engine.dataset import ARTICLE_CLASSES
 from gd_explorer.ui import style
 from gd_explorer.ui.views import DataView
-from gd_explorer.ui.views.data_view import HIT_RADIUS_PX, MAX_SHOWN_POINTS
+from gd_explorer.ui.views.data_view import HIT_RADIUS_PX, MAX_RESIDUALS, MAX_SHOWN_POINTS
 
 X = np.array([1, 3, 4, 5, 6, 7, 8, 10], dtype=float)
 Y = np.array([4, 3, 7, 7, 8, 10, 8, 11], dtype=float)
@@ -315,7 +315,7 @@ def test_large_datasets_are_drawn_decimated(view):
     view.set_dataset(Dataset(rng.normal(size=n), rng.normal(size=n)), "linear")
     view.set_model((1.0, 0.0), "linear")
     assert len(view.points_item.getData()[0]) == MAX_SHOWN_POINTS
-    assert len(view.residuals_item.getData()[0]) == 2 * MAX_SHOWN_POINTS
+    assert len(view.residuals_item.getData()[0]) == 2 * MAX_RESIDUALS
 
 
 def test_render_is_not_blank(view, logistic, tmp_path):
@@ -324,3 +324,74 @@ def test_render_is_not_blank(view, logistic, tmp_path):
     assert image.width() >= 600
     colours = {image.pixelColor(x, y).name() for x in range(0, 600, 7) for y in range(0, 440, 7)}
     assert len(colours) > 10
+
+
+# A million rows: drawn through a subsample, edited through what is drawn.
+
+MILLION = 10**6
+
+
+@pytest.fixture
+def million(view):
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0.0, 10.0, MILLION)
+    view.set_dataset(Dataset(x, 0.85 * x + 2.6 + rng.normal(0.0, 1.0, MILLION)), "linear")
+    view.set_model((0.85, 2.6), "linear")
+    return view
+
+
+def shown_rows(view):
+    """The dataset rows whose points are drawn, in drawing order."""
+    data = view.dataset
+    x, y = view.points_item.getData()
+    rows = view._shown
+    np.testing.assert_array_equal(x, data.x[rows])
+    np.testing.assert_array_equal(y, data.y[rows])
+    return rows
+
+
+def test_a_million_rows_draw_tens_of_thousands_of_markers_and_the_line(million):
+    assert len(million.points_item.getData()[0]) <= MAX_SHOWN_POINTS
+    assert len(shown_rows(million)) == MAX_SHOWN_POINTS
+    x, y = million.line_item.getData()
+    assert len(x) == 2 and np.allclose(y, 0.85 * x + 2.6)
+    # Errors drawn for a few thousand points: 20,000 grey lines are a grey band
+    # (and were most of the time a frame took).
+    drawn = len(million.residuals_item.getData()[0]) // 2
+    assert 1000 <= drawn <= MAX_RESIDUALS
+
+
+def test_a_million_rows_ring_the_sampled_row_even_when_it_is_not_drawn(million):
+    data = million.dataset
+    hidden = int(np.setdiff1d(np.arange(1000), shown_rows(million))[0])
+    million.set_sampled(hidden)  # a stochastic step's row
+    x, y = million.sampled_item.getData()
+    assert (list(x), list(y)) == ([data.x[hidden]], [data.y[hidden]])
+    million.set_sampled(np.arange(MILLION))  # a full batch: only what is drawn
+    assert len(million.sampled_item.getData()[0]) == MAX_SHOWN_POINTS
+
+
+def test_a_million_rows_are_edited_through_the_drawn_points(qtbot, million, edits):
+    data = million.dataset
+    rows = shown_rows(million)
+    # The drawn point farthest from the others around it, so the click is on it alone.
+    (x0, x1), (y0, y1) = million.view_box.viewRange()
+    inside = (data.x[rows] > x0 + 1) & (data.x[rows] < x1 - 1)
+    k = int(np.argmax(np.where(inside, np.abs(data.y[rows] - 0.85 * data.x[rows] - 2.6), 0)))
+    row = int(rows[k])
+    px, py = data_per_pixel(million)
+    others = np.hypot((data.x[rows] - data.x[row]) / px, (data.y[rows] - data.y[row]) / py)
+    assert np.sort(others)[1] > 2, "the chosen point is not alone"
+    here = at(million, data.x[row], data.y[row])
+
+    drag(qtbot, million, here, here + QPoint(30, -20))()
+    [(kind, moved, x, y)] = edits
+    assert (kind, moved) == ("moved", row)
+    assert x == pytest.approx(data.x[row] + 30 * px, abs=2 * px)
+    edits.clear()
+    click(qtbot, million, here, Qt.MouseButton.RightButton)
+    assert edits == [("removed", row)]
+    edits.clear()
+    click(qtbot, million, at(million, (x0 + x1) / 2, y1 - 0.02 * (y1 - y0)))
+    [(kind, x, y)] = edits
+    assert kind == "added" and y > data.y.max()

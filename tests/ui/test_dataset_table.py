@@ -183,3 +183,20 @@ def test_a_hundred_thousand_rows_are_read_lazily(qtbot, monkeypatch):
     table.scrollToBottom()
     table.grab()  # paints now, reading only what is visible
     assert max(calls) == n  # the new-row line at the end
+
+
+def test_a_million_rows_show_at_once_and_the_last_one_is_edited_in_place(qtbot, table, edits):
+    n = 10**6
+    rng = np.random.default_rng(4)
+    data = Dataset(rng.normal(size=n), rng.normal(size=n))
+    table.set_dataset(data, "linear")
+    assert table.model().rowCount() == n + 1
+    table.scrollToBottom()
+    table.grab()
+    last = table.model().headerData(n - 1, Qt.Orientation.Vertical)
+    assert last == str(n) and text(table, n - 1, 1, EDIT) == repr(float(data.y[n - 1]))
+    type_into(qtbot, table, n - 1, 1, "7.25")
+    assert edits == [("cell", n - 1, 1, 7.25)]
+    table.set_dataset(data.moved(n - 1, float(data.x[n - 1]), 7.25), "linear")  # the answer
+    assert text(table, n - 1, 1, EDIT) == "7.25"
+    assert table.verticalScrollBar().value() == table.verticalScrollBar().maximum()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QSlider, QSpinBox, QWidget
 
 from gd_explorer.engine import Dataset, cost_grid, reference_fit
 from gd_explorer.ui.settings import SPEEDS
-from gd_explorer.ui.surface_view import SurfaceView
+from gd_explorer.ui.surface_view import BOX_HALF, BOX_HEIGHT, SurfaceView
 
 pytestmark = pytest.mark.gl
 
@@ -77,7 +77,11 @@ def test_surface_is_the_engine_cost_framing_the_optimum_and_the_start(window):
 
     (surface,) = _surface_items(canvas)
     vertexes = surface.opts["meshdata"].vertexes()
-    np.testing.assert_allclose(vertexes[:, 2], canvas.cost.ravel(), rtol=1e-6)
+    # The cost fills the box's height: the lowest at its floor, the highest at its top.
+    cost = canvas.cost.ravel()
+    in_box = (cost - cost.min()) / (cost.max() - cost.min()) * BOX_HEIGHT
+    np.testing.assert_allclose(vertexes[:, 2], in_box, rtol=1e-5, atol=1e-5)
+    assert vertexes[:, :2].min() == -BOX_HALF and vertexes[:, :2].max() == BOX_HALF
     i_min, j_min = np.unravel_index(np.argmin(canvas.cost), canvas.cost.shape)
     assert abs(m[i_min] - m_best) <= m[1] - m[0]
     assert abs(b[j_min] - b_best) <= b[1] - b[0]

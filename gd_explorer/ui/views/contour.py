@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid, reference_fit
 from gd_explorer.ui import style
-from gd_explorer.ui.views.domain import Domain, decimate_path
+from gd_explorer.ui.views.domain import LIMIT, Domain, decimate_path, drawable
 from gd_explorer.ui.views.items import Marker, ViewFrame
 
 OBJECT_NAME = "contourPlot"
@@ -184,7 +184,7 @@ class ContourView(pg.PlotWidget):
         self, problem: CostModel, domain: Domain | tuple[float, float, float, float]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Return the slopes and intercepts at which the colour map samples the cost."""
-        return Domain(*map(float, domain)).grid(self._grid_size(problem))
+        return drawable(domain).grid(self._grid_size(problem))
 
     def set_problem(
         self,
@@ -208,7 +208,7 @@ class ContourView(pg.PlotWidget):
             The cost at :meth:`grid_axes`, computed elsewhere (it can be slow).
         """
         self._show_held(fixed)
-        domain = Domain(*map(float, domain))
+        domain = drawable(domain)
         if problem is self._problem and domain == self._domain and cost is None:
             return
         self._problem = problem
@@ -224,7 +224,7 @@ class ContourView(pg.PlotWidget):
         domain : Domain or (m_min, m_max, b_min, b_max)
             The new window.
         """
-        domain = Domain(*map(float, domain))
+        domain = drawable(domain)
         if self._problem is not None and domain != self._domain:
             self._draw_cost(domain)
 
@@ -250,7 +250,9 @@ class ContourView(pg.PlotWidget):
         if marked != self._marked:
             self.path.setSymbol("o" if marked else None)
             self._marked = marked
-        self.path.setData(drawn[:, 0], drawn[:, 1])
+        # Past ±LIMIT a point is far off screen, and a scatter's symbols overflow there.
+        shown = np.clip(drawn, -LIMIT, LIMIT)
+        self.path.setData(shown[:, 0], shown[:, 1])
         self.start.place(drawn[0])
         self.ball.place(drawn[-1])
         self._frame_view()
@@ -285,12 +287,16 @@ class ContourView(pg.PlotWidget):
         assert self._problem is not None
         m_values, b_values = self.grid_axes(self._problem, domain)
         if cost is None:
-            cost = cost_grid(self._problem, m_values, b_values)
+            with np.errstate(over="ignore", invalid="ignore"):  # a flight's costs overflow
+                cost = cost_grid(self._problem, m_values, b_values)
         # Log of the height above the lowest point: the floor of the bowl, where the path
-        # runs, gets as many colours as its steep walls.
-        low, high = float(cost.min()), float(cost.max())
-        eps = max(high - low, 1e-300) * 10.0**-DECADES
-        shade = np.log10(cost - low + eps)
+        # runs, gets as many colours as its steep walls. Halves, so that no difference of
+        # costs near 1.8e308 overflows; a cost past that is drawn as the highest.
+        finite = cost[np.isfinite(cost)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        eps = max(0.5 * high - 0.5 * low, 1e-300) * 10.0**-DECADES
+        above = 0.5 * np.nan_to_num(cost, nan=high, posinf=high, neginf=low) - 0.5 * low
+        shade = np.log10(above + eps)
         bottom = math.log10(eps)
         top = max(float(shade.max()), bottom + 1.0)  # a flat cost still needs a colour span
         self.image.setImage(shade, levels=(bottom, top), autoLevels=False)

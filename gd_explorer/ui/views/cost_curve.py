@@ -228,23 +228,30 @@ class CostCurveView(pg.PlotWidget):
             return
         i = n - 1 if self._index is None else self._index + (n if self._index < 0 else 0)
         i = min(max(i, 0), n - 1)
-        m, b = self._params[i]
+        m, b = (float(v) for v in self._params[i])
         if self._fixed_b is not None:
             b = self._fixed_b
+        if not math.isfinite(b):  # nothing to draw the curve at: keep the one drawn
+            b = self._curve_b if math.isfinite(self._curve_b) else self._default_b
         self._update_curve(b, decimate_path(self._params[: i + 1])[:, 0])
         trail_m = self._params[max(0, i - TRAIL_LENGTH + 1) : i + 1, 0]
+        trail_m = trail_m[np.isfinite(trail_m)]
         # Everything drawn follows from the curve, the intercept and the trail (the ball
         # is its last point): when none changed, neither did the picture.
         shown = (self._curve_range, self._curve_b, float(b), trail_m.tobytes())
         if shown == self._shown:
             return
         self._shown = shown
-        cost = self._problem.cost((m, b))
-        slope = float(self._problem.gradient((m, b))[0])
+        # Past ~1e154 a cost overflows to inf: the ball is then not drawn (the read-out
+        # above the plot still gives the numbers).
+        with np.errstate(over="ignore", invalid="ignore"):
+            cost = float(self._problem.cost((m, b)))
+            slope = float(self._problem.gradient((m, b))[0])
         trail_cost = self._on_curve(trail_m)
-        trail_cost[-1] = cost
+        if len(trail_m) and math.isfinite(m):
+            trail_cost[-1] = cost
         self.trail.place(trail_m, trail_cost)
-        self.trail_line.setData(trail_m, trail_cost)
+        self.trail_line.setData(*_finite_points(trail_m, trail_cost))
         self.ball.place((m, cost))
         self._draw_tangent(m, cost, slope)
         self._frame_view(trail_cost)
@@ -285,8 +292,10 @@ class CostCurveView(pg.PlotWidget):
             allowed = B_TOLERANCE * self._b_reach if self._expensive() else 0.0
             if moved <= allowed:
                 return
-        self.m_values = np.linspace(*span, self._curve_points())
-        self.cost_values = cost_grid(self._problem, self.m_values, [b])[:, 0]
+        m_values = np.linspace(*span, self._curve_points())
+        with np.errstate(over="ignore", invalid="ignore"):  # a flight's costs overflow
+            cost_values = cost_grid(self._problem, m_values, [b])[:, 0]
+        self.m_values, self.cost_values = _finite_points(m_values, cost_values)
         self.curve.setData(self.m_values, self.cost_values)
         self._curve_b, self._curve_range = b, span
 
@@ -294,12 +303,78 @@ class CostCurveView(pg.PlotWidget):
         """Return J at these slopes and the curve's intercept, exactly when that is cheap."""
         assert self._problem is not None
         if self._expensive():
+            if not len(self.m_values):
+                return np.full(len(m_values), np.nan)
             return np.interp(m_values, self.m_values, self.cost_values)
-        return cost_grid(self._problem, m_values, [self._curve_b])[:, 0]
+        if not len(m_values):
+            return np.empty(0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return cost_grid(self._problem, m_values, [self._curve_b])[:, 0]
 
     def _draw_tangent(self, m: float, cost: float, slope: float) -> None:
-        # The same length on screen whatever the slope: measure it in plot widths/heights.
-        width = self._curve_range[1] - self._curve_range[0]
-        height = max(float(np.ptp(self.cost_values)), abs(cost) * 1e-12, 1e-300)
-        half = TANGENT_REACH / math.hypot(1.0 / width, slope / height)
-        self.tangent.setData([m - half, m + half], [cost - slope * half, cost + slope * half])
+        ends = tangent_ends(m, cost, slope, self._curve_range, self.cost_values)
+        if ends is None:
+            self.tangent.setData(x=[], y=[])
+        else:
+            self.tangent.setData(*ends)
+
+
+def _finite_points(
+    x: NDArray[np.float64], y: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return the points whose x and y are both finite (pyqtgraph fails on the others)."""
+    keep = np.isfinite(x) & np.isfinite(y)
+    return (x, y) if keep.all() else (x[keep], y[keep])
+
+
+def tangent_ends(
+    m: float,
+    cost: float,
+    slope: float,
+    m_range: tuple[float, float],
+    cost_values: NDArray[np.float64],
+) -> tuple[list[float], list[float]] | None:
+    """Return the ends of the tangent at ``(m, cost)``, or None where none can be drawn.
+
+    The tangent has the same length on screen whatever its slope: its half-length is
+    ``TANGENT_REACH`` of the plot's width and height. Works in units of the plot's
+    width and height, so a slope of 1e300 over a width of 1e-300 cannot overflow.
+
+    Parameters
+    ----------
+    m, cost : float
+        The point of tangency.
+    slope : float
+        dJ/dm there.
+    m_range : (float, float)
+        The curve's slopes, the plot's width.
+    cost_values : ndarray
+        The curve's costs; their spread is the plot's height.
+
+    Returns
+    -------
+    (x, y) or None
+        Two x and two y values, all finite; None if the point, the slope or the
+        plot's size is not a finite, drawable number.
+    """
+    width = m_range[1] - m_range[0]
+    finite = cost_values[np.isfinite(cost_values)]
+    spread = float(finite.max()) - float(finite.min()) if finite.size else 0.0
+    height = max(spread, abs(cost) * 1e-12, 1e-300)
+    if not all(map(math.isfinite, (m, cost, slope, width, height))) or not width > 0.0:
+        return None
+    # Screen units: the tangent rises `tilt` plot heights per plot width. An overflow
+    # makes it vertical, which a tilt past 1e300 looks like anyway.
+    with np.errstate(over="ignore", under="ignore"):
+        tilt = float(np.float64(slope) * np.float64(width) / np.float64(height))
+    if math.isinf(tilt):
+        dx, dy = 0.0, TANGENT_REACH
+    else:
+        dx = TANGENT_REACH / math.hypot(1.0, tilt)
+        dy = abs(tilt) * dx
+    dy = math.copysign(dy, slope)
+    xs = [m - dx * width, m + dx * width]
+    ys = [cost - dy * height, cost + dy * height]
+    if not all(map(math.isfinite, xs + ys)):
+        return None
+    return xs, ys

@@ -8,6 +8,7 @@ back.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,12 +29,22 @@ from PySide6.QtWidgets import (
 
 from gd_explorer.engine import Dataset
 from gd_explorer.ui import style
+from gd_explorer.ui.views.domain import LIMIT
 
 HIT_RADIUS_PX = 12.0
 """A click this close to a point (in screen pixels) is on the point."""
 
 MAX_SHOWN_POINTS = 20_000
 """Larger datasets are drawn (and hit-tested) through an even subsample."""
+
+MAX_RESIDUALS = 2_000
+"""Errors are drawn for an even subsample of this many of the drawn points at most."""
+
+MAX_RINGS = 1_000
+"""Up to this many sampled rows are ringed even where their points are not drawn."""
+
+CACHED_ABOVE = 2_000
+"""Scatters of more points are painted once into a picture of the screen and reused."""
 
 SIGMOID_SAMPLES = 200
 _FAR = 10.0  # the model is clipped this many view heights above and below the view
@@ -114,15 +126,24 @@ def _clipped_line(
     if not lo < hi:
         return np.empty(0), np.empty(0)
     xs = np.array([lo, hi])
-    return xs, m * xs + b
+    return xs, _line_values(m, b, xs)
 
 
 def _padded(values: FloatArray, minimum_span: float = 1.0) -> tuple[float, float]:
-    lo, hi = float(values.min()), float(values.max())
-    span = max(hi - lo, minimum_span * max(1.0, abs(hi) * 1e-9))
-    mid = (lo + hi) / 2
-    half = span * (0.5 + _MARGIN)
+    # Halves and LIMIT: data reaching ±1.8e308 must not give a view box an infinite
+    # range (it raises, and from an undo command that took the process down).
+    lo = min(max(float(values.min()), -LIMIT), LIMIT)
+    hi = min(max(float(values.max()), -LIMIT), LIMIT)
+    half_span = max(hi / 2 - lo / 2, minimum_span * max(1.0, abs(hi) * 1e-9) / 2)
+    mid = lo / 2 + hi / 2
+    half = min(half_span * (1.0 + 2.0 * _MARGIN), LIMIT)
     return mid - half, mid + half
+
+
+def _line_values(m: float, b: float, x: FloatArray) -> FloatArray:
+    """Return m·x + b, ±inf where it overflows, never nan (m and b are finite)."""
+    with np.errstate(over="ignore"):
+        return np.clip(m * x, -LIMIT, LIMIT) + min(max(b, -LIMIT), LIMIT)
 
 
 class DataView(QWidget):
@@ -170,6 +191,7 @@ class DataView(QWidget):
         self._new_class = 0
         # Drawn positions: a subsample of large datasets, and a dragged point's preview.
         self._shown: IntArray = np.empty(0, dtype=np.intp)
+        self._residual_slots: slice | IntArray = slice(None)  # which drawn points show errors
         self._x: FloatArray = np.empty(0)
         self._y: FloatArray = np.empty(0)
         self._dragging: int | None = None
@@ -412,12 +434,21 @@ class DataView(QWidget):
         if self._selected is not None and self._selected >= len(dataset):
             self._selected = None
         n = len(dataset)
-        if n > MAX_SHOWN_POINTS:
-            self._shown = np.unique(np.linspace(0, n - 1, MAX_SHOWN_POINTS).astype(np.intp))
-        else:
-            self._shown = np.arange(n, dtype=np.intp)
-        self._x = dataset.x[self._shown].copy()
-        self._y = dataset.y[self._shown].copy()
+        self._shown = _even_subsample(n, MAX_SHOWN_POINTS)
+        shown = len(self._shown)
+        self._residual_slots = (
+            slice(None) if shown <= MAX_RESIDUALS else _even_subsample(shown, MAX_RESIDUALS)
+        )
+        # The points stay put while a run moves the line over them: repainting thousands
+        # of symbols every frame was most of a frame's time at 10⁶ rows.
+        cache = (
+            QGraphicsItem.CacheMode.DeviceCoordinateCache
+            if shown > CACHED_ABOVE
+            else QGraphicsItem.CacheMode.NoCache
+        )
+        for item in (self.points_item, self.class0_item):
+            item.setCacheMode(cache)
+        self._x, self._y = _drawn(dataset, self._shown)
         if kind != previous_kind:
             self._show_kind(kind)
         if fit_view is None:
@@ -534,10 +565,22 @@ class DataView(QWidget):
         self._draw_sampled()
 
     def _draw_sampled(self) -> None:
-        if self._dataset is None or self._sampled.size == 0:
+        data = self._dataset
+        rows = self._sampled
+        if data is not None:
+            rows = rows[(rows >= 0) & (rows < len(data))]  # the data may have shrunk since
+        if data is None or rows.size == 0:
             x, y = np.empty(0), np.empty(0)
+        elif rows.size <= MAX_RINGS and len(self._shown) < len(data):
+            # A step's few rows are ringed even where their points are not drawn.
+            x, y = _drawn(data, rows)
+            slots = np.searchsorted(self._shown, rows)
+            drawn = (slots < len(self._shown)) & (
+                self._shown[np.minimum(slots, len(self._shown) - 1)] == rows
+            )
+            x[drawn], y[drawn] = self._x[slots[drawn]], self._y[slots[drawn]]  # a drag's preview
         else:
-            keep = np.isin(self._shown, self._sampled)
+            keep = np.isin(self._shown, rows)
             x, y = self._x[keep], self._y[keep]
         # A batch step uses the same rows every frame; re-setting a scatter is slow.
         shown_x, shown_y = self.sampled_item.getData()
@@ -561,20 +604,21 @@ class DataView(QWidget):
             self.line_item.setData(*_clipped_line(m, b, (x0, x1), band))
             _clear(self.sigmoid_item)
             # One item for all residuals: x_i twice, y_i then the line's value.
-            fitted = np.clip(m * self._x + b, *band)
-            ys = np.empty(2 * self._x.size)
-            ys[0::2] = np.clip(self._y, *band)
+            xs, ys_data = self._x[self._residual_slots], self._y[self._residual_slots]
+            fitted = np.clip(_line_values(m, b, xs), *band)
+            ys = np.empty(2 * xs.size)
+            ys[0::2] = np.clip(ys_data, *band)
             ys[1::2] = fitted
-            self.residuals_item.setData(np.repeat(self._x, 2), ys)
+            self.residuals_item.setData(np.repeat(xs, 2), ys)
         else:
             xs = np.linspace(x0, x1, SIGMOID_SAMPLES)
-            if m != 0.0:
+            boundary = -b / m if m != 0.0 else math.inf
+            if x0 <= boundary <= x1:
                 # A steep curve needs extra samples around p = 0.5 to look smooth.
-                boundary = -b / m
-                width = 8.0 / abs(m)
+                width = min(8.0 / abs(m), x1 - x0)
                 extra = np.linspace(boundary - width, boundary + width, 41)
                 xs = np.union1d(xs, extra[(extra >= x0) & (extra <= x1)])
-            self.sigmoid_item.setData(xs, _sigmoid(m * xs + b))
+            self.sigmoid_item.setData(xs, _sigmoid(_line_values(m, b, xs)))
             _clear(self.line_item)
             _clear(self.residuals_item)
 
@@ -595,7 +639,8 @@ class DataView(QWidget):
         px, py = self.view_box.viewPixelSize()
         if not (px > 0 and py > 0):
             return None
-        d2 = ((self._x - here.x()) / px) ** 2 + ((self._y - here.y()) / py) ** 2
+        with np.errstate(over="ignore"):  # a point 1e308 away is just far (inf)
+            d2 = ((self._x - here.x()) / px) ** 2 + ((self._y - here.y()) / py) ** 2
         slot = int(np.argmin(d2))
         return int(self._shown[slot]) if d2[slot] <= HIT_RADIUS_PX**2 else None
 
@@ -661,8 +706,7 @@ class DataView(QWidget):
 
     def _restore_positions(self) -> None:
         if self._dataset is not None:
-            self._x = self._dataset.x[self._shown].copy()
-            self._y = self._dataset.y[self._shown].copy()
+            self._x, self._y = _drawn(self._dataset, self._shown)
             self._draw_points()
             self._draw_model()
 
@@ -689,6 +733,24 @@ class DataView(QWidget):
                 self.select(None)
                 return True
         return super().eventFilter(watched, event)
+
+
+def _even_subsample(n: int, most: int) -> IntArray:
+    """Return ``most`` evenly spread indices of ``n`` (all of them if ``n <= most``)."""
+    if n <= most:
+        return np.arange(n, dtype=np.intp)
+    return np.unique(np.linspace(0, n - 1, most).astype(np.intp))
+
+
+def _drawn(dataset: Dataset, rows: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Return where the points of ``rows`` are drawn: at their place, within ±LIMIT.
+
+    Beyond that a scatter's bounds overflow, and the view never reaches there.
+    """
+    return (
+        np.clip(dataset.x[rows], -LIMIT, LIMIT),
+        np.clip(dataset.y[rows], -LIMIT, LIMIT),
+    )
 
 
 def _clear(item: pg.PlotCurveItem) -> None:

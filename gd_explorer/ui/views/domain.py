@@ -24,6 +24,13 @@ MARGIN = 0.15
 CURVATURE_CAP = 1.0
 #: The most points of a path any view draws: enough to look continuous.
 MAX_PATH_POINTS = 2048
+#: The largest magnitude a view frames or draws. Far enough from the largest double
+#: (1.8e308) that a window's width, a margin or a view box's padding cannot overflow.
+LIMIT = 1e300
+#: The narrowest window, as a fraction of its centre's magnitude. Around a slope of
+#: 1e18, a window of ±1 has zero width in floating point; this one still has billions
+#: of distinct values across it, enough for any curve, tick or tangent drawn on it.
+MIN_RELATIVE_HALF = 1e-6
 
 
 class Domain(NamedTuple):
@@ -92,7 +99,8 @@ def frame_interval(
         return -1.0, 1.0
     if has_centre:
         c = float(centre)  # type: ignore[arg-type]
-        half = float(np.max(np.abs(v - c))) if v.size else 0.0
+        with np.errstate(over="ignore"):  # ±1e308 either side of the centre: inf, capped below
+            half = float(np.max(np.abs(v - c))) if v.size else 0.0
     else:
         low, high = float(v.min()), float(v.max())
         c, half = 0.5 * (low + high), 0.5 * (high - low)
@@ -101,9 +109,40 @@ def frame_interval(
         half = max(half, min_half)
     if not half > 0.0:  # all values equal and no hint: any honest window will do
         half = max(0.5 * abs(c), 1.0)
-    # A window must stay representable; far beyond this nothing is drawable anyway.
-    half = min(half, 1e300)
+    # A window must stay representable and have a width: far beyond LIMIT nothing is
+    # drawable anyway, and a window narrower than its centre's rounding has none.
+    c = min(max(c, -LIMIT), LIMIT)
+    half = min(max(half, MIN_RELATIVE_HALF * abs(c)), LIMIT)
     return c - half, c + half
+
+
+def drawable(domain: Domain | tuple[float, float, float, float]) -> Domain:
+    """Return ``domain`` as a window that can be drawn: finite, within ±``LIMIT``, with width.
+
+    A window from :func:`problem_domain` is returned as it is; one built by hand may
+    reach ±1.8e308 (its grid's spacing would overflow) or have no width.
+
+    Parameters
+    ----------
+    domain : Domain or (m_min, m_max, b_min, b_max)
+        The window asked for.
+
+    Returns
+    -------
+    Domain
+        The window to draw.
+    """
+    m_min, m_max, b_min, b_max = (float(v) for v in domain)
+    return Domain(*_drawable_interval(m_min, m_max), *_drawable_interval(b_min, b_max))
+
+
+def _drawable_interval(low: float, high: float) -> tuple[float, float]:
+    ends = [v for v in (low, high) if not math.isnan(v)]
+    low, high = (min(ends), max(ends)) if ends else (-1.0, 1.0)
+    low, high = min(max(low, -LIMIT), LIMIT), min(max(high, -LIMIT), LIMIT)
+    if high - low >= 2.0 * MIN_RELATIVE_HALF * max(abs(low), abs(high)) and high > low:
+        return low, high
+    return frame_interval([low, high], min_half=1.0, margin=0.0)
 
 
 def frame_domain(
@@ -214,8 +253,16 @@ def problem_domain(
         if held.theta is not None:
             points = np.vstack([points, held.theta])
             optimum = optimum if optimum is not None else held.theta
-    centre = optimum if optimum is not None else tuple(np.nanmean(points, axis=0))
-    reach = curvature_reach(problem, (float(centre[0]), float(centre[1])))
+    # Beyond ±LIMIT nothing is drawn: clipped, no sum or difference below can overflow.
+    points = np.clip(points, -LIMIT, LIMIT)
+    if optimum is not None:
+        centre = optimum
+    else:
+        finite_rows = points[np.all(np.isfinite(points), axis=1)]
+        centre = tuple(finite_rows.mean(axis=0)) if len(finite_rows) else (0.0, 0.0)
+    # Far out (a flight's bounding box) the curvature itself overflows: no hint there.
+    with np.errstate(all="ignore"):
+        reach = curvature_reach(problem, (float(centre[0]), float(centre[1])))
     finite = points[np.all(np.isfinite(points), axis=1)]
     centre_row = np.reshape(np.asarray(centre, dtype=np.float64), (1, 2))
     extent = np.abs(finite - centre_row).max(axis=0) if len(finite) else np.zeros(2)

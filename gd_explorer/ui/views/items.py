@@ -22,6 +22,8 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gd_explorer.ui.views.domain import LIMIT, MIN_RELATIVE_HALF
+
 #: One symbol of a marker: (symbol name, size in pixels, pen, brush), as a scatter takes them.
 Layer = tuple[str, float, Any, Any]
 
@@ -347,7 +349,16 @@ def held_interval(
     """
     if needed is None or not (math.isfinite(needed[0]) and math.isfinite(needed[1])):
         return None
-    low, high = float(needed[0]), float(needed[1])
+    # Within ±LIMIT, so the span, the headroom and the view box's padding stay finite
+    # (a view box refuses an infinite range by raising, from inside a paint).
+    low = min(max(float(needed[0]), -LIMIT), LIMIT)
+    high = min(max(float(needed[1]), -LIMIT), LIMIT)
+    # Far from 0 a view box cannot widen a range of zero width by itself (1e300 ± 0.5 is
+    # 1e300): give it the narrowest width that has distinct values across it.
+    least = MIN_RELATIVE_HALF * max(abs(low), abs(high))
+    if high - low < 2.0 * least:
+        middle = 0.5 * low + 0.5 * high
+        low, high = middle - least, middle + least
     if current is None:
         return low, high
     span = high - low
@@ -358,4 +369,7 @@ def held_interval(
     if inside and current[1] - current[0] <= span * (1.0 + 2.0 * headroom):
         return current
     room = headroom * span
-    return (low - room if low < current[0] else low, high + room if high > current[1] else high)
+    return (
+        max(low - room, -LIMIT) if low < current[0] else low,
+        min(high + room, LIMIT) if high > current[1] else high,
+    )
