@@ -313,7 +313,10 @@ class MainWindow(QMainWindow):
         self.lesson_id = session.lesson
         self.setWindowTitle(f"{Path(path).name} — Gradient Descent Explorer")
         self._remember_session(path)
-        self.statusBar().showMessage(f"opened the session {path}", 8000)
+        if session.notes:
+            self._complain(" ".join(session.notes))
+        else:
+            self.statusBar().showMessage(f"opened the session {path}", 8000)
         return True
 
     def export_trajectory(self, path: str | Path) -> bool:

@@ -173,3 +173,19 @@ def test_command_line_missing_file_is_a_usage_error(capsys, tmp_path):
 
     assert main([str(tmp_path / "nowhere.json")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_unknown_lesson_is_dropped_and_said_and_not_saved_back(window, tmp_path):
+    document = json.loads(_saved(window, tmp_path).read_text(encoding="utf-8"))
+    document["lesson"] = "from-a-newer-version"
+    document["settings"]["learning_rate"] = 0.02
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert window.open_session(path)
+    assert window.settings.learning_rate == 0.02  # the rest is kept
+    assert window.lesson_id is None
+    message = window.statusBar().currentMessage()
+    assert "'from-a-newer-version' is not one of this program's lessons" in message
+    again = tmp_path / "again.json"
+    assert window.save_session(again)
+    assert json.loads(again.read_text(encoding="utf-8"))["lesson"] is None
