@@ -1,6 +1,7 @@
 """Sessions and exports through the window: save, re-open identical, refuse bad files."""
 
 import json
+import os
 
 import numpy as np
 
@@ -189,3 +190,14 @@ def test_unknown_lesson_is_dropped_and_said_and_not_saved_back(window, tmp_path)
     again = tmp_path / "again.json"
     assert window.save_session(again)
     assert json.loads(again.read_text(encoding="utf-8"))["lesson"] is None
+
+
+def test_command_line_folder_is_named_a_folder(capsys, tmp_path):
+    from gd_explorer.app import main
+
+    assert main([str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "is a folder" in error and "no such file" not in error
+    if os.path.exists(os.devnull) and not os.path.isfile(os.devnull):
+        assert main([os.devnull]) == 2
+        assert "is a device or a pipe, not a file" in capsys.readouterr().err
