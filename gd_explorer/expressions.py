@@ -160,15 +160,16 @@ def parse_expression(text: str) -> Expression:
         For empty or too long text, a syntax error, or anything outside the whitelist;
         the message names what is not allowed and its column.
     """
-    # Any whitespace (tab, newline, no-break space) is a space: the formula stays on
-    # one line, so the parser's columns are columns of the text, and none move.
-    text = "".join(" " if character.isspace() else character for character in text)
     source = text.strip()
     offset = len(text) - len(text.lstrip())
     if not source:
         raise ExpressionError("Type a function of x, for example x**2 - 3*x.")
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"That is too long: keep it under {MAX_LENGTH} characters.")
+    # Any whitespace (tab, newline, no-break space) is a space: the formula stays on
+    # one line, so the parser's columns are columns of the text, and none move.
+    source = "".join(" " if character.isspace() else character for character in source)
+    text = " " * offset + source
     _check_characters(source, offset)
     # From here the text is printable ASCII: the parser's byte offsets are characters.
     try:

@@ -18,7 +18,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -31,6 +31,7 @@ VERSION = 1
 #: tell) are ever read, whatever size the file claims. A million points at full
 #: precision take about 45 MB; larger data belongs in a CSV file.
 MAX_SESSION_BYTES = 64 * 1024 * 1024
+_CHUNK = 1024 * 1024
 MODELS = ("linear", "logistic")
 TRAJECTORY_HEADER = "step,slope,intercept,cost,gradient_slope,gradient_intercept"
 
@@ -52,9 +53,12 @@ class Session:
     notes: tuple[str, ...] = ()
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, content: str | bytes) -> None:
     try:
-        atomic.write_text(path, text)
+        if isinstance(content, bytes):
+            atomic.write_bytes(path, content)
+        else:
+            atomic.write_text(path, content)
     except OSError as error:
         raise SessionError(f"{path}: cannot write ({error.strerror or error})") from None
 
@@ -129,14 +133,14 @@ def save_session(
         "settings": dict(settings),
         "lesson": lesson_id,
     }
-    text = _session_text(document)
+    data = _session_text(document).encode("utf-8")
     target = Path(path)
-    if len(text.encode("utf-8")) > MAX_SESSION_BYTES:
+    if len(data) > MAX_SESSION_BYTES:
         raise SessionError(
             f"{target.name}: larger than {_limit()}, the most a session can hold "
             f"({len(dataset):,} points): save the data as CSV instead"
         )
-    _write_atomically(target, text)
+    _write_atomically(target, data)
 
 
 def _reject_constant(name: str) -> Any:
@@ -176,8 +180,9 @@ def _read_bytes(path: Path) -> bytes:
             flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
             with os.fdopen(os.open(path, flags), "rb") as stream:
                 # Checked again on what was opened: the path may have changed meanwhile.
-                what = _not_a_file(os.fstat(stream.fileno()).st_mode)
-                raw = b"" if what else stream.read(MAX_SESSION_BYTES + 1)
+                status = os.fstat(stream.fileno())
+                what = _not_a_file(status.st_mode)
+                raw = b"" if what else _read_at_most(stream, MAX_SESSION_BYTES + 1, status.st_size)
     except OSError as error:
         raise SessionError(f"{where}: cannot read ({error.strerror or error})") from None
     if what is not None:
@@ -185,6 +190,20 @@ def _read_bytes(path: Path) -> bytes:
     if len(raw) > MAX_SESSION_BYTES:
         raise SessionError(f"{where}: larger than {_limit()}, the most a session file can be")
     return raw
+
+
+def _read_at_most(stream: BinaryIO, limit: int, expected: int) -> bytes:
+    """Read until the end or ``limit`` bytes, whichever comes first.
+
+    ``expected`` (the size the file reports) only sizes the first read: a file may
+    grow, and ``read(limit)`` would set aside ``limit`` bytes even for a small file.
+    """
+    parts = [stream.read(min(max(expected, 0) + 1, limit))]
+    total = len(parts[0])
+    while parts[-1] and total < limit:
+        parts.append(stream.read(min(_CHUNK, limit - total)))
+        total += len(parts[-1])
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _read_json(path: Path) -> Any:

@@ -393,3 +393,29 @@ def test_fuzz_deep_nesting(tmp_path, depth, opening, inside):
     path = tmp_path / "fuzz.json"
     path.write_text(opening * depth + json.dumps(inside), encoding="utf-8")
     _load_or_refuse(path)
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [("read-only", "Read-only file system"), ("missing folder", "No such file or directory")],
+)
+def test_failed_saves_say_why_and_keep_the_old_file(tmp_path, monkeypatch, failure, reason):
+    path = tmp_path / "s.json"
+    save_session(path, Dataset([1, 2], [3, 4]), SETTINGS)
+    before = path.read_bytes()
+    if failure == "read-only":
+
+        def read_only(*args, **kwargs):
+            raise OSError(errno.EROFS, "Read-only file system")
+
+        monkeypatch.setattr(atomic.tempfile, "mkstemp", read_only)
+    else:
+        path = tmp_path / "gone" / "s.json"
+    for write in (
+        lambda: save_session(path, Dataset([5, 6], [7, 8]), SETTINGS),
+        lambda: write_trajectory_csv(path, _trajectory()),
+    ):
+        with pytest.raises(SessionError, match=f"s.json: cannot write \\({reason}\\)$"):
+            write()
+    assert (tmp_path / "s.json").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s.json"]
