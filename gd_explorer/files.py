@@ -133,8 +133,11 @@ def save_session(
         "settings": dict(settings),
         "lesson": lesson_id,
     }
-    data = _session_text(document).encode("utf-8")
     target = Path(path)
+    try:
+        data = _session_text(document).encode("utf-8")
+    except (TypeError, ValueError) as error:  # a setting that is not plain, finite data
+        raise SessionError(f"{target.name}: cannot save the settings ({error})") from None
     if len(data) > MAX_SESSION_BYTES:
         raise SessionError(
             f"{target.name}: larger than {_limit()}, the most a session can hold "

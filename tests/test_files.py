@@ -419,3 +419,11 @@ def test_failed_saves_say_why_and_keep_the_old_file(tmp_path, monkeypatch, failu
             write()
     assert (tmp_path / "s.json").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["s.json"]
+
+
+def test_settings_that_are_not_plain_data_are_a_session_error(tmp_path):
+    path = tmp_path / "s.json"
+    for bad in (float("nan"), object()):
+        with pytest.raises(SessionError, match="^s.json: cannot save the settings"):
+            save_session(path, Dataset([1, 2], [3, 4]), {**SETTINGS, "learning_rate": bad})
+    assert not path.exists()
