@@ -31,6 +31,12 @@ VERSION = 1
 #: tell) are ever read, whatever size the file claims. A million points at full
 #: precision take about 43 MB; larger data belongs in a CSV file.
 MAX_SESSION_BYTES = 64 * 1024 * 1024
+#: The most points a session holds. Memory goes by the count of numbers, not bytes
+#: ("0," is two bytes but a whole float), so a file with more separators than this
+#: many points need is refused before it is parsed.
+MAX_SESSION_POINTS = 1_500_000
+#: Separators besides those of the points: the settings and the rest of the document.
+_SPARE_SEPARATORS = 1000
 _CHUNK = 1024 * 1024
 MODELS = ("linear", "logistic")
 TRAJECTORY_HEADER = "step,slope,intercept,cost,gradient_slope,gradient_intercept"
@@ -122,6 +128,11 @@ def save_session(
         ``MAX_SESSION_BYTES`` (it could not be read back); an existing file is
         then left as it was.
     """
+    if len(dataset) > MAX_SESSION_POINTS:
+        raise SessionError(
+            f"{Path(path).name}: more than {MAX_SESSION_POINTS:,} points, the most a "
+            f"session can hold ({len(dataset):,}): save the data as CSV instead"
+        )
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -213,6 +224,10 @@ def _read_at_most(stream: BinaryIO, limit: int, expected: int) -> bytes:
 def _read_json(path: Path) -> Any:
     where = path.name
     raw = _read_bytes(path)
+    if raw.count(b",") > 2 * MAX_SESSION_POINTS + _SPARE_SEPARATORS:
+        raise SessionError(
+            f"{where}: more than {MAX_SESSION_POINTS:,} points, the most a session holds"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

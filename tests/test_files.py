@@ -427,3 +427,17 @@ def test_settings_that_are_not_plain_data_are_a_session_error(tmp_path):
         with pytest.raises(SessionError, match="^s.json: cannot save the settings"):
             save_session(path, Dataset([1, 2], [3, 4]), {**SETTINGS, "learning_rate": bad})
     assert not path.exists()
+
+
+def test_more_values_than_a_session_holds_are_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "MAX_SESSION_POINTS", 10)
+    # Numbers cost memory by count, not by bytes: "0," is two bytes but a whole float.
+    path = _write(tmp_path, _document(extra=[0] * 2000))
+    with pytest.raises(SessionError, match="^session.json: more than 10 points"):
+        load_session(path)
+    with pytest.raises(SessionError, match="^s.json: more than 10 points"):
+        save_session(tmp_path / "s.json", Dataset(np.arange(11.0), np.arange(11.0)), SETTINGS)
+    session = _document()
+    session["dataset"].update(x=list(range(10)), y=list(range(10)))
+    assert len(load_session(_write(tmp_path, session)).dataset) == 10
+    save_session(tmp_path / "s.json", Dataset(np.arange(10.0), np.arange(10.0)), SETTINGS)
