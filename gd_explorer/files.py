@@ -213,11 +213,14 @@ def _read_at_most(stream: BinaryIO, limit: int, expected: int) -> bytes:
     ``expected`` (the size the file reports) only sizes the first read: a file may
     grow, and ``read(limit)`` would set aside ``limit`` bytes even for a small file.
     """
-    parts = [stream.read(min(max(expected, 0) + 1, limit))]
-    total = len(parts[0])
-    while parts[-1] and total < limit:
-        parts.append(stream.read(min(_CHUNK, limit - total)))
+    parts: list[bytes] = []
+    total, size = 0, min(max(expected, 0) + 1, limit)
+    while total < limit:
+        parts.append(stream.read(size))
         total += len(parts[-1])
+        if len(parts[-1]) < size:  # a buffered read stops short only at the end
+            break
+        size = min(_CHUNK, limit - total)
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
