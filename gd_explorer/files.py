@@ -35,6 +35,10 @@ MAX_SESSION_BYTES = 64 * 1024 * 1024
 #: ("0," is two bytes but a whole float), so a file with more separators than this
 #: many points need is refused before it is parsed.
 MAX_SESSION_POINTS = 1_500_000
+#: A longer dataset name is cut (with a note): a name comes from a file name.
+MAX_NAME_LENGTH = 255
+#: A longer text setting is refused: every one is a short name such as "minibatch".
+MAX_SETTING_LENGTH = 200
 #: Separators besides those of the points: the settings and the rest of the document.
 _SPARE_SEPARATORS = 1000
 _CHUNK = 1024 * 1024
@@ -302,6 +306,11 @@ def _settings(where: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SessionError(f"{where}: 'settings' must be an object (it is {_kind(value)})")
     for key, item in value.items():
+        if isinstance(item, str) and len(item) > MAX_SETTING_LENGTH:
+            raise SessionError(
+                f"{where}: 'settings.{_SHORT.repr(key)[1:-1]}' is longer than "
+                f"{MAX_SETTING_LENGTH} characters (every setting is a short name or a number)"
+            )
         if isinstance(item, str | bool) or _number(item):
             continue
         raise SessionError(
@@ -378,6 +387,10 @@ def _load(where: str, document: Any) -> Session:
     name = data.get("name", "")
     if not isinstance(name, str):
         raise SessionError(f"{where}: 'dataset.name' must be text (it is {_kind(name)})")
+    cut: tuple[str, ...] = ()
+    if len(name) > MAX_NAME_LENGTH:
+        name = name[:MAX_NAME_LENGTH]
+        cut = (f"{where}: 'dataset.name' is cut to its first {MAX_NAME_LENGTH} characters",)
     x = _numbers(where, "dataset.x", _field(where, data, "x", "dataset."))
     y = _numbers(where, "dataset.y", _field(where, data, "y", "dataset."))
     try:
@@ -392,7 +405,7 @@ def _load(where: str, document: Any) -> Session:
     settings = _settings(where, _field(where, document, "settings"))
     settings["model"] = model  # the top-level key is the one that counts
     lesson, notes = _lesson(where, document.get("lesson"))
-    return Session(dataset=dataset, settings=settings, lesson=lesson, notes=notes)
+    return Session(dataset=dataset, settings=settings, lesson=lesson, notes=cut + notes)
 
 
 def write_trajectory_csv(path: PathLike, trajectory: Trajectory) -> None:

@@ -441,3 +441,15 @@ def test_more_values_than_a_session_holds_are_refused_before_parsing(tmp_path, m
     session["dataset"].update(x=list(range(10)), y=list(range(10)))
     assert len(load_session(_write(tmp_path, session)).dataset) == 10
     save_session(tmp_path / "s.json", Dataset(np.arange(10.0), np.arange(10.0)), SETTINGS)
+
+
+def test_long_texts_are_bounded(tmp_path):
+    document = _with_dataset(name="n" * 100_000)
+    session = load_session(_write(tmp_path, document))
+    assert session.dataset.name == "n" * files.MAX_NAME_LENGTH
+    assert "'dataset.name' is cut to its first 255 characters" in session.notes[0]
+    document = _document()
+    document["settings"]["variant"] = "v" * 100_000
+    with pytest.raises(SessionError, match="'settings.variant' is longer than 200") as caught:
+        load_session(_write(tmp_path, document))
+    assert len(str(caught.value)) < 200
