@@ -38,6 +38,12 @@ def _lesson_id(value: str) -> str:
 
 def _existing_file(value: str) -> str:
     """Accept ``value`` only if it is a file that exists, so a typo fails before Qt starts."""
+    if os.path.isdir(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is a folder: give a session (.json) or dataset (.csv) file in it"
+        )
+    if os.path.exists(value) and not os.path.isfile(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is a device or a pipe, not a file")
     if not os.path.isfile(value):
         raise argparse.ArgumentTypeError(f"no such file: {value!r}")
     return value

@@ -2,7 +2,10 @@
 
 The text is parsed with :func:`ast.parse` and only a small whitelist of nodes is turned
 into numpy calls; nothing is ever passed to ``eval`` or ``exec``, so a name such as
-``__import__`` is just an unknown function.
+``__import__`` is just an unknown function. Hostile text is bounded before it reaches
+the parser (length, characters), constant parts are computed once at parse time in
+floating point (``9**9**9`` is refused, never computed as an integer), and every
+refusal is an :class:`ExpressionError` whose column counts characters.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import ast
 import math
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,6 +30,19 @@ MAX_LENGTH = 200
 MAX_LITERAL = 1e12
 #: A constant exponent larger than this in size is refused (x ** 1000 overflows anyway).
 MAX_EXPONENT = 100.0
+#: Characters commonly typed for an operator or constant, and what to write instead.
+_LOOK_ALIKES = {
+    "²": "write powers with ** (x**2), not ²",
+    "³": "write powers with ** (x**3), not ³",
+    "^": "write powers with ** (x**2), not ^",
+    "×": "write products with * (2*x), not ×",
+    "·": "write products with * (2*x), not ·",
+    "⋅": "write products with * (2*x), not ⋅",
+    "÷": "write division with / (x/2), not ÷",
+    "−": "write minus as -, not −",
+    "–": "write minus as -, not –",
+    "π": "write pi, not π",
+}
 
 FUNCTIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
     "sin": np.sin,
@@ -148,13 +166,17 @@ def parse_expression(text: str) -> Expression:
         raise ExpressionError("Type a function of x, for example x**2 - 3*x.")
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"That is too long: keep it under {MAX_LENGTH} characters.")
-    caret = source.find("^")
-    if caret >= 0:
-        raise ExpressionError(
-            f"Column {caret + 1 + offset}: write powers with ** (x**2), not ^.", caret + 1 + offset
-        )
+    # Any whitespace (tab, newline, no-break space) is a space: the formula stays on
+    # one line, so the parser's columns are columns of the text, and none move.
+    source = "".join(" " if character.isspace() else character for character in source)
+    text = " " * offset + source
+    _check_characters(source, offset)
+    # From here the text is printable ASCII: the parser's byte offsets are characters.
     try:
-        tree = ast.parse(source, mode="eval")
+        # "2for" warns of an invalid literal on stderr: the user sees the error instead.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         column = (error.offset or 1) + offset
         hint = "check the brackets and operators"
@@ -167,16 +189,36 @@ def parse_expression(text: str) -> Expression:
         raise ExpressionError("That is nested too deeply: simplify it.") from None
     try:
         return Expression(source, _Compiler(text, offset).compile(tree.body))
-    except RecursionError:
+    except (RecursionError, MemoryError):
         raise ExpressionError("That is nested too deeply: simplify it.") from None
 
 
+def _check_characters(source: str, offset: int) -> None:
+    """Refuse any character outside printable ASCII, naming it and its column."""
+    for index, character in enumerate(source):
+        if character in _LOOK_ALIKES:
+            hint = _LOOK_ALIKES[character]
+        elif " " <= character <= "~":
+            continue
+        else:
+            shown = repr(character)[1:-1]
+            hint = f"the character '{shown}' cannot be used ({_ALLOWED_HINT})"
+        column = index + 1 + offset
+        raise ExpressionError(f"Column {column}: {hint}.", column)
+
+
 class _Compiler:
-    """Turns whitelisted AST nodes into numpy closures; refuses everything else."""
+    """Turns whitelisted AST nodes into numpy closures; refuses everything else.
+
+    Parts without x are computed here, once: their value is known at parse time, so
+    an exponent such as ``(2*60)`` is checked like ``120`` and an overflow such as
+    ``9**9**9`` is refused with a message instead of drawing nothing.
+    """
 
     def __init__(self, text: str, offset: int) -> None:
         self._source = text
         self._offset = offset
+        self._values: dict[ast.AST, float] = {}
 
     def _refuse(
         self, node: ast.AST, what: str, hint: bool = True, column: int | None = None
@@ -186,8 +228,19 @@ class _Compiler:
         message = f"Column {column}: {what}" + (f" ({_ALLOWED_HINT})." if hint else ".")
         return ExpressionError(message, column)
 
+    def _text(self, node: ast.expr) -> str:
+        start, end = node.col_offset + self._offset, (node.end_col_offset or 0) + self._offset
+        return self._source[start:end]
+
     def compile(self, node: ast.expr) -> _Node:
         """Return the numpy function computing ``node``."""
+        function = self._compile(node)
+        if node not in self._values:
+            return function
+        number = self._values[node]
+        return lambda x: np.full_like(x, number)
+
+    def _compile(self, node: ast.expr) -> _Node:
         if isinstance(node, ast.Constant):
             return self._constant(node)
         if isinstance(node, ast.Name):
@@ -195,6 +248,9 @@ class _Compiler:
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd | ast.USub):
                 operand = self.compile(node.operand)
+                if node.operand in self._values:
+                    value = self._values[node.operand]
+                    self._values[node] = -value if isinstance(node.op, ast.USub) else value
                 if isinstance(node.op, ast.USub):
                     return lambda x: np.negative(operand(x))
                 return operand
@@ -209,21 +265,22 @@ class _Compiler:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._refuse(node, f"{value!r} is not a number")
-        if not math.isfinite(value) or abs(value) > MAX_LITERAL:
-            start, end = node.col_offset + self._offset, (node.end_col_offset or 0) + self._offset
-            value = self._source[start:end]
+        # An int is compared as it is: a float of hundreds of digits would overflow.
+        if abs(value) > MAX_LITERAL or not math.isfinite(value):
             raise self._refuse(
-                node, f"the number {value} is too large (at most {MAX_LITERAL:g})", hint=False
+                node,
+                f"the number {self._text(node)} is too large (at most {MAX_LITERAL:g})",
+                hint=False,
             )
-        number = float(value)
-        return lambda x: np.full_like(x, number)
+        self._values[node] = float(value)
+        return lambda x: x  # replaced by the constant in compile()
 
     def _name(self, node: ast.Name) -> _Node:
         if node.id == "x":
             return lambda x: x
         if node.id in CONSTANTS:
-            number = CONSTANTS[node.id]
-            return lambda x: np.full_like(x, number)
+            self._values[node] = CONSTANTS[node.id]
+            return lambda x: x  # replaced by the constant in compile()
         if node.id in FUNCTIONS:
             raise self._refuse(node, f"{node.id} needs brackets, e.g. {node.id}(x)", hint=False)
         raise self._refuse(node, f"unknown name {node.id!r}: the only variable is x")
@@ -236,16 +293,17 @@ class _Compiler:
             start = (node.left.end_col_offset or 0) + self._offset
             column = self._source.find(symbol, start) + 1 or None
             raise self._refuse(node, f"the operator {symbol} is not allowed", column=column)
-        if kind is ast.Pow:
-            exponent = _constant_value(node.right)
-            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+        left, right = self.compile(node.left), self.compile(node.right)
+        if kind is ast.Pow and node.right in self._values:
+            exponent = self._values[node.right]
+            if abs(exponent) > MAX_EXPONENT:
                 raise self._refuse(
                     node.right,
                     f"the power {exponent:g} is too large (at most {MAX_EXPONENT:g})",
                     hint=False,
                 )
-        left, right = self.compile(node.left), self.compile(node.right)
         operation = _BINARY[kind][1]
+        self._fold(node, operation, node.left, node.right)
         return lambda x: operation(left(x), right(x))
 
     def _call(self, node: ast.Call) -> _Node:
@@ -258,19 +316,24 @@ class _Compiler:
             raise self._refuse(node, f"{name} takes exactly one value, e.g. {name}(x)", hint=False)
         argument = self.compile(node.args[0])
         function = FUNCTIONS[name]
+        self._fold(node, function, node.args[0])
         return lambda x: function(argument(x))
 
-
-def _constant_value(node: ast.expr) -> float | None:
-    """Return the value of a (possibly negated) numeric literal, else None."""
-    sign = 1.0
-    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        sign *= -1.0 if isinstance(node.op, ast.USub) else 1.0
-        node = node.operand
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        if not isinstance(node.value, bool):
-            return sign * float(node.value)
-    return None
+    def _fold(self, node: ast.expr, operation: Callable[..., Any], *operands: ast.expr) -> None:
+        """Compute ``node`` now if its operands are known; refuse it if that overflows."""
+        if not all(operand in self._values for operand in operands):
+            return
+        values = [np.float64(self._values[operand]) for operand in operands]
+        # Only overflow is refused: 1/0 or log(-1) are points outside the domain (nan).
+        with np.errstate(over="raise", divide="ignore", invalid="ignore"):
+            try:
+                self._values[node] = float(operation(*values))
+            except FloatingPointError:
+                raise self._refuse(
+                    node,
+                    f"{self._text(node)} is too large to compute (more than 1.8e308)",
+                    hint=False,
+                ) from None
 
 
 def _describe(node: ast.AST) -> str:
@@ -288,6 +351,12 @@ def _describe(node: ast.AST) -> str:
         ast.Set: "braces",
         ast.JoinedStr: "a string",
         ast.NamedExpr: ":=",
+        ast.ListComp: "a loop (for ... in ...)",
+        ast.SetComp: "a loop (for ... in ...)",
+        ast.DictComp: "a loop (for ... in ...)",
+        ast.GeneratorExp: "a loop (for ... in ...)",
+        ast.Starred: "a star (*)",
+        ast.Await: "await",
     }
     for kind, words in names.items():
         if isinstance(node, kind):

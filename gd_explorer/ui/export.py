@@ -2,18 +2,25 @@
 
 The GIF is made from the real views: each frame draws one step of the window's
 current trajectory in every view, grabs the window and scales it. Pillow writes it.
+
+Every picture is made in memory first and then written with
+:func:`gd_explorer.engine.atomic.write_bytes`: a full disk or a read-only folder
+leaves the previous file whole and raises :class:`ExportError` with the reason.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
+
+from gd_explorer.engine import atomic
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -43,14 +50,25 @@ def _check_target(path: str | os.PathLike[str]) -> Path:
     return target
 
 
+def _write(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` atomically, or raise ExportError with the reason."""
+    try:
+        atomic.write_bytes(target, data)
+    except OSError as error:
+        raise ExportError(f"cannot write {str(target)!r}: {error.strerror or error}") from error
+    return target
+
+
 def _save_png(image: QImage, path: str | os.PathLike[str]) -> Path:
     target = _check_target(path)
     if image.isNull():
         raise ExportError("nothing to export: the view has no image")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # PySide6 wants the format as str at run time; its stubs say bytes.
-    if not image.save(str(target), "PNG"):  # type: ignore[call-overload]
-        raise ExportError(f"cannot write {str(target)!r}")
-    return target
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
+        raise ExportError(f"cannot write {str(target)!r}: the image could not be made a PNG")
+    return _write(target, bytes(buffer.data().data()))
 
 
 def export_view_png(widget: QWidget, path: str | os.PathLike[str]) -> Path:
@@ -104,27 +122,24 @@ def export_view_svg(plot: Any, path: str | os.PathLike[str]) -> Path:
         raise ExportError(f"SVG export needs a 2-D plot, not {type(plot).__name__}")
     target = _check_target(path)
     try:
-        try:
-            SVGExporter(item).export(fileName=str(target))
-        except ValueError:
-            # pyqtgraph 0.14's exporter cannot parse the path data Qt >= 6.10 writes
-            # (pyqtgraph issue #3485): let Qt's SVG generator draw the plot instead.
-            _render_svg(item, target)
-    except OSError as error:
-        raise ExportError(f"cannot write {str(target)!r}: {error.strerror or error}") from error
-    if not target.is_file():
-        raise ExportError(f"cannot write {str(target)!r}")
-    return target
+        data = SVGExporter(item).export(toBytes=True)
+    except ValueError:
+        # pyqtgraph 0.14's exporter cannot parse the path data Qt >= 6.10 writes
+        # (pyqtgraph issue #3485): let Qt's SVG generator draw the plot instead.
+        data = _render_svg(item)
+    return _write(target, data)
 
 
-def _render_svg(item: Any, target: Path) -> None:
-    """Draw ``item``'s part of its scene into an SVG file with Qt's generator."""
+def _render_svg(item: Any) -> bytes:
+    """Draw ``item``'s part of its scene as SVG with Qt's generator."""
     from PySide6.QtCore import QRectF
     from PySide6.QtSvg import QSvgGenerator
 
     source = item.sceneBoundingRect()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(str(target))
+    generator.setOutputDevice(buffer)
     generator.setSize(source.size().toSize())
     generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
     generator.setTitle("Gradient Descent Explorer")
@@ -133,6 +148,7 @@ def _render_svg(item: Any, target: Path) -> None:
         item.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
     finally:
         painter.end()
+    return bytes(buffer.data().data())
 
 
 def surface_image(surface: QWidget) -> QImage:
@@ -321,15 +337,13 @@ def export_gif(
             images.append(_to_pillow(frame))
     finally:
         draw_step(window, trajectory, trajectory.steps)
-    try:
-        images[0].save(
-            target,
-            format="GIF",
-            save_all=True,
-            append_images=images[1:],
-            duration=duration_ms,
-            loop=0,
-        )
-    except OSError as error:
-        raise ExportError(f"cannot write {str(target)!r}: {error.strerror or error}") from error
-    return target
+    stream = io.BytesIO()
+    images[0].save(
+        stream,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=duration_ms,
+        loop=0,
+    )
+    return _write(target, stream.getvalue())

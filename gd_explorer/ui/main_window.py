@@ -353,7 +353,10 @@ class MainWindow(QMainWindow):
         self._remember_session(path)
         self.session_path = Path(path)
         self._mark_saved()
-        self.statusBar().showMessage(f"opened the session {path}", 8000)
+        if session.notes:
+            self._complain(" ".join(session.notes))
+        else:
+            self.statusBar().showMessage(f"opened the session {path}", 8000)
         return True
 
     def export_trajectory(self, path: str | Path) -> bool:

@@ -1,5 +1,6 @@
 """Export: PNG and SVG of views, the whole window with its GL view, the GIF, the CLI."""
 
+import errno
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
+from gd_explorer.engine import atomic
 from gd_explorer.ui.export import (
     ExportError,
     export_gif,
@@ -175,3 +177,73 @@ def test_every_view_exports_as_png_and_2d_views_as_svg(qtbot, window, tmp_path, 
     else:
         svg = window.export_view(name, tmp_path / f"{name}.svg")
         assert "<svg" in svg.read_text(encoding="utf-8")[:2000]
+
+
+# Every export goes through the atomic writer: a failure keeps the old file and says why.
+
+
+def _full_disk(descriptor):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _read_only(*args, **kwargs):
+    raise OSError(errno.EROFS, "Read-only file system")
+
+
+EXPORTS = {
+    "view png": lambda window, path: export_view_png(window.contour, path),
+    "view svg": lambda window, path: export_view_svg(window.cost_curve, path),
+    "surface png": lambda window, path: export_surface_png(window.surface, path),
+    "window png": export_window_png,
+    "gif": lambda window, path: export_gif(window, path, frames=3, size=(96, 64)),
+}
+
+
+@pytest.mark.parametrize("failure", [_full_disk, _read_only], ids=["full disk", "read-only"])
+@pytest.mark.parametrize("kind", list(EXPORTS))
+def test_failed_export_keeps_the_old_file_and_says_why(
+    qtbot, window, tmp_path, monkeypatch, kind, failure
+):
+    if kind == "gif":
+        run_to_end(qtbot, window, 5)
+    path = tmp_path / "old.out"
+    EXPORTS[kind](window, path)  # a first, good export
+    before = path.read_bytes()
+    assert len(before) > 100
+    if failure is _full_disk:
+        monkeypatch.setattr(atomic.os, "fsync", failure)
+        reason = "No space left on device"
+    else:
+        monkeypatch.setattr(atomic.tempfile, "mkstemp", failure)
+        reason = "Read-only file system"
+    with pytest.raises(ExportError, match=f"^cannot write '.*old.out': {reason}$"):
+        EXPORTS[kind](window, path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["old.out"]  # no temporary left
+
+
+def test_exports_write_through_the_atomic_writer(qtbot, window, tmp_path, monkeypatch):
+    run_to_end(qtbot, window, 5)
+    written = []
+    real = atomic.write_bytes
+    monkeypatch.setattr(
+        atomic,
+        "write_bytes",
+        lambda path, data: (written.append(Path(path).name), real(path, data)),
+    )
+    for kind, export in EXPORTS.items():
+        export(window, tmp_path / f"{kind.replace(' ', '.')}")
+    assert written == ["view.png", "view.svg", "surface.png", "window.png", "gif"]
+
+
+def test_svg_from_pyqtgraph_when_its_exporter_works(window, tmp_path, monkeypatch):
+    from pyqtgraph.exporters import SVGExporter
+
+    def export(self, fileName=None, toBytes=False, copy=False):
+        assert toBytes and fileName is None  # never a path: the bytes go to the atomic writer
+        return b"<svg>from pyqtgraph</svg>"
+
+    monkeypatch.setattr(SVGExporter, "export", export)
+    path = export_view_svg(window.cost_curve, tmp_path / "view.svg")
+    assert path.read_bytes() == b"<svg>from pyqtgraph</svg>"

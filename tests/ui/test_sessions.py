@@ -1,6 +1,8 @@
 """Sessions and exports through the window: save, re-open identical, refuse bad files."""
 
+import errno
 import json
+import os
 
 import numpy as np
 
@@ -173,3 +175,77 @@ def test_command_line_missing_file_is_a_usage_error(capsys, tmp_path):
 
     assert main([str(tmp_path / "nowhere.json")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_unknown_lesson_is_dropped_and_said_and_not_saved_back(window, tmp_path):
+    document = json.loads(_saved(window, tmp_path).read_text(encoding="utf-8"))
+    document["lesson"] = "from-a-newer-version"
+    document["settings"]["learning_rate"] = 0.02
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert window.open_session(path)
+    assert window.settings.learning_rate == 0.02  # the rest is kept
+    assert window.lesson_id is None
+    message = window.statusBar().currentMessage()
+    assert "'from-a-newer-version' is not one of this program's lessons" in message
+    again = tmp_path / "again.json"
+    assert window.save_session(again)
+    assert json.loads(again.read_text(encoding="utf-8"))["lesson"] is None
+
+
+def test_command_line_folder_is_named_a_folder(capsys, tmp_path):
+    from gd_explorer.app import main
+
+    assert main([str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "is a folder" in error and "no such file" not in error
+    if os.path.exists(os.devnull) and not os.path.isfile(os.devnull):
+        assert main([os.devnull]) == 2
+        assert "is a device or a pipe, not a file" in capsys.readouterr().err
+
+
+def test_dialogs_show_the_reason_a_save_failed(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from gd_explorer.engine import atomic
+
+    run_to_end(qtbot, window)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    answers = iter([(2, True), (320, True)])  # frames, then width
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *args: next(answers))
+    target = str(tmp_path / "out")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (target, ""))
+
+    def full_disk(descriptor):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full_disk)
+    dialogs = [
+        window._save_dialog,
+        window._save_session_dialog,
+        window._export_trajectory_dialog,
+        window._export_png_dialog,
+        window._export_gif_dialog,
+        lambda: window._export_view_dialog("history", "png"),
+        lambda: window._export_view_dialog("history", "svg"),
+    ]
+    for dialog in dialogs:
+        shown.clear()
+        dialog()
+        assert len(shown) == 1, dialog
+        assert "No space left on device" in shown[0], (dialog, shown[0])
+        assert shown[0] == window.statusBar().currentMessage()
+    assert not (tmp_path / "out").exists()
+
+
+def test_open_dialog_shows_why_a_session_cannot_be_read(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    for path, reason in [(tmp_path, "it is a folder"), (os.devnull, "it is a device")]:
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, p=path: (str(p), ""))
+        shown.clear()
+        window._open_session_dialog()
+        assert len(shown) == 1 and reason in shown[0], shown
