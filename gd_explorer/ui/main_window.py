@@ -598,6 +598,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.controller.frame.connect(self._on_frame)
         self.controller.gridsReady.connect(self._on_grids)
+        self.controller.failed.connect(self._on_run_failed)
         self.controls.settingsEdited.connect(self._on_settings)
         self.controls.rejected.connect(self._complain)
         self.data_view.pointAdded.connect(
@@ -1240,6 +1241,20 @@ class MainWindow(QMainWindow):
 
     def _load(self, key: str) -> object:
         return self._store.value(key)
+
+    # Supervision and shutdown.
+
+    def _on_run_failed(self, message: str) -> None:
+        """Say why the run ended (or the engine was restarted); everything else stays."""
+        if self._stale is not None:
+            self._draw()  # the steps that arrived before the failure
+        self._show_run_state()
+        record = self.controller.record
+        if record is not None and record.status == "failed":
+            if self._replay_step is None:  # a replayed step keeps its own status
+                self.readout.show_status("failed")
+            self.readout.show_banner(message)
+        self.statusBar().showMessage(message)  # no time-out: it stays until replaced
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker and remember geometry and settings."""
