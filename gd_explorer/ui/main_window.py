@@ -1256,9 +1256,20 @@ class MainWindow(QMainWindow):
             self.readout.show_banner(message)
         self.statusBar().showMessage(message)  # no time-out: it stays until replaced
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the worker and remember geometry and settings."""
+    def release(self) -> None:
+        """Stop the engine and free OpenGL now, while the application exists.
+
+        Safe to call twice. Called on close and when the application quits, so that
+        nothing depends on the order in which Qt and Python destroy objects later.
+        The window shows no 3-D surface afterwards.
+        """
         self.controller.shutdown()
+        self._draw_timer.stop()
+        self.surface.release()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the worker, free OpenGL and remember geometry and settings."""
+        self.release()
         if self._calculus is not None:
             self._calculus.close()
         self._store.setValue(GEOMETRY_KEY, self.saveGeometry())
