@@ -9,7 +9,8 @@ No Qt here. The window's side (``gd_explorer.worker``) sends commands as tuples
 and receives ``("frame", ...)``, ``("probed", steps)``, ``("grids", tag, costs)``
 (costs None when the maps could not be made), ``("failed", generation, reason)``
 (a command or a step raised: that run is over, the process carries on) and
-``("bye",)``.
+``("bye",)``; as a process of its own (:func:`engine_main`) it first says
+``("hello",)``.
 """
 
 from __future__ import annotations
@@ -317,4 +318,8 @@ def engine_main(commands: Connection, frames: Connection) -> None:
     decides how to end and stops this process itself.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        frames.send(("hello",))  # the window knows this process came up
+    except (EOFError, OSError):
+        return  # the window has gone already
     serve(commands, frames)

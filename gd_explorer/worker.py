@@ -18,8 +18,10 @@ once, its run marked failed, the record kept.
 from __future__ import annotations
 
 import atexit
+import itertools
 import multiprocessing
 import signal
+import threading
 import weakref
 from dataclasses import dataclass
 from functools import partial
@@ -37,6 +39,13 @@ from gd_explorer.runner import engine_main
 STOP_TIMEOUT_S = 5.0
 #: What the user is told when the engine's process died; ``{cause}`` says how.
 ENGINE_LOST = "the engine stopped unexpectedly ({cause}) and was restarted"
+#: Processes in a row that may die before saying hello before restarts stop.
+RESTART_LIMIT = 3
+#: What the user is told then: restarting again would only spin.
+ENGINE_WONT_START = (
+    "the engine could not be started ({cause}); the next run will try again — "
+    "if this persists, reinstall the program"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +81,16 @@ class DescentWorker(QObject):
     probed = Signal(int)
     gridsReady = Signal(int, object)
     failed = Signal(int, str)  # a run's generation and why the engine gave it up
-    lost = Signal()  # the process went away without saying goodbye
+    lost = Signal(int)  # the process (this number) went away without saying goodbye
     finished = Signal()
 
-    def __init__(self, frames: Any) -> None:
+    def __init__(
+        self, frames: Any, number: int = 0, started: threading.Event | None = None
+    ) -> None:
         super().__init__()
         self._frames = frames
+        self._number = number
+        self._started = started if started is not None else threading.Event()
 
     @Slot()
     def run(self) -> None:
@@ -94,13 +107,15 @@ class DescentWorker(QObject):
                     self.gridsReady.emit(message[1], message[2])
                 elif message[0] == "failed":
                     self.failed.emit(message[1], message[2])
+                elif message[0] == "hello":
+                    self._started.set()
                 else:
                     goodbye = True
                     break
         except (EOFError, OSError):
             pass  # the process ended: the pipe's other end closed with it
         if not goodbye:
-            self.lost.emit()
+            self.lost.emit(self._number)
         self.finished.emit()
 
 
@@ -212,9 +227,12 @@ class Engine:
         self.process.start()
         receive_commands.close()
         send_frames.close()
+        self.number = next(_ENGINE_NUMBERS)
+        #: Set once the process said hello: it started and serves.
+        self.started = threading.Event()
         self.thread = QThread()
         self.thread.setObjectName("descent")
-        self.worker = DescentWorker(frames)
+        self.worker = DescentWorker(frames, self.number, self.started)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.finished.connect(self.thread.quit)
@@ -263,6 +281,7 @@ class Engine:
         return f"it exited with status {code}"
 
 
+_ENGINE_NUMBERS = itertools.count(1)
 #: Engines not yet stopped: all are stopped before the interpreter exits.
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
@@ -309,6 +328,7 @@ class DescentController(QObject):
         self._grids: tuple[int, CostModel, Any] | None = None
         self._grids_resent = False
         self._closing = False
+        self._stillborn = 0  # processes in a row that died before saying hello
         self._engine = self._launch()
         # Whatever order Qt destroys things in, the process and the thread stop with
         # this object. A list, not self: the callback must not touch a dying wrapper.
@@ -350,6 +370,8 @@ class DescentController(QObject):
         if config.seed is None:
             # Choose the seed here so the window can show and replay it.
             config = config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
+        if not self._closing and not self._engine.process.is_alive():
+            self._replace_engine()  # restarts had stopped (or its death is not seen yet)
         self.generation += 1
         self.seed = int(config.seed or 0)
         self.record = RunRecord(config, problem.data)
@@ -447,13 +469,33 @@ class DescentController(QObject):
         self._fail_run(reason)
         self.failed.emit(reason)
 
-    @Slot()
-    def _on_lost(self) -> None:
-        if self._closing:
-            return  # stopped on purpose
+    @Slot(int)
+    def _on_lost(self, number: int) -> None:
+        if self._closing or number != self._engine.number:
+            return  # stopped on purpose, or already replaced
         dead = self._engine
         cause = dead.cause_of_death()
         dead.stop()
+        self._stillborn = 0 if dead.started.is_set() else self._stillborn + 1
+        if self._stillborn < RESTART_LIMIT:
+            self._replace_engine()
+            message = ENGINE_LOST.format(cause=cause)
+        else:
+            # Each new process dies as it starts: restarting would only spin. The
+            # next run the user starts tries once more.
+            message = ENGINE_WONT_START.format(cause=cause)
+            if self._grids is not None:
+                tag, self._grids = self._grids[0], None
+                self.gridsReady.emit(tag, None)
+        record = self.record
+        if record is not None and record.status == "running":
+            self._fail_run(f"{message}; the run stopped at step {record.steps:,}")
+            message = record.message
+        self.failed.emit(message)
+
+    def _replace_engine(self) -> None:
+        """Start a new engine in place of a dead one and give it what the old one had."""
+        self._engine.stop()
         self._engine = self._launch()
         self._engines[:] = [self._engine]
         self._engine.send(("speed", self._speed))
@@ -466,12 +508,6 @@ class DescentController(QObject):
             else:
                 self._grids_resent = True
                 self._engine.send(("grids", *self._grids))
-        message = ENGINE_LOST.format(cause=cause)
-        record = self.record
-        if record is not None and record.status == "running":
-            self._fail_run(f"{message}; the run stopped at step {record.steps:,}")
-            message = record.message
-        self.failed.emit(message)
 
     def _fail_run(self, reason: str) -> None:
         if self.record is not None and self.record.status == "running":

@@ -16,3 +16,8 @@ class BreaksPastSlope(LinearRegression):
         if m > BREAKING_SLOPE:
             raise ArithmeticError(f"planted fault at slope {m:.3f}")
         return super()._cost(m, b)
+
+
+def exit_at_once(commands: object, frames: object) -> None:
+    """Stand in for the engine's process entry: end before serving anything."""
+    raise SystemExit(3)

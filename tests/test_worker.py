@@ -244,3 +244,32 @@ def test_an_engine_killed_without_a_run_is_restarted_quietly_and_maps_still_come
     from gd_explorer.engine import cost_grid
 
     np.testing.assert_array_equal(got.args[1][0], cost_grid(line, m_values, b_values))
+
+
+def test_an_engine_that_dies_as_it_starts_is_not_restarted_for_ever(
+    qtbot, controller, line, monkeypatch
+):
+    import os
+    import signal
+
+    import gd_explorer.worker as worker_module
+    from tests.faults import exit_at_once
+
+    with qtbot.waitSignal(controller.probed, timeout=20_000):
+        controller.probe()  # the first process is up and serving
+    messages = []
+    controller.failed.connect(messages.append)
+    monkeypatch.setattr(worker_module, "engine_main", exit_at_once)  # a broken install
+    os.kill(controller.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: "could not be started" in "".join(messages), timeout=60_000)
+    restarts = worker_module.RESTART_LIMIT
+    assert len(messages) == restarts + 1
+    assert all("restarted" in m for m in messages[:restarts])
+    assert "status 3" in messages[-1]
+    assert not controller.process.is_alive()  # no further attempt on its own
+    # The next run the user starts tries again, and works once the fault is gone.
+    monkeypatch.undo()
+    config = DescentConfig(0.01, 100, seed=8)
+    controller.start(line, config)
+    wait_done(qtbot, controller)
+    assert_same(controller.trajectory(), descend(line, config))
