@@ -120,3 +120,51 @@ def test_windows_ended_mid_run_in_any_order_leave_no_thread_or_process(qtbot):
     gc.collect()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert set(multiprocessing.active_children()) <= before
+
+
+LEFT_OPEN = """
+import sys
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+if __name__ == "__main__":  # not when the engine's process imports this file
+    for kind in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(kind, scope, sys.argv[2])  # never the user's settings
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication(sys.argv[:1])
+    from gd_explorer.ui import MainWindow
+
+    window = MainWindow(use_gl=sys.argv[1] == "gl")
+    window.show()
+    window.toggle_run()
+    while window.trajectory.steps < 5:
+        app.processEvents()
+    print("leaving with the window open and its run going", flush=True)
+"""
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("view", ["gl", "no-gl"])
+def test_a_script_that_exits_with_a_window_running_exits_cleanly(tmp_path, view):
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "left_open.py"
+    script.write_text(LEFT_OPEN)
+    env = dict(os.environ)  # the DISPLAY and platform of this session
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, str(script), view, str(tmp_path / "settings")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "leaving" in result.stdout
+    assert "QThread" not in result.stderr and "Fatal" not in result.stderr
