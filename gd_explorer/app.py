@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from gd_explorer import __version__
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QCoreApplication
 
     from gd_explorer.ui import MainWindow
 
@@ -355,7 +355,7 @@ def _show_when_open(window: MainWindow, title: str, text: str) -> None:
 
 
 @contextmanager
-def _closing_on_interrupt(window: MainWindow, app: QApplication) -> Iterator[None]:
+def _closing_on_interrupt(window: MainWindow, app: QCoreApplication) -> Iterator[None]:
     """Let Ctrl+C in the terminal close the window and quit while the block runs.
 
     Python runs a signal handler only between its own bytecodes, never while Qt's
@@ -426,7 +426,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # contexts every view after the first renders blank. Must precede the app.
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication([sys.argv[0] if sys.argv else "gd-explorer"])
-    assert isinstance(app, QApplication)
     app.setApplicationName("Gradient Descent Explorer")
     app.setApplicationVersion(__version__)
 
