@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gd_explorer import __version__
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
     from gd_explorer.ui import MainWindow
+
+#: Milliseconds between the moments Qt's loop lets Python run a signal handler (Ctrl+C).
+SIGNAL_POLL_MS = 200
+#: The objectName of the message box that says why FILE could not be opened.
+OPEN_PROBLEM_NAME = "openProblem"
 
 NO_DISPLAY_MESSAGE = (
     "gd-explorer: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); "
@@ -282,7 +292,9 @@ def display_problem() -> str | None:
 def create_window(args: argparse.Namespace) -> MainWindow:
     """Build the main window the parsed arguments ask for.
 
-    A ``QApplication`` must already exist.
+    A ``QApplication`` must already exist. Whatever goes wrong while opening
+    ``FILE``, the window opens with its usual data (or the lesson asked for) and
+    says why, in its status bar and in a message box shown with it.
 
     Parameters
     ----------
@@ -294,19 +306,94 @@ def create_window(args: argparse.Namespace) -> MainWindow:
     MainWindow
         The window, not yet shown.
     """
+    window = _new_window(args)
+    path = getattr(args, "file", None)
+    if path is None:
+        return window
+    name = os.path.basename(path) or path
+    try:
+        opened = _open_file(window, path)
+    except Exception as error:  # whatever a loader raises, the program still opens
+        # The failed load may have left the window half-changed: start afresh. The
+        # broken window is never closed, so it saves none of its state.
+        window.release()
+        window.deleteLater()
+        window = _new_window(args)
+        problem = (
+            f"{name} could not be opened ({type(error).__name__}: {error}); "
+            "the explorer opened with its usual data instead."
+        )
+        window.statusBar().showMessage(problem)
+    else:
+        if opened:
+            return window
+        problem = window.statusBar().currentMessage() or f"{name} could not be opened."
+        window.statusBar().showMessage(problem)  # kept until replaced, not for seconds
+    _show_when_open(window, f"Cannot open {name}", problem)
+    return window
+
+
+def _new_window(args: argparse.Namespace) -> MainWindow:
     from gd_explorer.ui import MainWindow
 
     window = MainWindow(use_gl=not args.no_gl)
     if args.lesson is not None:
         window.load_lesson(args.lesson)
-    path = getattr(args, "file", None)
-    if path is not None:
-        # A file that cannot be read leaves the window open with the reason in its status bar.
-        if path.lower().endswith(".json"):
-            window.open_session(path)
-        else:
-            window.open_dataset(path)
     return window
+
+
+def _open_file(window: MainWindow, path: str) -> bool:
+    """Open a session (``.json``) or a dataset; False when the window said why not."""
+    if path.lower().endswith(".json"):
+        return window.open_session(path)
+    return window.open_dataset(path)
+
+
+def _show_when_open(window: MainWindow, title: str, text: str) -> None:
+    """Show ``text`` in a message box over ``window`` once the event loop runs."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, window)
+    box.setObjectName(OPEN_PROBLEM_NAME)
+    # Window-modal and opened, not exec()'d: nothing waits for it, a quit still quits.
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    QTimer.singleShot(0, box.open)
+
+
+@contextmanager
+def _closing_on_interrupt(window: MainWindow, app: QCoreApplication) -> Iterator[None]:
+    """Let Ctrl+C in the terminal close the window and quit while the block runs.
+
+    Python runs a signal handler only between its own bytecodes, never while Qt's
+    loop waits in C++: a timer gives it that moment a few times a second. The
+    previous handler comes back afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+    from PySide6.QtCore import QTimer
+
+    def quit_now() -> None:
+        # As if the user closed it (the engine stops, settings are kept), but without a
+        # question: unsaved data stays in the autosave, offered at the next start.
+        window.confirm_unsaved = False
+        window.close()
+        app.quit()  # also ends a dialog's loop, which a close alone would leave open
+
+    def interrupted(signum: int, frame: object) -> None:
+        # Not here and now: the handler can run in the middle of any Python code.
+        QTimer.singleShot(0, quit_now)
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    poll = QTimer()
+    poll.timeout.connect(lambda: None)
+    poll.start(SIGNAL_POLL_MS)
+    try:
+        yield
+    finally:
+        poll.stop()
+        signal.signal(signal.SIGINT, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -341,6 +428,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from gd_explorer.worker import stop_all_engines
+
     app = QApplication.instance()
     if app is None:
         # pyqtgraph caches compiled shaders for all GL views; without shared
@@ -350,13 +439,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Gradient Descent Explorer")
     app.setApplicationVersion(__version__)
 
-    window = create_window(args)
-    window.show()
-    # Once the window is up: offer what a window that did not close left unsaved.
-    QTimer.singleShot(0, window.offer_recovery)
-    status = app.exec()
-    # Delete the window while the application exists: an OpenGL view destroyed after
-    # it (at interpreter exit) can crash the process on its way out.
-    window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    window: MainWindow | None = None
+    try:
+        window = create_window(args)
+        # However the loop ends (last window closed, quit(), Ctrl+C), the engine and
+        # OpenGL are released while the application still exists.
+        app.aboutToQuit.connect(window.release)
+        with _closing_on_interrupt(window, app):
+            window.show()
+            # Once the window is up: offer what a window that did not close left unsaved.
+            QTimer.singleShot(0, window.offer_recovery)
+            status = app.exec()
+    finally:
+        # Also after an exception: a thread left running aborts the interpreter at exit.
+        stop_all_engines()
+        if window is not None:
+            window.release()
+            # Delete the window while the application exists: an OpenGL view destroyed
+            # after it (at interpreter exit) can crash the process on its way out.
+            window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return status

@@ -7,13 +7,19 @@ thread, an unlimited-speed run cut the window to a few frames per second.
 
 No Qt here. The window's side (``gd_explorer.worker``) sends commands as tuples
 and receives ``("frame", ...)``, ``("probed", steps)``, ``("grids", tag, costs)``
-(costs None when the maps could not be made) and ``("bye",)``.
+(costs None when the maps could not be made), ``("failed", generation, reason)``
+(a command or a step raised: that run is over, the process carries on) and
+``("bye",)``; as a process of its own (:func:`engine_main`) it first says
+``("hello",)``.
 """
 
 from __future__ import annotations
 
+import signal
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -58,8 +64,10 @@ class Pacer:
         self, problem: CostModel, config: DescentConfig, generation: int, paused: bool
     ) -> None:
         """Begin a new run, replacing any other, and send its starting point."""
-        self.descent = Descent(problem, config)
+        # The generation first: a run that cannot even start fails under its own number.
         self.generation = generation
+        self.descent = None
+        self.descent = Descent(problem, config)
         self.paused = paused
         self._sent = 0
         self.drawn = True
@@ -107,6 +115,24 @@ class Pacer:
     def grids(self, tag: int, problem: CostModel, axes: list[tuple[Any, Any]]) -> None:
         """Have the window's maps computed, on their own thread (see :class:`GridMaker`)."""
         self.grid_maker.request(tag, problem, axes)
+
+    def fail(self, error: Exception) -> None:
+        """End the current run because ``error`` was raised, and tell the window why.
+
+        The steps already taken are sent first, so the window keeps all of them.
+        """
+        reason = f"the engine could not go on: {type(error).__name__}: {error}"
+        if self.descent is not None:
+            try:
+                if self._unsent():
+                    self._send()
+            except (EOFError, OSError):
+                raise  # the window has gone
+            except Exception:  # the run is broken; its reason is sent below
+                pass
+        self.descent = None
+        self.paused = True
+        self.send(("failed", self.generation, reason))
 
     # Pacing.
 
@@ -227,7 +253,7 @@ class GridMaker:
             tag, problem, axes = request
             try:
                 costs: list[Any] | None = [cost_grid(problem, m, b) for m, b in axes]
-            except (ValueError, ArithmeticError, MemoryError):
+            except Exception:  # whatever it was, the window says so
                 costs = None  # the window says the maps could not be made
             try:
                 self._send(("grids", tag, costs))
@@ -250,19 +276,50 @@ COMMANDS: dict[str, Callable[..., None]] = {
 
 
 def serve(commands: Connection, frames: Connection) -> None:
-    """Run descent for the window until told to stop or the window goes away."""
+    """Run descent for the window until told to stop or the window goes away.
+
+    A command or a step that raises ends the current run as failed and the
+    window is told why; the process itself carries on, ready for the next run.
+    """
     pacer = Pacer(frames)
     try:
         while True:
-            if commands.poll(pacer.wait_time()):
-                while commands.poll():
-                    message: tuple[Any, ...] = commands.recv()
-                    if message[0] == "stop":
-                        pacer.send(("bye",))
-                        return
-                    COMMANDS[message[0]](pacer, *message[1:])
-            pacer.tick()
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+            try:
+                if not _serve_once(pacer, commands):
+                    return
+            except (EOFError, OSError):
+                raise  # the pipes: the window's process has gone
+            except Exception as error:  # any fault ends only the run
+                traceback.print_exc(file=sys.stderr)  # for a bug report
+                pacer.fail(error)
+    except (EOFError, OSError, KeyboardInterrupt):
         return  # the window's process has gone
     finally:
         pacer.grid_maker.close()
+
+
+def _serve_once(pacer: Pacer, commands: Connection) -> bool:
+    """Carry out the commands waiting (or wait for one) and tick; False on ``stop``."""
+    if commands.poll(pacer.wait_time()):
+        while commands.poll():
+            message: tuple[Any, ...] = commands.recv()
+            if message[0] == "stop":
+                pacer.send(("bye",))
+                return False
+            COMMANDS[message[0]](pacer, *message[1:])
+    pacer.tick()
+    return True
+
+
+def engine_main(commands: Connection, frames: Connection) -> None:
+    """Serve as the engine's own process: :func:`serve`, deaf to Ctrl+C.
+
+    Ctrl+C in a terminal reaches every process of the program; the window
+    decides how to end and stops this process itself.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        frames.send(("hello",))  # the window knows this process came up
+    except (EOFError, OSError):
+        return  # the window has gone already
+    serve(commands, frames)

@@ -111,3 +111,53 @@ def test_a_map_that_fails_is_answered_with_none(runner, monkeypatch):
     send, receive = runner
     send(("grids", 4, LinearRegression(article_dataset()), [(np.zeros(2), np.zeros(2))]))
     assert receive() == ("grids", 4, None)
+
+
+def test_a_command_that_raises_ends_the_run_as_failed_and_the_runner_carries_on(runner):
+    send, receive = runner
+    problem = LinearRegression(article_dataset())
+    send(("speed", 10.0))
+    send(("start", problem, DescentConfig(1e-6, 10**6), 3, False))
+    assert receive()[0] == "frame"
+    send(("speed", "fast"))  # float("fast") raises inside the command
+    message = receive()
+    while message[0] == "frame":
+        message = receive()
+    assert message[0] == "failed" and message[1] == 3
+    assert "ValueError" in message[2] and "fast" in message[2]
+    send(("probe",))
+    assert receive() == ("probed", -1)  # the failed run was dropped
+    send(("speed", 0.0))
+    send(("start", problem, DescentConfig(0.01, 40), 4, False))
+    frames = [receive()]
+    while frames[-1][8] == "running":
+        send(("ack",))
+        frames.append(receive())
+    assert frames[-1][1] == 4 and frames[-1][8] == "max_steps"  # the next run works
+
+
+def test_an_exception_while_stepping_keeps_the_steps_taken_and_names_the_reason(
+    runner, monkeypatch
+):
+    from gd_explorer.engine import Descent
+
+    original = Descent.advance
+
+    def advance(self, max_steps):
+        if self.step >= 5:
+            raise OverflowError("planted overflow")
+        return original(self, min(max_steps, 5 - self.step))
+
+    monkeypatch.setattr(Descent, "advance", advance)
+    send, receive = runner
+    send(("start", LinearRegression(article_dataset()), DescentConfig(0.01, 100), 9, False))
+    messages = [receive()]
+    while messages[-1][0] == "frame":
+        send(("ack",))
+        messages.append(receive())
+    failed = messages[-1]
+    assert failed[:2] == ("failed", 9)
+    assert "OverflowError" in failed[2] and "planted overflow" in failed[2]
+    # Every step taken before the failure reached the window.
+    assert messages[-2][0] == "frame" and messages[-2][7] == 5
+    assert sum(len(m[4]) for m in messages[:-1]) == 6

@@ -169,3 +169,107 @@ def test_discard_forgets_the_run(qtbot, controller, line):
     with qtbot.waitSignal(controller.probed) as got:
         controller.probe()
     assert got.args[0] == -1  # the worker holds no run any more
+
+
+def test_an_exception_in_the_engine_ends_the_run_as_failed_and_the_next_run_works(
+    qtbot, controller, line
+):
+    from tests.faults import BREAKING_SLOPE, BreaksPastSlope
+
+    broken = BreaksPastSlope(line.data)
+    controller.set_speed(2000)
+    with qtbot.waitSignal(controller.failed, timeout=20_000) as failed:
+        controller.start(broken, DescentConfig(1e-4, 4000, seed=1))
+    reason = failed.args[0]
+    assert "ArithmeticError" in reason and "planted fault" in reason
+    record = controller.record
+    assert record.status == "failed" and record.message == reason
+    assert not controller.live and not controller.running
+    run = controller.trajectory()
+    assert run.status == "failed" and run.steps > 0  # the steps so far are kept
+    assert run.params[-1, 0] <= BREAKING_SLOPE
+    np.testing.assert_array_equal(run.params, descend(line, run.config).params[: run.steps + 1])
+    # The engine's process lives on: the same controller runs the next run.
+    assert controller.process.is_alive()
+    config = DescentConfig(0.01, 300, seed=2)
+    controller.set_speed(0)
+    controller.start(line, config)
+    wait_done(qtbot, controller)
+    assert_same(controller.trajectory(), descend(line, config))
+
+
+def test_an_engine_killed_mid_run_is_restarted_and_the_run_marked_failed(qtbot, controller, line):
+    import os
+    import signal
+
+    controller.set_speed(500)
+    controller.start(line, DescentConfig(1e-6, 10**6, seed=4))
+    qtbot.waitUntil(lambda: controller.record.steps >= 20, timeout=20_000)
+    killed = controller.process
+    with qtbot.waitSignal(controller.failed, timeout=20_000) as failed:
+        os.kill(killed.pid, signal.SIGKILL)
+    reason = failed.args[0]
+    assert "stopped unexpectedly" in reason and "signal 9" in reason and "restarted" in reason
+    record = controller.record
+    assert record.status == "failed" and reason in record.message
+    steps = record.steps
+    assert steps >= 20  # what was recorded stays
+    assert not controller.live and not controller.running
+    assert controller.process is not killed and controller.process.is_alive()
+    assert controller._thread.isRunning()
+    config = DescentConfig(0.01, 200, seed=5)
+    controller.set_speed(0)
+    controller.start(line, config)
+    wait_done(qtbot, controller)
+    assert_same(controller.trajectory(), descend(line, config))
+    assert not killed.is_alive()
+
+
+def test_an_engine_killed_without_a_run_is_restarted_quietly_and_maps_still_come(
+    qtbot, controller, line
+):
+    import os
+    import signal
+
+    with qtbot.waitSignal(controller.probed, timeout=20_000):
+        controller.probe()  # the process is up
+    killed = controller.process
+    with qtbot.waitSignal(controller.failed, timeout=20_000):
+        os.kill(killed.pid, signal.SIGKILL)
+    assert controller.record is None
+    m_values, b_values = np.linspace(0, 2, 4), np.linspace(1, 3, 3)
+    with qtbot.waitSignal(controller.gridsReady, timeout=20_000) as got:
+        tag = controller.compute_grids(line, [(m_values, b_values)])
+    assert got.args[0] == tag
+    from gd_explorer.engine import cost_grid
+
+    np.testing.assert_array_equal(got.args[1][0], cost_grid(line, m_values, b_values))
+
+
+def test_an_engine_that_dies_as_it_starts_is_not_restarted_for_ever(
+    qtbot, controller, line, monkeypatch
+):
+    import os
+    import signal
+
+    import gd_explorer.worker as worker_module
+    from tests.faults import exit_at_once
+
+    with qtbot.waitSignal(controller.probed, timeout=20_000):
+        controller.probe()  # the first process is up and serving
+    messages = []
+    controller.failed.connect(messages.append)
+    monkeypatch.setattr(worker_module, "engine_main", exit_at_once)  # a broken install
+    os.kill(controller.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: "could not be started" in "".join(messages), timeout=60_000)
+    restarts = worker_module.RESTART_LIMIT
+    assert len(messages) == restarts + 1
+    assert all("restarted" in m for m in messages[:restarts])
+    assert "status 3" in messages[-1]
+    assert not controller.process.is_alive()  # no further attempt on its own
+    # The next run the user starts tries again, and works once the fault is gone.
+    monkeypatch.undo()
+    config = DescentConfig(0.01, 100, seed=8)
+    controller.start(line, config)
+    wait_done(qtbot, controller)
+    assert_same(controller.trajectory(), descend(line, config))

@@ -148,7 +148,7 @@ class Autosave:
 
     def save(self, snapshot: Snapshot) -> None:
         """Write ``snapshot`` soon, on the writer's thread; a newer one replaces it."""
-        if self.path is None:
+        if self.path is None or self._closed:
             return
         with self._wake:
             self._pending = snapshot
@@ -169,7 +169,7 @@ class Autosave:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every requested save is on disk; False if ``timeout`` passed first."""
-        if self.path is None:
+        if self.path is None or self._closed:
             return True
         with self._wake:
             return self._wake.wait_for(lambda: self._pending is None and not self._busy, timeout)
@@ -178,8 +178,9 @@ class Autosave:
         """Finish writing, stop the writer and release the lock.
 
         With ``keep`` the file stays for the next start to offer; without, it goes.
+        Safe to call twice: the first call decides.
         """
-        if self.path is None:
+        if self.path is None or self._closed:
             return
         self.flush()
         if not keep:

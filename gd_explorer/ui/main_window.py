@@ -645,6 +645,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.controller.frame.connect(self._on_frame)
         self.controller.gridsReady.connect(self._on_grids)
+        self.controller.failed.connect(self._on_run_failed)
         self.controls.settingsEdited.connect(self._on_settings)
         self.controls.rejected.connect(self._complain)
         self.data_view.pointAdded.connect(
@@ -1427,8 +1428,37 @@ class MainWindow(QMainWindow):
                 orphan.lock.unlock()  # kept for the next start
         return restored
 
+    # Supervision and shutdown.
+
+    def _on_run_failed(self, message: str) -> None:
+        """Say why the run ended (or the engine was restarted); everything else stays."""
+        if self._stale is not None:
+            self._draw()  # the steps that arrived before the failure
+        self._show_run_state()
+        record = self.controller.record
+        if record is not None and record.status == "failed":
+            if self._replay_step is None:  # a replayed step keeps its own status
+                self.readout.show_status("failed")
+            self.readout.show_banner(message)
+        self.statusBar().showMessage(message)  # no time-out: it stays until replaced
+
+    def release(self) -> None:
+        """Stop the engine and free OpenGL now, while the application exists.
+
+        Safe to call twice. Called on close and when the application quits, so that
+        nothing depends on the order in which Qt and Python destroy objects later.
+        The window shows no 3-D surface afterwards.
+        """
+        self.controller.shutdown()
+        self._draw_timer.stop()
+        self.surface.release()
+        # Without a close (the application quit, a broken window dropped): the autosave
+        # stays for the next start, and the lock on it is let go.
+        self._autosave_timer.stop()
+        self.autosave.close(keep=True)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask about unsaved data, stop the worker, remember geometry and settings."""
+        """Ask about unsaved data, stop the worker, free OpenGL, remember geometry and settings."""
         if self._closed:
             super().closeEvent(event)
             return
@@ -1440,7 +1470,7 @@ class MainWindow(QMainWindow):
         self._autosave_tick()
         # Kept when the user was not asked (Ctrl+C, logging out): offered at the next start.
         self.autosave.close(keep=self.has_unsaved_changes and not self.confirm_unsaved)
-        self.controller.shutdown()
+        self.release()
         if self._calculus is not None:
             self._calculus.close()
         self._store.setValue(GEOMETRY_KEY, self.saveGeometry())

@@ -17,6 +17,7 @@ STATUS_TEXT = {
     "max_steps": "finished",
     "converged": "converged",
     "diverged": "diverged",
+    "failed": "failed",
 }
 
 #: Point sizes at scale 1.

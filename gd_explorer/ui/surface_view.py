@@ -21,6 +21,7 @@ import functools
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
+import shiboken6
 from numpy.typing import ArrayLike, NDArray
 from pyqtgraph.opengl.GLGraphicsItem import GLGraphicsItem
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
@@ -336,6 +337,29 @@ class SurfaceView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(container)
+        self._container: QWidget | None = container
+
+    @property
+    def released(self) -> bool:
+        """Return whether :meth:`release` freed the OpenGL window (the panel is then empty)."""
+        return self._container is None
+
+    def release(self) -> None:
+        """Free the OpenGL window and its context now; safe to call twice.
+
+        Called when the main window closes or the application quits, while the
+        application still exists. Left to interpreter exit, the OpenGL window
+        (owned by Python) could be destroyed apart from its container and before
+        it, and the process crashed on its way out after everything else went well.
+        """
+        container, self._container = self._container, None
+        if container is None or not shiboken6.isValid(container):
+            return
+        container.hide()
+        # Unparented first, so that Python's record of this panel's children forgets it;
+        # the container owns the OpenGL window and deletes it with itself.
+        container.setParent(None)
+        shiboken6.delete(container)
 
     def set_problem(
         self,
@@ -344,22 +368,28 @@ class SurfaceView(QWidget):
         cost: NDArray[np.float64] | None = None,
     ) -> None:
         """Recompute the surface for a new dataset, model or window (see the canvas)."""
-        self.canvas.set_problem(problem, domain, cost)
+        if not self.released:
+            self.canvas.set_problem(problem, domain, cost)
 
     def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
         """Show a descent path and put the ball at its last point (see the canvas)."""
-        self.canvas.set_path(params, cost)
+        if not self.released:
+            self.canvas.set_path(params, cost)
 
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the 3-D view (see the canvas)."""
-        self.canvas.apply_theme(theme)
+        if not self.released:
+            self.canvas.apply_theme(theme)
 
     def set_marker_scale(self, factor: float) -> None:
         """Draw the ball and the path ``factor`` times their base size (see the canvas)."""
-        self.canvas.set_marker_scale(factor)
+        if not self.released:
+            self.canvas.set_marker_scale(factor)
 
     def grabFramebuffer(self) -> QImage:  # noqa: N802 - Qt's name for it
         """Render the surface now and return the image."""
+        if self.released:
+            return QImage()
         # A QOpenGLWindow reads back its back buffer, stale after a swap: draw it first.
         self.canvas.makeCurrent()
         self.canvas.paintGL()
@@ -437,6 +467,9 @@ class SurfaceFallback(QLabel):
 
     def apply_theme(self, theme: style.Theme) -> None:
         """Nothing to recolour: the text follows the application's palette."""
+
+    def release(self) -> None:
+        """Do nothing: there is no OpenGL to free."""
 
     def set_marker_scale(self, factor: float) -> None:
         """Do nothing: there are no markers to scale.
