@@ -28,6 +28,21 @@ VARIANTS = ("batch", "stochastic", "minibatch")
 PARAMETERS = ("m", "b")
 _ALIASES = {"m": "m", "slope": "m", "b": "b", "intercept": "b"}
 
+#: Most steps a run takes. The window keeps a run's every point, cost and gradient
+#: (41 bytes a step, preallocated), so a run at the limit needs about 410 MB there.
+MAX_STEPS = 10_000_000
+#: Largest mini-batch: a batch's row indices and temporaries (about 40 bytes a row)
+#: stay within a few hundred megabytes. A batch larger than the data is clamped anyway.
+MAX_BATCH_SIZE = 10_000_000
+#: Largest seed: one unsigned 64-bit word. The engine draws 32-bit seeds itself.
+MAX_SEED = 2**64 - 1
+#: Learning rates outside these make rate × gradient underflow or overflow for gradients
+#: of any ordinary size. Inside, a rate far too large simply diverges, with its message.
+MIN_LEARNING_RATE = 1e-300
+MAX_LEARNING_RATE = 1e300
+
+_LARGEST = float(np.finfo(np.float64).max)
+
 #: A run has diverged once its cost exceeds this many times its typical scale.
 DIVERGENCE_FACTOR = 1e10
 #: A diverged run keeps going (so the flight can be watched) until this factor.
@@ -44,11 +59,13 @@ def _finite(value: Any, what: str) -> float:
     return number
 
 
-def _whole(value: Any, what: str, minimum: int) -> int:
+def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise ValueError(f"{what} must be a whole number ≥ {minimum}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{what} must be ≥ {minimum}, got {value}")
+    if value > maximum:
+        raise ValueError(f"{what} must be ≤ {maximum:,}, got {value:,}")
     return int(value)
 
 
@@ -63,8 +80,11 @@ class DescentConfig:
     """Everything that decides a run, given the problem.
 
     Invalid values raise ``ValueError`` with a message that says which value
-    and why. ``fixed`` maps ``"m"``/``"b"`` (or ``"slope"``/``"intercept"``)
-    to a value held constant; it overrides ``init`` for that parameter.
+    and why. Every value is bounded: ``steps`` ≤ :data:`MAX_STEPS`, ``batch_size``
+    ≤ :data:`MAX_BATCH_SIZE`, ``0 ≤ seed ≤`` :data:`MAX_SEED` and
+    :data:`MIN_LEARNING_RATE` ≤ ``learning_rate`` ≤ :data:`MAX_LEARNING_RATE`.
+    ``fixed`` maps ``"m"``/``"b"`` (or ``"slope"``/``"intercept"``) to a value held
+    constant; it overrides ``init`` for that parameter.
     """
 
     learning_rate: float
@@ -84,12 +104,16 @@ class DescentConfig:
             raise ValueError(f"learning rate must be a number, got {rate!r}")
         if not (math.isfinite(rate) and rate > 0):
             raise ValueError(f"learning rate must be a positive finite number, got {rate}")
-        _whole(self.steps, "steps", 1)
+        if rate > MAX_LEARNING_RATE:
+            raise ValueError(f"learning rate must be ≤ {MAX_LEARNING_RATE:g}, got {rate:g}")
+        if rate < MIN_LEARNING_RATE:
+            raise ValueError(f"learning rate must be ≥ {MIN_LEARNING_RATE:g}, got {rate:g}")
+        _whole(self.steps, "steps", 1, MAX_STEPS)
         if self.variant not in VARIANTS:
             raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {self.variant!r}")
-        _whole(self.batch_size, "batch size", 1)
+        _whole(self.batch_size, "batch size", 1, MAX_BATCH_SIZE)
         if self.seed is not None:
-            _whole(self.seed, "seed", 0)
+            _whole(self.seed, "seed", 0, MAX_SEED)
         try:
             m0, b0 = self.init
         except (TypeError, ValueError):
@@ -260,14 +284,26 @@ class Descent:
         self._costs = np.empty(1024)
         self._grads = np.empty((1024, 2))
         self._params[0] = m, b
-        self._costs[0] = cost
         self._steps = 0
-        self._set_thresholds(cost)
         self.diverged_at: int | None = None
         self._overflowed = False
         self.status = "running"
         self.message = "running"
         self.last_rows: int | NDArray[np.intp] | None = None
+        if math.isfinite(cost):
+            self._costs[0] = cost
+            self._set_thresholds(cost)
+        else:
+            # So far out that the cost passes the largest double: nothing to step from.
+            # The largest double stands for it (a lower bound), so every value stays finite.
+            self._costs[0] = self._cost = _LARGEST
+            self._set_thresholds(_LARGEST)
+            self.diverged_at = 0
+            self.status = "diverged"
+            self.message = (
+                f"diverged at the start: the cost at slope {m:g}, intercept {b:g} is beyond "
+                "the largest floating-point number; start nearer the data"
+            )
 
     def _set_thresholds(self, start_cost: float) -> None:
         reference = max(start_cost, self.problem.cost_scale(), 1e-300)
@@ -356,7 +392,8 @@ class Descent:
         start = self._steps + 1
         need = start + k
         if need > len(self._costs):
-            size = max(need, 2 * len(self._costs))
+            # Never past the run's own length: at MAX_STEPS doubling would ask for 60 % more.
+            size = min(max(need, 2 * len(self._costs)), self.config.steps + 1)
             self._params = np.resize(self._params, (size, 2))
             self._costs = np.resize(self._costs, size)
             self._grads = np.resize(self._grads, (size, 2))
@@ -414,11 +451,15 @@ class Descent:
                 new_m = fixed_m
             if not free_b:
                 new_b = fixed_b
+            if not (math.isfinite(new_m) and math.isfinite(new_b)):
+                self._overflowed = True
+                status = "diverged"
+                break
             if need_full:
                 new_cost, gm_full, gb_full = problem._evaluate(new_m, new_b)
             else:
                 new_cost = problem._cost(new_m, new_b)
-            if not (math.isfinite(new_m) and math.isfinite(new_b) and math.isfinite(new_cost)):
+            if not math.isfinite(new_cost):
                 # The step left the range of floating point: keep only what is finite.
                 self._overflowed = True
                 status = "diverged"
