@@ -142,7 +142,8 @@ class LinearRegression(CostModel):
 
     def _cost(self, m: float, b: float) -> float:
         c = self._mean_residual(m, b)
-        spread = max(self._syy - 2.0 * m * self._sxy + m * m * self._sxx, 0.0)
+        # m·(m·sxx − 2·sxy) rather than m²·sxx − …: a steep slope on narrow x stays finite.
+        spread = max(self._syy + m * (m * self._sxx - 2.0 * self._sxy), 0.0)
         return 0.5 * (spread + c * c) + 0.5 * self.l2 * m * m
 
     def _full_gradient(self, m: float, b: float) -> tuple[float, float]:
