@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from gd_explorer.engine.models import CostModel
 from gd_explorer.engine.optimizers import OPTIMIZERS, make_optimizer
@@ -42,6 +42,11 @@ MIN_LEARNING_RATE = 1e-300
 MAX_LEARNING_RATE = 1e300
 
 _LARGEST = float(np.finfo(np.float64).max)
+#: Rows × steps up to which a stochastic or mini-batch run on a cost without cheap
+#: statistics (logistic) still records the exact full-data cost at every step: about
+#: a twentieth of a second of passes over the data in all. Beyond, a step records the
+#: loss of the rows it used, and the exact cost is computed where it is shown.
+EXACT_BUDGET = 10_000_000
 
 #: A run has diverged once its cost exceeds this many times its typical scale.
 DIVERGENCE_FACTOR = 1e10
@@ -166,7 +171,11 @@ class Trajectory:
 
     ``params`` has one row (m, b) per point including the start; ``cost`` the
     cost there; ``grad`` the gradient each step actually used (zero for a
-    fixed parameter).
+    fixed parameter). ``cost_exact[k]`` says whether ``cost[k]`` is the exact
+    full-data cost; where it is False, ``cost[k]`` is the loss of the rows step k
+    used, at the point it reached (stochastic and mini-batch steps on large
+    logistic data, whose exact cost is a pass over every row). The start and the
+    last point are always exact where the cost is finite.
     """
 
     params: FloatArray
@@ -178,6 +187,7 @@ class Trajectory:
     config: DescentConfig
     diverged_at: int | None = None
     notes: tuple[str, ...] = ()
+    cost_exact: NDArray[np.bool_] = field(default_factory=lambda: np.ones(0, dtype=bool))
 
     @classmethod
     def record(
@@ -192,10 +202,22 @@ class Trajectory:
         config: DescentConfig,
         diverged_at: int | None = None,
         notes: tuple[str, ...] = (),
+        cost_exact: ArrayLike | None = None,
     ) -> Trajectory:
-        """Return a trajectory holding read-only copies of the arrays."""
+        """Return a trajectory holding read-only copies of the arrays.
+
+        ``cost_exact`` defaults to every cost being exact.
+        """
         copies = [np.array(a, dtype=np.float64) for a in (params, cost, grad)]
-        for array in copies:
+        if cost_exact is None:
+            exact = np.ones(copies[1].shape, dtype=bool)
+        else:
+            exact = np.array(cost_exact, dtype=bool)
+            if exact.shape != copies[1].shape:
+                raise ValueError(
+                    f"cost_exact has shape {exact.shape}, the costs {copies[1].shape}"
+                )
+        for array in (*copies, exact):
             array.setflags(write=False)
         return cls(
             params=copies[0],
@@ -207,6 +229,7 @@ class Trajectory:
             config=config,
             diverged_at=diverged_at if status == "diverged" else None,
             notes=tuple(notes),
+            cost_exact=exact,
         )
 
     @property
@@ -226,7 +249,8 @@ class Chunk:
     """The steps one call of :meth:`Descent.advance` added.
 
     ``first`` is the index (in the trajectory) of the first new point;
-    ``rows`` the rows sampled by the last step (None for batch or no step).
+    ``rows`` the rows sampled by the last step (None for batch or no step);
+    ``cost_exact`` which costs are exact (see :class:`Trajectory`).
     """
 
     first: int
@@ -235,6 +259,7 @@ class Chunk:
     grad: FloatArray
     rows: int | NDArray[np.intp] | None
     status: str
+    cost_exact: NDArray[np.bool_]
 
 
 class Descent:
@@ -246,9 +271,17 @@ class Descent:
         The cost to minimise.
     config : DescentConfig
         How to descend.
+    exact_costs : bool, optional
+        Record the exact full-data cost at every step (True), or let the run decide
+        (None, the default): exact wherever it is cheap — least squares, batch steps,
+        a tolerance (which needs the full gradient anyway) or at most
+        :data:`EXACT_BUDGET` rows × steps — and otherwise the loss of each step's
+        rows, with the exact cost at the end and wherever :meth:`settle` is called.
     """
 
-    def __init__(self, problem: CostModel, config: DescentConfig) -> None:
+    def __init__(
+        self, problem: CostModel, config: DescentConfig, *, exact_costs: bool | None = None
+    ) -> None:
         if not isinstance(problem, CostModel):
             raise TypeError(f"problem must be a cost model, not {type(problem).__name__}")
         if not isinstance(config, DescentConfig):
@@ -283,6 +316,9 @@ class Descent:
         self._params = np.empty((1024, 2))
         self._costs = np.empty(1024)
         self._grads = np.empty((1024, 2))
+        self._exact = np.ones(1024, dtype=bool)
+        self._exact_steps = exact_costs
+        self._every_step_exact = self._exact_policy()
         self._params[0] = m, b
         self._steps = 0
         self.diverged_at: int | None = None
@@ -297,6 +333,7 @@ class Descent:
             # So far out that the cost passes the largest double: nothing to step from.
             # The largest double stands for it (a lower bound), so every value stays finite.
             self._costs[0] = self._cost = _LARGEST
+            self._exact[0] = False
             self._set_thresholds(_LARGEST)
             self.diverged_at = 0
             self.status = "diverged"
@@ -304,6 +341,19 @@ class Descent:
                 f"diverged at the start: the cost at slope {m:g}, intercept {b:g} is beyond "
                 "the largest floating-point number; start nearer the data"
             )
+
+    def _exact_policy(self) -> bool:
+        """Return whether every step records the exact cost (see the class docstring)."""
+        if self._exact_steps is not None:
+            return self._exact_steps
+        config, problem = self.config, self.problem
+        left = config.steps - getattr(self, "_steps", 0)
+        return (
+            problem.cheap_cost
+            or config.variant == "batch"
+            or config.tolerance > 0.0
+            or problem.n * left <= EXACT_BUDGET
+        )
 
     def _set_thresholds(self, start_cost: float) -> None:
         reference = max(start_cost, self.problem.cost_scale(), 1e-300)
@@ -355,6 +405,7 @@ class Descent:
             grad=self._grads[max(first - 1, 0) : end - 1].copy(),
             rows=self.last_rows,
             status=self.status,
+            cost_exact=self._exact[first:end].copy(),
         )
 
     def set_problem(self, problem: CostModel) -> None:
@@ -382,10 +433,17 @@ class Descent:
         self._cost = cost
         self._full = (gm, gb)
         self._set_thresholds(problem._cost(*self.config.start))
+        self._every_step_exact = self._exact_policy()
 
     def _store(
-        self, ms: list[float], bs: list[float], costs: list[float], gs: list[float]
+        self,
+        ms: list[float],
+        bs: list[float],
+        costs: list[float],
+        gs: list[float],
+        inexact: list[int],
     ) -> None:
+        """Append the steps taken; ``inexact`` lists the indices of batch-loss costs."""
         k = len(costs)
         if not k:
             return
@@ -397,9 +455,13 @@ class Descent:
             self._params = np.resize(self._params, (size, 2))
             self._costs = np.resize(self._costs, size)
             self._grads = np.resize(self._grads, (size, 2))
+            self._exact = np.resize(self._exact, size)
         self._params[start:need, 0] = ms
         self._params[start:need, 1] = bs
         self._costs[start:need] = costs
+        self._exact[start:need] = True
+        if inexact:
+            self._exact[inexact] = False
         self._grads[start - 1 : need - 1] = np.reshape(gs, (k, 2))
         self._steps += k
 
@@ -412,6 +474,10 @@ class Descent:
         # The full gradient is needed after each step only to use it or to test convergence.
         need_full = full_batch or tolerance > 0.0
         fixed_m, fixed_b = config.start
+        # Otherwise a step records the loss of its rows, O(batch), and the exact cost
+        # only when that loss looks like a divergence (then it decides).
+        exact_costs = need_full or self._every_step_exact
+        inexact: list[int] = []
         ms: list[float] = []
         bs: list[float] = []
         costs: list[float] = []
@@ -457,8 +523,17 @@ class Descent:
                 break
             if need_full:
                 new_cost, gm_full, gb_full = problem._evaluate(new_m, new_b)
-            else:
+            elif exact_costs or rows is None:
                 new_cost = problem._cost(new_m, new_b)
+            else:
+                if isinstance(rows, int):
+                    new_cost = problem._one_row_loss(new_m, new_b, rows)
+                else:
+                    new_cost = problem._row_loss(new_m, new_b, rows)
+                if new_cost > diverge_above or not math.isfinite(new_cost):
+                    new_cost = problem._cost(new_m, new_b)
+                else:
+                    inexact.append(taken + 1)
             if not math.isfinite(new_cost):
                 # The step left the range of floating point: keep only what is finite.
                 self._overflowed = True
@@ -487,14 +562,41 @@ class Descent:
                 status = "converged"
             elif taken >= steps:
                 status = "max_steps"
-        self._store(ms, bs, costs, gs)
+        self._store(ms, bs, costs, gs, inexact)
         self._m, self._b, self._cost = m, b, cost
         self._full = (gm_full, gb_full)
         self.last_rows = rows
         if status != "running":
             self._finish(status)
 
+    def settle(self) -> None:
+        """Make the cost of the current point exact, if it is not (one pass over the data).
+
+        The window calls it before each frame it draws, and a run calls it at its end.
+        The exact cost may show a divergence that the batch losses did not.
+        """
+        if self._settle() and not self.done:
+            self._finish("diverged")
+
+    def _settle(self) -> bool:
+        """Make the current cost exact; return whether the run must stop as diverged."""
+        k = self._steps
+        if self._exact[k]:
+            return False
+        cost = self.problem._cost(self._m, self._b)
+        if not math.isfinite(cost):
+            # Beyond the largest double: the batch loss stays, marked as not exact.
+            self._overflowed = True
+            return True
+        self._costs[k] = self._cost = cost
+        self._exact[k] = True
+        if cost > self._diverge_above and self.diverged_at is None:
+            self.diverged_at = k
+            self.message = self._describe("diverged")
+        return cost > self._ceiling
+
     def _finish(self, status: str) -> None:
+        self._settle()
         if self.diverged_at is not None or self._overflowed:
             status = "diverged"
             if self.diverged_at is None:
@@ -541,6 +643,7 @@ class Descent:
             config=self.config,
             diverged_at=self.diverged_at,
             notes=tuple(self.notes),
+            cost_exact=self._exact[: k + 1],
         )
 
     def run(self) -> Trajectory:

@@ -41,6 +41,8 @@ class CostModel(ABC):
     """A cost J(m, b) over a dataset, with an optional L2 penalty on the slope."""
 
     kind: str = ""
+    #: Whether the exact cost costs O(1) (from statistics) rather than a pass over the rows.
+    cheap_cost: bool = False
     #: How the cost is written, for labels.
     formula: str = ""
 
@@ -104,6 +106,14 @@ class CostModel(ABC):
     @abstractmethod
     def _one_row_gradient(self, m: float, b: float, row: int) -> tuple[float, float]: ...
 
+    @abstractmethod
+    def _row_loss(self, m: float, b: float, rows: NDArray[np.intp]) -> float:
+        """Return the mean loss of ``rows`` at (m, b), penalty included: O(len(rows))."""
+
+    @abstractmethod
+    def _one_row_loss(self, m: float, b: float, row: int) -> float:
+        """Return the loss of one row at (m, b), penalty included."""
+
     def _evaluate(self, m: float, b: float) -> tuple[float, float, float]:
         """Return the cost and the full gradient at (m, b), sharing work where possible."""
         gm, gb = self._full_gradient(m, b)
@@ -123,6 +133,7 @@ class LinearRegression(CostModel):
     """
 
     kind = "linear"
+    cheap_cost = True
     formula = "J(m, b) = 1/(2n) Σ (y − (m·x + b))²"
 
     def __init__(self, data: Dataset, l2: float = 0.0) -> None:
@@ -161,6 +172,14 @@ class LinearRegression(CostModel):
         x = self.data.x.item(row)
         r = self.data.y.item(row) - m * x - b
         return -r * x + self.l2 * m, -r
+
+    def _row_loss(self, m: float, b: float, rows: NDArray[np.intp]) -> float:
+        r = self.data.y[rows] - m * self.data.x[rows] - b
+        return 0.5 * float(r @ r) / rows.size + 0.5 * self.l2 * m * m
+
+    def _one_row_loss(self, m: float, b: float, row: int) -> float:
+        r = self.data.y.item(row) - m * self.data.x.item(row) - b
+        return 0.5 * r * r + 0.5 * self.l2 * m * m
 
     def hessian(self, theta: Theta | None = None) -> FloatArray:
         """Return the (constant) Hessian of the cost."""
@@ -298,6 +317,20 @@ class LogisticRegression(CostModel):
         x = self.data.x.item(row)
         r = _sigmoid(m * x + b) - self.data.y.item(row)
         return r * x + self.l2 * m, r
+
+    def _row_loss(self, m: float, b: float, rows: NDArray[np.intp]) -> float:
+        with np.errstate(over="ignore"):  # a far-out point: the loss is then inf, honestly
+            u = m * self.data.x[rows] + b
+        # softplus(u) for class 0, softplus(−u) for class 1.
+        u = np.where(self.data.y[rows] == 1.0, -u, u)
+        loss = np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
+        return float(loss.sum()) / rows.size + 0.5 * self.l2 * m * m
+
+    def _one_row_loss(self, m: float, b: float, row: int) -> float:
+        u = m * self.data.x.item(row) + b
+        if self.data.y.item(row) == 1.0:
+            u = -u
+        return max(u, 0.0) + math.log1p(math.exp(-abs(u))) + 0.5 * self.l2 * m * m
 
     def hessian(self, theta: Theta) -> FloatArray:
         """Return the Hessian at ``theta`` (it depends on where you are)."""
