@@ -119,20 +119,5 @@ def test_the_limits_themselves_are_accepted():
     assert DescentConfig(MIN_LEARNING_RATE, 1).learning_rate == MIN_LEARNING_RATE
 
 
-def test_a_run_at_the_step_limit_fits_in_half_a_gigabyte():
-    # What the window preallocates (worker.RunRecord) for one run at the limit.
-    from gd_explorer.worker import RunRecord
-
-    record = RunRecord(DescentConfig(0.01, MAX_STEPS))
-    arrays = [record.params, record.cost, record.grad]
-    assert sum(a.nbytes for a in arrays) < 0.5e9
-
-
-def test_the_window_offers_exactly_the_engines_step_range():
-    from gd_explorer.ui import settings
-
-    assert settings.MAX_STEPS == MAX_STEPS
-
-
 def test_article_data_is_far_inside_the_limits():
     assert np.abs(article_dataset().x).max() < MAX_MAGNITUDE
