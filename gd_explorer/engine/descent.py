@@ -42,6 +42,14 @@ MIN_LEARNING_RATE = 1e-300
 MAX_LEARNING_RATE = 1e300
 
 _LARGEST = float(np.finfo(np.float64).max)
+
+
+#: Far from the data, m·x may pass the largest double: the costs and steps then
+#: become infinite, which the loop turns into a divergence, so numpy need not warn.
+def _far_out() -> np.errstate:
+    return np.errstate(over="ignore", invalid="ignore")
+
+
 #: Rows × steps up to which a stochastic or mini-batch run on a cost without cheap
 #: statistics (logistic) still records the exact full-data cost at every step: about
 #: a twentieth of a second of passes over the data in all. Beyond, a step records the
@@ -309,7 +317,8 @@ class Descent:
         )
         self._free_m, self._free_b = config.free()
         m, b = config.start
-        cost, gm, gb = problem._evaluate(m, b)
+        with _far_out():
+            cost, gm, gb = problem._evaluate(m, b)
         self._m, self._b, self._cost = m, b, cost
         self._full = (gm, gb)
         # Growing buffers: a run of a million steps costs 40 MB, not the 160 MB of lists.
@@ -387,7 +396,8 @@ class Descent:
         """Take up to ``max_steps`` steps (fewer if the run ends) and return them."""
         first = self._steps + 1
         if not self.done:
-            self._loop(max(0, int(max_steps)))
+            with _far_out():
+                self._loop(max(0, int(max_steps)))
         return self.since(first)
 
     def since(self, first: int) -> Chunk:
@@ -429,10 +439,12 @@ class Descent:
                 self.notes.append(f"the data now has {n} rows; batches use all of them")
                 size = n
             self._sampler = MiniBatchSampler(n, size, sampler.rng)
-        cost, gm, gb = problem._evaluate(self._m, self._b)
+        with _far_out():
+            cost, gm, gb = problem._evaluate(self._m, self._b)
+            start_cost = problem._cost(*self.config.start)
         self._cost = cost
         self._full = (gm, gb)
-        self._set_thresholds(problem._cost(*self.config.start))
+        self._set_thresholds(start_cost)
         self._every_step_exact = self._exact_policy()
 
     def _store(
@@ -575,7 +587,9 @@ class Descent:
         The window calls it before each frame it draws, and a run calls it at its end.
         The exact cost may show a divergence that the batch losses did not.
         """
-        if self._settle() and not self.done:
+        with _far_out():
+            diverged = self._settle()
+        if diverged and not self.done:
             self._finish("diverged")
 
     def _settle(self) -> bool:

@@ -121,3 +121,13 @@ def test_the_limits_themselves_are_accepted():
 
 def test_article_data_is_far_inside_the_limits():
     assert np.abs(article_dataset().x).max() < MAX_MAGNITUDE
+
+
+@pytest.mark.parametrize("model", [LinearRegression, LogisticRegression])
+@pytest.mark.parametrize("variant", ["batch", "stochastic", "minibatch"])
+def test_sampled_steps_from_the_edge_of_the_doubles_raise_nothing(model, variant):
+    # m·x overflows in the rows' gradient: numpy's warning was an error in the loop.
+    data = Dataset([0.0, 0.0, 2.0], [0.0, 0.0, 1.0])
+    config = DescentConfig(1.0, 3, variant, seed=0, init=(1.7e308, 0.0))
+    run = descend(model(data), config)
+    assert np.all(np.isfinite(run.params)) and np.all(np.isfinite(run.cost))
