@@ -296,6 +296,8 @@ def stability(
             fit = reference_fit(problem, fixed)
             theta = fit.theta if fit.theta is not None else (0.0, 0.0)
         values = np.asarray(theta, dtype=np.float64).reshape(2).copy()
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"the point to measure at must be finite, got {tuple(values)}")
         for index, value in held.items():
             values[index] = value
         point = (float(values[0]), float(values[1]))
@@ -333,4 +335,6 @@ def cost_grid(problem: CostModel, m_values: ArrayLike, b_values: ArrayLike) -> F
             raise ValueError(f"{name} values must be a non-empty 1-D array")
         if not np.all(np.isfinite(values)):
             raise ValueError(f"{name} values must all be finite")
-    return problem.cost_grid(m, b)
+    # Far from the data a cost may pass the largest double: it is then inf, honestly.
+    with np.errstate(over="ignore"):
+        return problem.cost_grid(m, b)

@@ -190,7 +190,7 @@ class LinearRegression(CostModel):
         """Return the cost on a grid in O(grid) time, independent of the number of rows."""
         m = np.asarray(m_values, dtype=np.float64)[:, None]
         b = np.asarray(b_values, dtype=np.float64)[None, :]
-        spread = np.maximum(self._syy - 2.0 * m * self._sxy + m * m * self._sxx, 0.0)
+        spread = np.maximum(self._syy + m * (m * self._sxx - 2.0 * self._sxy), 0.0)
         c = self._y_mean - m * self._x_mean - b
         return 0.5 * (spread + c * c) + 0.5 * self.l2 * m * m
 
@@ -397,7 +397,7 @@ class LogisticRegression(CostModel):
                     np.maximum(u, 0.0, out=u)
                     u += e
                     z[i] += u.sum(axis=1)
-        return z / self.n + 0.5 * self.l2 * (m * m)[:, None]
+        return z / self.n + (0.5 * self.l2 * m * m)[:, None]
 
     def cost_scale(self) -> float:
         """Return log 2, the cost of predicting p = 1/2 everywhere."""

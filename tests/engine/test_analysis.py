@@ -209,3 +209,18 @@ def test_stability_of_near_constant_x_has_a_flat_direction():
     figures = stability(LinearRegression(Dataset(x, [1.0, 2.0, 6.0, 3.0])))
     assert figures.mu == 0.0
     assert math.isinf(figures.condition)
+
+
+@pytest.mark.parametrize("model", [LinearRegression, LogisticRegression])
+def test_cost_grid_far_out_is_infinite_or_finite_never_nan(model):
+    problem = model(Dataset([1.0, 3.0, -2.0, 5.0], [0.0, 1.0, 0.0, 1.0]))
+    z = cost_grid(problem, [-1e300, 0.0, 1e300], [-1e308, 0.0, 1e308])
+    assert not np.isnan(z).any()
+    assert np.isfinite(z[1, 1])
+
+
+@pytest.mark.parametrize("theta", [(math.nan, 0.0), (0.0, math.inf)])
+def test_stability_refuses_a_point_that_is_not_finite(theta):
+    problem = LogisticRegression(article_dataset(ARTICLE_CLASSES))
+    with pytest.raises(ValueError, match="must be finite"):
+        stability(problem, theta)

@@ -13,6 +13,7 @@ from gd_explorer.engine import (
     DescentConfig,
     LinearRegression,
     LogisticRegression,
+    cost_grid,
     descend,
     reference_fit,
     stability,
@@ -91,6 +92,12 @@ def exercise(model, x, y, options):
     check_fit(reference_fit(problem, {"b": 0.5}))
     check_stability(stability(problem))
     check_stability(stability(problem, fixed={"b": 0.5}))
+    try:
+        grid = cost_grid(problem, options["init"], options["init"][::-1])
+    except ValueError as error:
+        assert str(error)
+    else:
+        assert not np.isnan(grid).any()  # inf is honest: a cost beyond the largest double
     try:
         config = DescentConfig(**options)
     except ValueError as error:
