@@ -105,7 +105,7 @@ class RunRecord:
         self.params = np.empty((rows, 2))
         self.cost = np.empty(rows)
         self.grad = np.empty((rows, 2))
-        self.cost_exact = np.ones(rows, dtype=bool)
+        self.cost_exact = np.empty(rows, dtype=bool)
         self.status = "running"
         self.message = "running"
         self.diverged_at: int | None = None
@@ -124,8 +124,8 @@ class RunRecord:
         need = self._count + len(frame.cost)
         self.params[self._count : need] = frame.params
         self.cost[self._count : need] = frame.cost
-        if frame.cost_exact is not None:
-            self.cost_exact[self._count : need] = frame.cost_exact
+        exact = True if frame.cost_exact is None else frame.cost_exact
+        self.cost_exact[self._count : need] = exact
         g0 = max(self._count - 1, 0)
         self.grad[g0 : g0 + len(frame.grad)] = frame.grad
         self._count = need

@@ -44,9 +44,12 @@ MAX_LEARNING_RATE = 1e300
 _LARGEST = float(np.finfo(np.float64).max)
 
 
-#: Far from the data, m·x may pass the largest double: the costs and steps then
-#: become infinite, which the loop turns into a divergence, so numpy need not warn.
 def _far_out() -> np.errstate:
+    """Return a context in which numpy lets values pass the largest double quietly.
+
+    Far from the data m·x may overflow: costs and steps then become infinite, which
+    the loop turns into a divergence, so there is nothing to warn about.
+    """
     return np.errstate(over="ignore", invalid="ignore")
 
 
@@ -182,8 +185,9 @@ class Trajectory:
     fixed parameter). ``cost_exact[k]`` says whether ``cost[k]`` is the exact
     full-data cost; where it is False, ``cost[k]`` is the loss of the rows step k
     used, at the point it reached (stochastic and mini-batch steps on large
-    logistic data, whose exact cost is a pass over every row). The start and the
-    last point are always exact where the cost is finite.
+    logistic data, whose exact cost is a pass over every row). The start, and the
+    last point of a run that has ended, are exact unless their cost passes the
+    largest double.
     """
 
     params: FloatArray
@@ -393,7 +397,11 @@ class Descent:
         return math.hypot(gm if self._free_m else 0.0, gb if self._free_b else 0.0)
 
     def advance(self, max_steps: int) -> Chunk:
-        """Take up to ``max_steps`` steps (fewer if the run ends) and return them."""
+        """Take up to ``max_steps`` steps (fewer if the run ends) and return them.
+
+        The last cost may be a batch loss (see :class:`Trajectory`) until
+        :meth:`settle` or the end of the run makes it exact.
+        """
         first = self._steps + 1
         if not self.done:
             with _far_out():
@@ -610,7 +618,8 @@ class Descent:
         return cost > self._ceiling
 
     def _finish(self, status: str) -> None:
-        self._settle()
+        with _far_out():
+            self._settle()
         if self.diverged_at is not None or self._overflowed:
             status = "diverged"
             if self.diverged_at is None:
