@@ -95,3 +95,17 @@ def test_a_window_run_of_stochastic_logistic_steps_shows_which_costs_are_exact(q
     assert run.cost[-1] == pytest.approx(problem.cost(run.params[-1]), rel=1e-12)
     qtbot.waitUntil(window.history.exact_curve.isVisible)
     assert "exact cost" in title(window.history)
+
+
+def test_an_exported_frame_also_tells_the_row_loss_from_the_exact_cost(qtbot, window):
+    from gd_explorer.engine import DescentConfig, descend
+    from gd_explorer.ui.export import draw_step
+
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=20_000)
+    data = Dataset(x, (x + rng.normal(size=x.size) > 0).astype(float))
+    window._show_state(data, window.settings.replace(model="logistic", variant="stochastic"))
+    run = descend(window.problem, DescentConfig(0.5, 1000, "stochastic", seed=2))
+    assert not run.cost_exact.all()
+    draw_step(window, run, run.steps)
+    assert window.history.exact_curve.isVisible()
