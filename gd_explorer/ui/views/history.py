@@ -34,8 +34,9 @@ LINE_WIDTH = 2.5
 FAINT_ALPHA = 80
 #: Size in pixels of the dots at exact costs, before scaling.
 DOT_SIZE = 6
-#: Above the plot when some costs are the loss of a step's rows (never on the data).
-MIXED_TITLE = "faint: loss of each step's rows · line and dots: exact cost"
+#: Above the plot when some costs are only the loss of the rows a step used (the batch
+#: loss), never on the data.
+MIXED_TITLE = "faint: batch loss · dots: exact cost"
 
 
 def envelope(values: ArrayLike, max_points: int = MAX_POINTS) -> tuple[NDArray, NDArray]:
@@ -376,7 +377,7 @@ class HistoryView(pg.PlotWidget):
         if not fit.exists:
             note = "no finite optimum"
         elif not fit.unique:
-            note = "no unique optimum: the slope is undetermined"
+            note = "slope undetermined"
         else:
             note = ""
         self.setToolTip(fit.message if note else "")
