@@ -215,16 +215,20 @@ class Trajectory:
         diverged_at: int | None = None,
         notes: tuple[str, ...] = (),
         cost_exact: ArrayLike | None = None,
+        copy: bool = True,
     ) -> Trajectory:
         """Return a trajectory holding read-only copies of the arrays.
 
-        ``cost_exact`` defaults to every cost being exact.
+        ``cost_exact`` defaults to every cost being exact. With ``copy=False`` the
+        trajectory takes the arrays as they are (read-only views), for arrays that
+        nothing will write again.
         """
-        copies = [np.array(a, dtype=np.float64) for a in (params, cost, grad)]
+        take = np.array if copy else np.asarray
+        copies = [take(a, dtype=np.float64) for a in (params, cost, grad)]
         if cost_exact is None:
             exact = np.ones(copies[1].shape, dtype=bool)
         else:
-            exact = np.array(cost_exact, dtype=bool)
+            exact = take(cost_exact, dtype=bool)
             if exact.shape != copies[1].shape:
                 raise ValueError(
                     f"cost_exact has shape {exact.shape}, the costs {copies[1].shape}"
@@ -325,11 +329,15 @@ class Descent:
             cost, gm, gb = problem._evaluate(m, b)
         self._m, self._b, self._cost = m, b, cost
         self._full = (gm, gb)
-        # Growing buffers: a run of a million steps costs 40 MB, not the 160 MB of lists.
-        self._params = np.empty((1024, 2))
-        self._costs = np.empty(1024)
-        self._grads = np.empty((1024, 2))
-        self._exact = np.ones(1024, dtype=bool)
+        # Room for the whole run at once, 41 bytes a step (the 160 of lists would not
+        # do): pages not yet written cost no memory, and growing by copies would hold
+        # old and new arrays together, 750 MB for a run of MAX_STEPS.
+        rows = config.steps + 1
+        self._params = np.empty((rows, 2))
+        self._costs = np.empty(rows)
+        self._grads = np.empty((rows, 2))
+        self._exact = np.empty(rows, dtype=bool)
+        self._exact[0] = True
         self._exact_steps = exact_costs
         self._every_step_exact = self._exact_policy()
         self._params[0] = m, b
@@ -469,13 +477,6 @@ class Descent:
             return
         start = self._steps + 1
         need = start + k
-        if need > len(self._costs):
-            # Never past the run's own length: at MAX_STEPS doubling would ask for 60 % more.
-            size = min(max(need, 2 * len(self._costs)), self.config.steps + 1)
-            self._params = np.resize(self._params, (size, 2))
-            self._costs = np.resize(self._costs, size)
-            self._grads = np.resize(self._grads, (size, 2))
-            self._exact = np.resize(self._exact, size)
         self._params[start:need, 0] = ms
         self._params[start:need, 1] = bs
         self._costs[start:need] = costs
@@ -654,7 +655,11 @@ class Descent:
         )
 
     def trajectory(self) -> Trajectory:
-        """Return the run so far as a :class:`Trajectory`."""
+        """Return the run so far as a :class:`Trajectory`.
+
+        Once the run has ended its arrays never change again, so the trajectory
+        takes them without a copy: at MAX_STEPS a copy would double 410 MB.
+        """
         k = self._steps
         return Trajectory.record(
             self._params[: k + 1],
@@ -667,6 +672,7 @@ class Descent:
             diverged_at=self.diverged_at,
             notes=tuple(self.notes),
             cost_exact=self._exact[: k + 1],
+            copy=not self.done,
         )
 
     def run(self) -> Trajectory:

@@ -8,6 +8,7 @@ import pytest
 from gd_explorer.engine import (
     Dataset,
     DatasetError,
+    Descent,
     DescentConfig,
     LinearRegression,
     LogisticRegression,
@@ -131,3 +132,29 @@ def test_sampled_steps_from_the_edge_of_the_doubles_raise_nothing(model, variant
     config = DescentConfig(1.0, 3, variant, seed=0, init=(1.7e308, 0.0))
     run = descend(model(data), config)
     assert np.all(np.isfinite(run.params)) and np.all(np.isfinite(run.cost))
+
+
+def test_a_run_at_the_step_limit_holds_its_arrays_in_half_a_gigabyte_without_copies():
+    run = Descent(LinearRegression(article_dataset()), DescentConfig(1e-6, MAX_STEPS))
+    buffers = (run._params, run._costs, run._grads, run._exact)
+    before = [b.ctypes.data for b in buffers]
+    run.advance(5000)
+    after = (run._params, run._costs, run._grads, run._exact)
+    # Growing by copies would hold the old and the new arrays at once: 750 MB at the limit.
+    assert [b.ctypes.data for b in after] == before
+    assert sum(b.nbytes for b in after) < 0.5e9
+
+
+def test_a_finished_run_hands_over_its_arrays_and_a_running_one_copies_them():
+    run = Descent(LinearRegression(article_dataset()), DescentConfig(0.01, 100))
+    run.advance(50)
+    middle = run.trajectory()
+    assert not np.shares_memory(middle.cost, run._costs)
+    run.advance(100)
+    assert run.done
+    final = run.trajectory()
+    assert np.shares_memory(final.cost, run._costs)
+    assert np.shares_memory(final.params, run._params)
+    for array in (final.params, final.cost, final.grad, final.cost_exact):
+        assert not array.flags.writeable
+    np.testing.assert_array_equal(final.cost[:51], middle.cost)
