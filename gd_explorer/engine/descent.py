@@ -42,6 +42,8 @@ MIN_LEARNING_RATE = 1e-300
 MAX_LEARNING_RATE = 1e300
 
 _LARGEST = float(np.finfo(np.float64).max)
+#: Steps :meth:`Descent.run` takes per call of the loop.
+_RUN_CHUNK = 1 << 16
 
 
 def _far_out() -> np.errstate:
@@ -678,7 +680,9 @@ class Descent:
     def run(self) -> Trajectory:
         """Advance to the end of the run and return the trajectory."""
         while not self.done:
-            self.advance(self.config.steps + 1)
+            # In chunks: a chunk's steps wait in Python lists (about 160 bytes a step)
+            # before they are stored, which for a whole long run took gigabytes.
+            self.advance(_RUN_CHUNK)
         return self.trajectory()
 
 
