@@ -241,6 +241,7 @@ class LogisticRegression(CostModel):
         # Rows split by class, so that u = ±(m·x + b) needs no per-row sign.
         self._x0 = np.ascontiguousarray(data.x[y == 0.0])
         self._x1 = np.ascontiguousarray(data.x[y == 1.0])
+        self._signs = 1.0 - 2.0 * y  # u's sign per row: +1 for class 0, −1 for class 1
         size = min(_CHUNK, self.n)
         self._buffers = (np.empty(size), np.empty(size), np.empty(size))
         self._ones = np.ones(size)
@@ -344,9 +345,11 @@ class LogisticRegression(CostModel):
     def _row_loss(self, m: float, b: float, rows: NDArray[np.intp]) -> float:
         with np.errstate(over="ignore"):  # a far-out point: the loss is then inf, honestly
             u = m * self.data.x[rows] + b
-        # softplus(u) for class 0, softplus(−u) for class 1.
-        u = np.where(self.data.y[rows] == 1.0, -u, u)
-        loss = np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
+        # softplus(u) for class 0, softplus(−u) for class 1. On a batch, numpy's cost per
+        # call outweighs its speed per row: logaddexp is one call where exp, log1p and
+        # the rest are six.
+        u *= self._signs[rows]
+        loss = np.logaddexp(0.0, u, out=u)
         return float(loss.sum()) / rows.size + 0.5 * self.l2 * m * m
 
     def _one_row_loss(self, m: float, b: float, row: int) -> float:
