@@ -70,11 +70,7 @@ def test_an_undetermined_slope_is_said_above_the_plot(view):
     assert title(view) == ""
 
 
-def test_the_window_says_when_the_slope_is_undetermined(qtbot):
-    from gd_explorer.ui import MainWindow
-
-    window = MainWindow()
-    qtbot.addWidget(window)
+def test_the_window_says_when_the_slope_is_undetermined(window):
     window._show_state(Dataset([2.0, 2.0, 2.0], [1.0, 2.0, 6.0]), window._settings)
     assert "slope undetermined" in title(window.history)
 
