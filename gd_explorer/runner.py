@@ -190,6 +190,7 @@ class Pacer:
         descent = self.descent
         if descent is None:
             return
+        descent.settle()  # the window draws this point: its cost is the exact one
         chunk = descent.since(self._sent)
         self._sent = descent.step + 1
         self.drawn = False
@@ -206,6 +207,7 @@ class Pacer:
                 descent.status,
                 descent.message,
                 descent.diverged_at,
+                chunk.cost_exact,
             )
         )
         if descent.done:

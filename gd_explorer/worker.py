@@ -54,7 +54,8 @@ class Frame:
 
     ``first`` is the index of ``params[0]`` in the run (0 is the start);
     ``grad`` has one row per step, so one fewer than ``params`` when ``first``
-    is 0. ``rows`` are the rows sampled by the last step.
+    is 0. ``rows`` are the rows sampled by the last step. ``cost_exact`` says which
+    costs are exact (the last always is; see ``Trajectory``); None: all of them.
     """
 
     generation: int
@@ -67,6 +68,7 @@ class Frame:
     status: str
     message: str
     diverged_at: int | None
+    cost_exact: NDArray[np.bool_] | None = None
 
     @property
     def done(self) -> bool:
@@ -134,6 +136,7 @@ class RunRecord:
         self.params = np.empty((rows, 2))
         self.cost = np.empty(rows)
         self.grad = np.empty((rows, 2))
+        self.cost_exact = np.empty(rows, dtype=bool)
         self.status = "running"
         self.message = "running"
         self.diverged_at: int | None = None
@@ -152,6 +155,8 @@ class RunRecord:
         need = self._count + len(frame.cost)
         self.params[self._count : need] = frame.params
         self.cost[self._count : need] = frame.cost
+        exact = True if frame.cost_exact is None else frame.cost_exact
+        self.cost_exact[self._count : need] = exact
         g0 = max(self._count - 1, 0)
         self.grad[g0 : g0 + len(frame.grad)] = frame.grad
         self._count = need
@@ -193,6 +198,10 @@ class RunRecord:
         """Return the points and costs so far (views, for drawing; do not modify)."""
         return self.params[: self._count], self.cost[: self._count]
 
+    def exact_view(self) -> NDArray[np.bool_]:
+        """Return which costs of :meth:`view` are exact (a view; do not modify)."""
+        return self.cost_exact[: self._count]
+
     def trajectory(self, seed: int) -> Trajectory:
         """Return the run so far as an immutable :class:`Trajectory`."""
         params, cost = self.view()
@@ -205,6 +214,7 @@ class RunRecord:
             seed=seed,
             config=self.config,
             diverged_at=self.diverged_at,
+            cost_exact=self.exact_view(),
         )
 
 

@@ -20,7 +20,7 @@ from gd_explorer.files import (
 )
 
 SETTINGS = {"model": "linear", "learning_rate": 0.01, "steps": 4000, "hold_intercept": False}
-AWKWARD = [0.1, 1 / 3, -2.5e-300, 1e300, 123456789.123456789, 5e-324]
+AWKWARD = [0.1, 1 / 3, -2.5e-300, 1e100, 123456789.123456789, 5e-324]
 
 
 def _document(**changes):

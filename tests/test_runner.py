@@ -47,7 +47,7 @@ def test_a_run_that_ends_before_the_ack_still_sends_its_last_frame(runner):
 def test_no_frame_is_sent_until_the_last_one_was_drawn(runner):
     send, receive = runner
     send(("speed", 0.0))
-    send(("start", LinearRegression(article_dataset()), DescentConfig(1e-7, 10**8), 1, False))
+    send(("start", LinearRegression(article_dataset()), DescentConfig(1e-7, 10**7), 1, False))
     assert receive()[0] == "frame"
     send(("probe",))
     probed = receive()

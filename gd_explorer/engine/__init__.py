@@ -4,8 +4,20 @@ Pure numpy; never imports Qt, so it runs and is tested without a display.
 """
 
 from gd_explorer.engine.analysis import Fit, Stability, cost_grid, reference_fit, stability
-from gd_explorer.engine.dataset import ARTICLE_CLASSES, Dataset, DatasetError, article_dataset
+from gd_explorer.engine.dataset import (
+    ARTICLE_CLASSES,
+    MAX_MAGNITUDE,
+    Dataset,
+    DatasetError,
+    article_dataset,
+)
 from gd_explorer.engine.descent import (
+    EXACT_BUDGET,
+    MAX_BATCH_SIZE,
+    MAX_LEARNING_RATE,
+    MAX_SEED,
+    MAX_STEPS,
+    MIN_LEARNING_RATE,
     VARIANTS,
     Chunk,
     Descent,
@@ -19,6 +31,13 @@ from gd_explorer.engine.optimizers import OPTIMIZERS
 
 __all__ = [
     "ARTICLE_CLASSES",
+    "EXACT_BUDGET",
+    "MAX_BATCH_SIZE",
+    "MAX_LEARNING_RATE",
+    "MAX_MAGNITUDE",
+    "MAX_SEED",
+    "MAX_STEPS",
+    "MIN_LEARNING_RATE",
     "OPTIMIZERS",
     "VARIANTS",
     "Chunk",

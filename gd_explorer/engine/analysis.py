@@ -15,6 +15,13 @@ FloatArray = NDArray[np.float64]
 _NAMES = {"m": 0, "slope": 0, "b": 1, "intercept": 1}
 
 
+#: The spread of x (standard deviation) below which, relative to its size (root mean
+#: square), the slope counts as undetermined; see :func:`_flat_x`.
+RANK_SPREAD = 1e-12
+RANK_TOLERANCE = RANK_SPREAD * RANK_SPREAD
+
+_EIGEN_ROUNDING = 64 * float(np.finfo(np.float64).eps)
+
 #: Logistic fits kept per model (one for each held value the user tried).
 _FITS_KEPT = 16
 
@@ -80,14 +87,54 @@ def reference_fit(problem: CostModel, fixed: Mapping[str, float] | None = None) 
     raise TypeError(f"no reference fit for {type(problem).__name__}")
 
 
+def _flat_x(sxx: float, mean_x2: float, l2: float) -> str | None:
+    """Return why the slope is undetermined (x hardly varies), or None if it is not.
+
+    The least-squares (or logistic) problem is rank-deficient when the spread of x is
+    negligible against its size: var(x) + l2 ≤ RANK_TOLERANCE · mean(x²), that is a
+    standard deviation below 1e-12 of the root mean square. Rounding the mean of a
+    million equal values leaves a variance near 1e-31 · x²; a slope read from x that
+    differ only in their twelfth digit would multiply the noise in y by 10¹².
+    """
+    if sxx + l2 > RANK_TOLERANCE * mean_x2:
+        return None
+    if mean_x2 == 0.0:
+        return "every x is 0, so the slope has no effect: the slope is undetermined"
+    rms = math.sqrt(mean_x2)
+    same = "every x is the same" if sxx == 0.0 else "x hardly varies"
+    return (
+        f"{same} (spread {math.sqrt(sxx):.3g} against a size of {rms:.3g}, below the "
+        f"tolerance {RANK_SPREAD:g} of it), so the slope is undetermined (the problem is "
+        "rank-deficient): every line through the mean point fits equally well"
+    )
+
+
+def _out_of_range(fit: Fit) -> Fit:
+    """Return ``fit``, or a fit that says its numbers passed the range of doubles."""
+    values = (*fit.theta, fit.cost) if fit.theta is not None and fit.cost is not None else ()
+    if all(math.isfinite(v) for v in values):
+        return fit
+    shown = ", ".join(f"{v:.3g}" for v in (fit.theta or ()))
+    return Fit(
+        None,
+        None,
+        False,
+        False,
+        f"the exact minimum ({shown}) lies beyond the range of floating-point numbers: "
+        "rescale x or y",
+        fit.iterations,
+    )
+
+
 def _linear_fit(problem: LinearRegression, held: dict[int, float]) -> Fit:
     x_mean, y_mean = problem._x_mean, problem._y_mean
     sxx, sxy, l2 = problem._sxx, problem._sxy, problem.l2
+    mean_x2 = sxx + x_mean * x_mean
     unique = True
     message = "least squares: the exact minimum"
     if 1 in held:  # slope only: mean(x·(y − b)) / (mean(x²) + l2)
         b = held[1]
-        curvature = sxx + x_mean * x_mean + l2
+        curvature = mean_x2 + l2
         if curvature > 0:
             m = (sxy + x_mean * (y_mean - b)) / curvature
         else:
@@ -97,16 +144,14 @@ def _linear_fit(problem: LinearRegression, held: dict[int, float]) -> Fit:
         m = held[0]
         b = y_mean - m * x_mean
     else:
-        if sxx + l2 > 0:
+        flat = _flat_x(sxx, mean_x2, l2)
+        if flat is None:
             m = sxy / (sxx + l2)
         else:
             m, unique = 0.0, False
-            message = (
-                "every x is the same, so every line through the mean point fits equally "
-                "well; showing the flat one"
-            )
+            message = flat + "; showing the flat one"
         b = y_mean - m * x_mean
-    return Fit((m, b), problem._cost(m, b), True, unique, message)
+    return _out_of_range(Fit((m, b), problem._cost(m, b), True, unique, message))
 
 
 def _separation(problem: LogisticRegression, held: dict[int, float]) -> str | None:
@@ -145,7 +190,16 @@ def _separation(problem: LogisticRegression, held: dict[int, float]) -> str | No
 
 
 def _logistic_fit(problem: LogisticRegression, held: dict[int, float]) -> Fit:
-    reason = _separation(problem, held)
+    flat = None
+    if not held and problem._x0.size and problem._x1.size:
+        x = problem.data.x
+        x_mean = float(x.mean())
+        dx = x - x_mean
+        sxx = float(dx @ dx) / problem.n
+        # Both classes at one x are not separated: only m·x̄ + b matters, and it has
+        # a finite best value.
+        flat = _flat_x(sxx, sxx + x_mean * x_mean, problem.l2)
+    reason = None if flat is not None else _separation(problem, held)
     if reason is not None:
         return Fit(None, None, False, False, reason)
     free = [i for i in (0, 1) if i not in held]
@@ -182,13 +236,18 @@ def _logistic_fit(problem: LogisticRegression, held: dict[int, float]) -> Fit:
         if step <= 1e-15 * (1.0 + float(np.abs(theta).max())):
             break
     m, b = float(theta[0]), float(theta[1])
-    return Fit(
-        (m, b),
-        float(cost),
-        True,
-        True,
-        "maximum likelihood: Newton's method",
-        iterations=iterations,
+    if flat is not None:
+        # Only m·x̄ + b matters: Newton's method found one of the tied optima.
+        return Fit((m, b), float(cost), True, False, flat, iterations=iterations)
+    return _out_of_range(
+        Fit(
+            (m, b),
+            float(cost),
+            True,
+            True,
+            "maximum likelihood: Newton's method",
+            iterations=iterations,
+        )
     )
 
 
@@ -237,13 +296,18 @@ def stability(
             fit = reference_fit(problem, fixed)
             theta = fit.theta if fit.theta is not None else (0.0, 0.0)
         values = np.asarray(theta, dtype=np.float64).reshape(2).copy()
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"the point to measure at must be finite, got {tuple(values)}")
         for index, value in held.items():
             values[index] = value
         point = (float(values[0]), float(values[1]))
         hessian = problem.hessian(values)
     eigenvalues = np.linalg.eigvalsh(hessian[np.ix_(free, free)]).astype(np.float64)
     mu, big = float(eigenvalues[0]), float(eigenvalues[-1])
-    mu = max(mu, 0.0)  # rounding can leave a flat direction slightly negative
+    # Eigenvalues are found to about ε·L: anything that small is a flat direction
+    # (rounding leaves one slightly negative, or slightly positive).
+    if mu <= _EIGEN_ROUNDING * abs(big):
+        mu = 0.0
     if big <= 0.0:
         return Stability(eigenvalues, big, mu, math.inf, math.inf, math.inf, point)
     return Stability(
@@ -271,4 +335,6 @@ def cost_grid(problem: CostModel, m_values: ArrayLike, b_values: ArrayLike) -> F
             raise ValueError(f"{name} values must be a non-empty 1-D array")
         if not np.all(np.isfinite(values)):
             raise ValueError(f"{name} values must all be finite")
-    return problem.cost_grid(m, b)
+    # Far from the data a cost may pass the largest double: it is then inf, honestly.
+    with np.errstate(over="ignore"):
+        return problem.cost_grid(m, b)

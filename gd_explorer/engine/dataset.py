@@ -13,6 +13,13 @@ from gd_explorer.engine import atomic, csvio
 
 FloatArray = NDArray[np.float64]
 
+#: The largest |value| a dataset takes. A square is then at most 1e200 and a sum of
+#: squares over any number of rows that fits in memory stays far below the largest
+#: double (1.8e308), as do the products m·x the costs form for any slope of a size the
+#: data can call for. Physical quantities stay far inside it (the atoms in the
+#: observable universe number about 1e80); 1e154 and above would overflow a square.
+MAX_MAGNITUDE = 1e100
+
 
 class DatasetError(ValueError):
     """Data that cannot be used, with a message a person can act on."""
@@ -31,6 +38,17 @@ def _column(values: ArrayLike, name: str) -> FloatArray:
         more = f" and {bad.size - 5} more" if bad.size > 5 else ""
         raise DatasetError(
             f"{name} has {array[bad[0]]} in row {where}{more}: every value must be a finite number"
+        )
+    huge = np.flatnonzero(np.abs(array) > MAX_MAGNITUDE)
+    if huge.size:
+        first = int(huge[0])
+        more = ""
+        if huge.size > 1:
+            more = f" (and {huge.size - 1} more row{'s' if huge.size > 2 else ''})"
+        raise DatasetError(
+            f"{name} in row {first + 1} is {array[first]:g}{more}: values must lie within "
+            f"±{MAX_MAGNITUDE:g}, so that their squares and sums of squares stay finite "
+            "numbers; rescale the column (measure it in larger units)"
         )
     array.setflags(write=False)
     return array

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from gd_explorer.engine.models import CostModel
 from gd_explorer.engine.optimizers import OPTIMIZERS, make_optimizer
@@ -27,6 +27,39 @@ FloatArray = NDArray[np.float64]
 VARIANTS = ("batch", "stochastic", "minibatch")
 PARAMETERS = ("m", "b")
 _ALIASES = {"m": "m", "slope": "m", "b": "b", "intercept": "b"}
+
+#: Most steps a run takes. The window keeps a run's every point, cost and gradient
+#: (41 bytes a step, preallocated), so a run at the limit needs about 410 MB there.
+MAX_STEPS = 10_000_000
+#: Largest mini-batch: a batch's row indices and temporaries (about 40 bytes a row)
+#: stay within a few hundred megabytes. A batch larger than the data is clamped anyway.
+MAX_BATCH_SIZE = 10_000_000
+#: Largest seed: one unsigned 64-bit word. The engine draws 32-bit seeds itself.
+MAX_SEED = 2**64 - 1
+#: Learning rates outside these make rate × gradient underflow or overflow for gradients
+#: of any ordinary size. Inside, a rate far too large simply diverges, with its message.
+MIN_LEARNING_RATE = 1e-300
+MAX_LEARNING_RATE = 1e300
+
+_LARGEST = float(np.finfo(np.float64).max)
+#: Steps :meth:`Descent.run` takes per call of the loop.
+_RUN_CHUNK = 1 << 16
+
+
+def _far_out() -> np.errstate:
+    """Return a context in which numpy lets values pass the largest double quietly.
+
+    Far from the data m·x may overflow: costs and steps then become infinite, which
+    the loop turns into a divergence, so there is nothing to warn about.
+    """
+    return np.errstate(over="ignore", invalid="ignore")
+
+
+#: Rows × steps up to which a stochastic or mini-batch run on a cost without cheap
+#: statistics (logistic) still records the exact full-data cost at every step: about
+#: a twentieth of a second of passes over the data in all. Beyond, a step records the
+#: loss of the rows it used, and the exact cost is computed where it is shown.
+EXACT_BUDGET = 10_000_000
 
 #: A run has diverged once its cost exceeds this many times its typical scale.
 DIVERGENCE_FACTOR = 1e10
@@ -44,11 +77,13 @@ def _finite(value: Any, what: str) -> float:
     return number
 
 
-def _whole(value: Any, what: str, minimum: int) -> int:
+def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise ValueError(f"{what} must be a whole number ≥ {minimum}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{what} must be ≥ {minimum}, got {value}")
+    if value > maximum:
+        raise ValueError(f"{what} must be ≤ {maximum:,}, got {value:,}")
     return int(value)
 
 
@@ -63,8 +98,11 @@ class DescentConfig:
     """Everything that decides a run, given the problem.
 
     Invalid values raise ``ValueError`` with a message that says which value
-    and why. ``fixed`` maps ``"m"``/``"b"`` (or ``"slope"``/``"intercept"``)
-    to a value held constant; it overrides ``init`` for that parameter.
+    and why. Every value is bounded: ``steps`` ≤ :data:`MAX_STEPS`, ``batch_size``
+    ≤ :data:`MAX_BATCH_SIZE`, ``0 ≤ seed ≤`` :data:`MAX_SEED` and
+    :data:`MIN_LEARNING_RATE` ≤ ``learning_rate`` ≤ :data:`MAX_LEARNING_RATE`.
+    ``fixed`` maps ``"m"``/``"b"`` (or ``"slope"``/``"intercept"``) to a value held
+    constant; it overrides ``init`` for that parameter.
     """
 
     learning_rate: float
@@ -84,12 +122,16 @@ class DescentConfig:
             raise ValueError(f"learning rate must be a number, got {rate!r}")
         if not (math.isfinite(rate) and rate > 0):
             raise ValueError(f"learning rate must be a positive finite number, got {rate}")
-        _whole(self.steps, "steps", 1)
+        if rate > MAX_LEARNING_RATE:
+            raise ValueError(f"learning rate must be ≤ {MAX_LEARNING_RATE:g}, got {rate:g}")
+        if rate < MIN_LEARNING_RATE:
+            raise ValueError(f"learning rate must be ≥ {MIN_LEARNING_RATE:g}, got {rate:g}")
+        _whole(self.steps, "steps", 1, MAX_STEPS)
         if self.variant not in VARIANTS:
             raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {self.variant!r}")
-        _whole(self.batch_size, "batch size", 1)
+        _whole(self.batch_size, "batch size", 1, MAX_BATCH_SIZE)
         if self.seed is not None:
-            _whole(self.seed, "seed", 0)
+            _whole(self.seed, "seed", 0, MAX_SEED)
         try:
             m0, b0 = self.init
         except (TypeError, ValueError):
@@ -142,7 +184,12 @@ class Trajectory:
 
     ``params`` has one row (m, b) per point including the start; ``cost`` the
     cost there; ``grad`` the gradient each step actually used (zero for a
-    fixed parameter).
+    fixed parameter). ``cost_exact[k]`` says whether ``cost[k]`` is the exact
+    full-data cost; where it is False, ``cost[k]`` is the loss of the rows step k
+    used, at the point it reached (stochastic and mini-batch steps on large
+    logistic data, whose exact cost is a pass over every row). The start, and the
+    last point of a run that has ended, are exact unless their cost passes the
+    largest double.
     """
 
     params: FloatArray
@@ -154,6 +201,7 @@ class Trajectory:
     config: DescentConfig
     diverged_at: int | None = None
     notes: tuple[str, ...] = ()
+    cost_exact: NDArray[np.bool_] = field(default_factory=lambda: np.ones(0, dtype=bool))
 
     @classmethod
     def record(
@@ -168,10 +216,26 @@ class Trajectory:
         config: DescentConfig,
         diverged_at: int | None = None,
         notes: tuple[str, ...] = (),
+        cost_exact: ArrayLike | None = None,
+        copy: bool = True,
     ) -> Trajectory:
-        """Return a trajectory holding read-only copies of the arrays."""
-        copies = [np.array(a, dtype=np.float64) for a in (params, cost, grad)]
-        for array in copies:
+        """Return a trajectory holding read-only copies of the arrays.
+
+        ``cost_exact`` defaults to every cost being exact. With ``copy=False`` the
+        trajectory takes the arrays as they are (read-only views), for arrays that
+        nothing will write again.
+        """
+        take = np.array if copy else np.asarray
+        copies = [take(a, dtype=np.float64) for a in (params, cost, grad)]
+        if cost_exact is None:
+            exact = np.ones(copies[1].shape, dtype=bool)
+        else:
+            exact = take(cost_exact, dtype=bool)
+            if exact.shape != copies[1].shape:
+                raise ValueError(
+                    f"cost_exact has shape {exact.shape}, the costs {copies[1].shape}"
+                )
+        for array in (*copies, exact):
             array.setflags(write=False)
         return cls(
             params=copies[0],
@@ -183,6 +247,7 @@ class Trajectory:
             config=config,
             diverged_at=diverged_at if status == "diverged" else None,
             notes=tuple(notes),
+            cost_exact=exact,
         )
 
     @property
@@ -202,7 +267,8 @@ class Chunk:
     """The steps one call of :meth:`Descent.advance` added.
 
     ``first`` is the index (in the trajectory) of the first new point;
-    ``rows`` the rows sampled by the last step (None for batch or no step).
+    ``rows`` the rows sampled by the last step (None for batch or no step);
+    ``cost_exact`` which costs are exact (see :class:`Trajectory`).
     """
 
     first: int
@@ -211,6 +277,7 @@ class Chunk:
     grad: FloatArray
     rows: int | NDArray[np.intp] | None
     status: str
+    cost_exact: NDArray[np.bool_]
 
 
 class Descent:
@@ -222,9 +289,17 @@ class Descent:
         The cost to minimise.
     config : DescentConfig
         How to descend.
+    exact_costs : bool, optional
+        Record the exact full-data cost at every step (True), or let the run decide
+        (None, the default): exact wherever it is cheap — least squares, batch steps,
+        a tolerance (which needs the full gradient anyway) or at most
+        :data:`EXACT_BUDGET` rows × steps — and otherwise the loss of each step's
+        rows, with the exact cost at the end and wherever :meth:`settle` is called.
     """
 
-    def __init__(self, problem: CostModel, config: DescentConfig) -> None:
+    def __init__(
+        self, problem: CostModel, config: DescentConfig, *, exact_costs: bool | None = None
+    ) -> None:
         if not isinstance(problem, CostModel):
             raise TypeError(f"problem must be a cost model, not {type(problem).__name__}")
         if not isinstance(config, DescentConfig):
@@ -252,22 +327,56 @@ class Descent:
         )
         self._free_m, self._free_b = config.free()
         m, b = config.start
-        cost, gm, gb = problem._evaluate(m, b)
+        with _far_out():
+            cost, gm, gb = problem._evaluate(m, b)
         self._m, self._b, self._cost = m, b, cost
         self._full = (gm, gb)
-        # Growing buffers: a run of a million steps costs 40 MB, not the 160 MB of lists.
-        self._params = np.empty((1024, 2))
-        self._costs = np.empty(1024)
-        self._grads = np.empty((1024, 2))
+        # Room for the whole run at once, 41 bytes a step (the 160 of lists would not
+        # do): pages not yet written cost no memory, and growing by copies would hold
+        # old and new arrays together, 750 MB for a run of MAX_STEPS.
+        rows = config.steps + 1
+        self._params = np.empty((rows, 2))
+        self._costs = np.empty(rows)
+        self._grads = np.empty((rows, 2))
+        self._exact = np.empty(rows, dtype=bool)
+        self._exact[0] = True
+        self._exact_steps = exact_costs
+        self._every_step_exact = self._exact_policy()
         self._params[0] = m, b
-        self._costs[0] = cost
         self._steps = 0
-        self._set_thresholds(cost)
         self.diverged_at: int | None = None
         self._overflowed = False
         self.status = "running"
         self.message = "running"
         self.last_rows: int | NDArray[np.intp] | None = None
+        if math.isfinite(cost):
+            self._costs[0] = cost
+            self._set_thresholds(cost)
+        else:
+            # So far out that the cost passes the largest double: nothing to step from.
+            # The largest double stands for it (a lower bound), so every value stays finite.
+            self._costs[0] = self._cost = _LARGEST
+            self._exact[0] = False
+            self._set_thresholds(_LARGEST)
+            self.diverged_at = 0
+            self.status = "diverged"
+            self.message = (
+                f"diverged at the start: the cost at slope {m:g}, intercept {b:g} is beyond "
+                "the largest floating-point number; start nearer the data"
+            )
+
+    def _exact_policy(self) -> bool:
+        """Return whether every step records the exact cost (see the class docstring)."""
+        if self._exact_steps is not None:
+            return self._exact_steps
+        config, problem = self.config, self.problem
+        left = config.steps - getattr(self, "_steps", 0)
+        return (
+            problem.cheap_cost
+            or config.variant == "batch"
+            or config.tolerance > 0.0
+            or problem.n * left <= EXACT_BUDGET
+        )
 
     def _set_thresholds(self, start_cost: float) -> None:
         reference = max(start_cost, self.problem.cost_scale(), 1e-300)
@@ -298,10 +407,15 @@ class Descent:
         return math.hypot(gm if self._free_m else 0.0, gb if self._free_b else 0.0)
 
     def advance(self, max_steps: int) -> Chunk:
-        """Take up to ``max_steps`` steps (fewer if the run ends) and return them."""
+        """Take up to ``max_steps`` steps (fewer if the run ends) and return them.
+
+        The last cost may be a batch loss (see :class:`Trajectory`) until
+        :meth:`settle` or the end of the run makes it exact.
+        """
         first = self._steps + 1
         if not self.done:
-            self._loop(max(0, int(max_steps)))
+            with _far_out():
+                self._loop(max(0, int(max_steps)))
         return self.since(first)
 
     def since(self, first: int) -> Chunk:
@@ -319,6 +433,7 @@ class Descent:
             grad=self._grads[max(first - 1, 0) : end - 1].copy(),
             rows=self.last_rows,
             status=self.status,
+            cost_exact=self._exact[first:end].copy(),
         )
 
     def set_problem(self, problem: CostModel) -> None:
@@ -342,27 +457,34 @@ class Descent:
                 self.notes.append(f"the data now has {n} rows; batches use all of them")
                 size = n
             self._sampler = MiniBatchSampler(n, size, sampler.rng)
-        cost, gm, gb = problem._evaluate(self._m, self._b)
+        with _far_out():
+            cost, gm, gb = problem._evaluate(self._m, self._b)
+            start_cost = problem._cost(*self.config.start)
         self._cost = cost
         self._full = (gm, gb)
-        self._set_thresholds(problem._cost(*self.config.start))
+        self._set_thresholds(start_cost)
+        self._every_step_exact = self._exact_policy()
 
     def _store(
-        self, ms: list[float], bs: list[float], costs: list[float], gs: list[float]
+        self,
+        ms: list[float],
+        bs: list[float],
+        costs: list[float],
+        gs: list[float],
+        inexact: list[int],
     ) -> None:
+        """Append the steps taken; ``inexact`` lists the indices of batch-loss costs."""
         k = len(costs)
         if not k:
             return
         start = self._steps + 1
         need = start + k
-        if need > len(self._costs):
-            size = max(need, 2 * len(self._costs))
-            self._params = np.resize(self._params, (size, 2))
-            self._costs = np.resize(self._costs, size)
-            self._grads = np.resize(self._grads, (size, 2))
         self._params[start:need, 0] = ms
         self._params[start:need, 1] = bs
         self._costs[start:need] = costs
+        self._exact[start:need] = True
+        if inexact:
+            self._exact[inexact] = False
         self._grads[start - 1 : need - 1] = np.reshape(gs, (k, 2))
         self._steps += k
 
@@ -375,6 +497,10 @@ class Descent:
         # The full gradient is needed after each step only to use it or to test convergence.
         need_full = full_batch or tolerance > 0.0
         fixed_m, fixed_b = config.start
+        # Otherwise a step records the loss of its rows, O(batch), and the exact cost
+        # only when that loss looks like a divergence (then it decides).
+        exact_costs = need_full or self._every_step_exact
+        inexact: list[int] = []
         ms: list[float] = []
         bs: list[float] = []
         costs: list[float] = []
@@ -414,11 +540,24 @@ class Descent:
                 new_m = fixed_m
             if not free_b:
                 new_b = fixed_b
+            if not (math.isfinite(new_m) and math.isfinite(new_b)):
+                self._overflowed = True
+                status = "diverged"
+                break
             if need_full:
                 new_cost, gm_full, gb_full = problem._evaluate(new_m, new_b)
-            else:
+            elif exact_costs or rows is None:
                 new_cost = problem._cost(new_m, new_b)
-            if not (math.isfinite(new_m) and math.isfinite(new_b) and math.isfinite(new_cost)):
+            else:
+                if isinstance(rows, int):
+                    new_cost = problem._one_row_loss(new_m, new_b, rows)
+                else:
+                    new_cost = problem._row_loss(new_m, new_b, rows)
+                if new_cost > diverge_above or not math.isfinite(new_cost):
+                    new_cost = problem._cost(new_m, new_b)
+                else:
+                    inexact.append(taken + 1)
+            if not math.isfinite(new_cost):
                 # The step left the range of floating point: keep only what is finite.
                 self._overflowed = True
                 status = "diverged"
@@ -446,14 +585,44 @@ class Descent:
                 status = "converged"
             elif taken >= steps:
                 status = "max_steps"
-        self._store(ms, bs, costs, gs)
+        self._store(ms, bs, costs, gs, inexact)
         self._m, self._b, self._cost = m, b, cost
         self._full = (gm_full, gb_full)
         self.last_rows = rows
         if status != "running":
             self._finish(status)
 
+    def settle(self) -> None:
+        """Make the cost of the current point exact, if it is not (one pass over the data).
+
+        The window calls it before each frame it draws, and a run calls it at its end.
+        The exact cost may show a divergence that the batch losses did not.
+        """
+        with _far_out():
+            diverged = self._settle()
+        if diverged and not self.done:
+            self._finish("diverged")
+
+    def _settle(self) -> bool:
+        """Make the current cost exact; return whether the run must stop as diverged."""
+        k = self._steps
+        if self._exact[k]:
+            return False
+        cost = self.problem._cost(self._m, self._b)
+        if not math.isfinite(cost):
+            # Beyond the largest double: the batch loss stays, marked as not exact.
+            self._overflowed = True
+            return True
+        self._costs[k] = self._cost = cost
+        self._exact[k] = True
+        if cost > self._diverge_above and self.diverged_at is None:
+            self.diverged_at = k
+            self.message = self._describe("diverged")
+        return cost > self._ceiling
+
     def _finish(self, status: str) -> None:
+        with _far_out():
+            self._settle()
         if self.diverged_at is not None or self._overflowed:
             status = "diverged"
             if self.diverged_at is None:
@@ -488,7 +657,11 @@ class Descent:
         )
 
     def trajectory(self) -> Trajectory:
-        """Return the run so far as a :class:`Trajectory`."""
+        """Return the run so far as a :class:`Trajectory`.
+
+        Once the run has ended its arrays never change again, so the trajectory
+        takes them without a copy: at MAX_STEPS a copy would double 410 MB.
+        """
         k = self._steps
         return Trajectory.record(
             self._params[: k + 1],
@@ -500,12 +673,16 @@ class Descent:
             config=self.config,
             diverged_at=self.diverged_at,
             notes=tuple(self.notes),
+            cost_exact=self._exact[: k + 1],
+            copy=not self.done,
         )
 
     def run(self) -> Trajectory:
         """Advance to the end of the run and return the trajectory."""
         while not self.done:
-            self.advance(self.config.steps + 1)
+            # In chunks: a chunk's steps wait in Python lists (about 160 bytes a step)
+            # before they are stored, which for a whole long run took gigabytes.
+            self.advance(_RUN_CHUNK)
         return self.trajectory()
 
 

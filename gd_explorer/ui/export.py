@@ -231,7 +231,8 @@ def draw_step(window: MainWindow, trajectory: Trajectory, step: int) -> None:
     window.cost_curve.set_state(params)
     window.contour.set_path(params)
     window.surface.set_path(params, cost)
-    window.history.set_history(cost, reference_fit(problem, config.fixed).cost)
+    exact = trajectory.cost_exact[: step + 1]
+    window.history.set_history(cost, reference_fit(problem, config.fixed).cost, exact)
     last = step == trajectory.steps
     status = trajectory.status if last else "running"
     gradient = float(np.hypot(*trajectory.grad[step - 1])) if step else None

@@ -900,7 +900,7 @@ class MainWindow(QMainWindow):
         self.cost_curve.set_state(params, step)
         self.contour.set_path(shown)
         self.surface.set_path(shown, cost_shown)
-        self.history.set_history(cost_shown, self._fit.cost)
+        self.history.set_history(cost_shown, self._fit.cost, record.exact_view()[: step + 1])
         grad = (float(record.grad[step - 1, 0]), float(record.grad[step - 1, 1])) if step else None
         status = record.status if newest else "replay"
         if status == "running" and not self.controller.running:
@@ -983,7 +983,7 @@ class MainWindow(QMainWindow):
         self.cost_curve.set_state(params)
         self.contour.set_path(params)
         self.surface.set_path(params, cost)
-        self.history.set_history(cost, self._fit.cost)
+        self.history.set_history(cost, self._fit.cost, record.exact_view())
         gradient = float(np.hypot(*record.grad[steps - 1])) if steps else None
         status = frame.status
         if status == "running" and not self.controller.running:
@@ -1031,6 +1031,7 @@ class MainWindow(QMainWindow):
         self._data, self._settings, self.problem = data, settings, problem
         # The best a run with these settings can reach: held parameters stay held.
         self._fit = reference_fit(problem, settings.config().fixed)
+        self.history.set_fit(self._fit)
         self.controls.set_settings(settings, rows=len(data))
         kind = problem.kind
         self.data_view.set_dataset(data, kind)
@@ -1048,7 +1049,7 @@ class MainWindow(QMainWindow):
         if record is None or not self.controller.live:
             self._show_start()
         else:
-            self.history.set_history(record.view()[1], self._fit.cost)
+            self.history.set_history(record.view()[1], self._fit.cost, record.exact_view())
 
     def _show_maps(self, domain: Domain) -> None:
         """Show the cost over ``domain`` in the contour and the surface.

@@ -12,12 +12,12 @@ from gd_explorer.engine import (
     LinearRegression,
     LogisticRegression,
 )
+from gd_explorer.engine.descent import MAX_STEPS  # the steps control offers the engine's range
 
 MODELS = {"linear": LinearRegression, "logistic": LogisticRegression}
 #: Steps per second offered by the speed control; 0 means as fast as possible.
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000, 0)
 LEARNING_RATE_RANGE = (1e-6, 10.0)
-MAX_STEPS = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,3 +153,74 @@ def test_a_logistic_fit_is_found_once_per_model_and_held_value(monkeypatch):
     assert reference_fit(LogisticRegression(data)) == first and len(calls) == 3
     # A penalised model's optimum differs.
     assert reference_fit(LogisticRegression(data, l2=1.0)).theta != first.theta
+
+
+def test_a_million_equal_x_leave_the_slope_undetermined():
+    # Rounding in the mean leaves a variance of about 1e-31 · x², once read as a slope.
+    rng = np.random.default_rng(3)
+    data = Dataset(np.full(10**6, 0.1), rng.normal(5.0, 1.0, 10**6))
+    fit = reference_fit(LinearRegression(data))
+    assert fit.exists and not fit.unique
+    assert "rank-deficient" in fit.message and "slope is undetermined" in fit.message
+    assert "1e-12" in fit.message  # the tolerance used
+    assert fit.theta[0] == 0.0
+    assert fit.theta[1] == pytest.approx(data.y.mean())
+
+
+@pytest.mark.parametrize("spread", [0.0, 1e-14, 1e-13])
+def test_near_constant_x_is_rank_deficient_below_the_tolerance(spread):
+    x = 3.7 * (1.0 + spread * np.array([-1.0, 0.0, 1.0, 0.5]))
+    fit = reference_fit(LinearRegression(Dataset(x, [1.0, 2.0, 6.0, 3.0])))
+    assert not fit.unique and "slope is undetermined" in fit.message
+
+
+def test_a_small_but_real_spread_of_x_still_gives_the_unique_fit():
+    x = 1e8 + np.array([0.0, 1.0, 2.0, 3.0])
+    fit = reference_fit(LinearRegression(Dataset(x, [1.0, 3.0, 5.0, 7.0])))
+    assert fit.unique
+    assert fit.theta[0] == pytest.approx(2.0)
+
+
+def test_a_penalty_fixes_the_slope_of_equal_x():
+    fit = reference_fit(LinearRegression(Dataset([2.0, 2.0, 2.0], [1.0, 2.0, 6.0]), l2=0.5))
+    assert fit.unique
+
+
+def test_logistic_with_equal_x_leaves_the_slope_undetermined():
+    problem = LogisticRegression(Dataset([2.0, 2.0, 2.0, 2.0], [0.0, 1.0, 1.0, 0.0]))
+    fit = reference_fit(problem)
+    assert fit.exists and not fit.unique
+    assert "slope is undetermined" in fit.message
+    assert fit.cost == pytest.approx(math.log(2.0))
+
+
+def test_a_fit_beyond_the_range_of_doubles_says_so():
+    # Slope 1e199: its cost needs m² = 1e398 on the way, and must not come back nan or inf.
+    problem = LinearRegression(Dataset([0.0, 1e-100, 2e-100], [0.0, 1e99, 2e99 + 1e90]))
+    fit = reference_fit(problem)
+    if fit.exists:
+        assert all(math.isfinite(v) for v in (*fit.theta, fit.cost))
+    else:
+        assert fit.theta is None and "floating-point" in fit.message
+
+
+def test_stability_of_near_constant_x_has_a_flat_direction():
+    x = 3.7 * (1.0 + 1e-15 * np.array([-1.0, 0.0, 1.0, 0.5]))
+    figures = stability(LinearRegression(Dataset(x, [1.0, 2.0, 6.0, 3.0])))
+    assert figures.mu == 0.0
+    assert math.isinf(figures.condition)
+
+
+@pytest.mark.parametrize("model", [LinearRegression, LogisticRegression])
+def test_cost_grid_far_out_is_infinite_or_finite_never_nan(model):
+    problem = model(Dataset([1.0, 3.0, -2.0, 5.0], [0.0, 1.0, 0.0, 1.0]))
+    z = cost_grid(problem, [-1e300, 0.0, 1e300], [-1e308, 0.0, 1e308])
+    assert not np.isnan(z).any()
+    assert np.isfinite(z[1, 1])
+
+
+@pytest.mark.parametrize("theta", [(math.nan, 0.0), (0.0, math.inf)])
+def test_stability_refuses_a_point_that_is_not_finite(theta):
+    problem = LogisticRegression(article_dataset(ARTICLE_CLASSES))
+    with pytest.raises(ValueError, match="must be finite"):
+        stability(problem, theta)

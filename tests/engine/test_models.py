@@ -189,3 +189,11 @@ def test_logistic_row_loop_and_chunked_numpy_sums_agree(theta):
             fast = problem._numpy_sums(*theta, sign, column)
             slow = problem._python_sums(*theta, sign, column)
             np.testing.assert_allclose(fast, slow, rtol=1e-11)
+
+
+def test_the_logistic_cost_alone_equals_the_cost_of_the_full_evaluation():
+    rng = np.random.default_rng(8)
+    x = rng.normal(0.0, 3.0, 20_000)
+    problem = LogisticRegression(Dataset(x, (rng.random(x.size) < 0.5).astype(float)))
+    for m, b in [(0.0, 0.0), (2.5, -1.0), (400.0, 3.0), (-1e5, 7.0)]:
+        assert problem._cost(m, b) == problem._evaluate(m, b)[0]

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
+from gd_explorer.engine import Fit
 from gd_explorer.ui import style
 from gd_explorer.ui.views.items import ViewFrame
 
@@ -29,6 +30,13 @@ MIN_STEPS_SHOWN = 10.0
 Y_HEADROOM = 0.1
 #: Width in pixels of the cost line and the optimum's line, before scaling.
 LINE_WIDTH = 2.5
+#: Opacity (of 255) of the line of batch losses, drawn under the exact costs.
+FAINT_ALPHA = 80
+#: Size in pixels of the dots at exact costs, before scaling.
+DOT_SIZE = 6
+#: Above the plot when some costs are only the loss of the rows a step used (the batch
+#: loss), never on the data.
+MIXED_TITLE = "faint: batch loss · dots: exact cost"
 
 
 def envelope(values: ArrayLike, max_points: int = MAX_POINTS) -> tuple[NDArray, NDArray]:
@@ -241,7 +249,10 @@ class HistoryView(pg.PlotWidget):
     Attributes
     ----------
     curve : pg.PlotDataItem
-        The cost per step (its displayed y data are log10 of the drawn costs).
+        The cost per step (its displayed y data are log10 of the drawn costs); faint
+        when some of them are only the loss of the rows a step used.
+    exact_curve : pg.PlotDataItem
+        The exact costs, as a line with dots, shown only beside such losses.
     optimum_line : pg.InfiniteLine
         The optimum's cost.
     floor : float
@@ -275,11 +286,16 @@ class HistoryView(pg.PlotWidget):
         self._marker_scale = 1.0
         self._theme = style.current_theme()
         self.curve = pg.PlotDataItem(pen=pg.mkPen(style.FIT, width=LINE_WIDTH))
+        self.exact_curve = pg.PlotDataItem(symbol="o")
+        self.exact_curve.setVisible(False)
+        self._mixed = False
+        self._fit_note = ""
         # The view frames the steps so far and the costs, with room to the right: a
         # growing history moves the axes now and then, not at every step.
         self._frame = ViewFrame(headroom=(X_HEADROOM, Y_HEADROOM))
         self.addItem(self._frame)
         self.addItem(self.curve, ignoreBounds=True)
+        self.addItem(self.exact_curve, ignoreBounds=True)
         self.optimum_line = pg.InfiniteLine(
             angle=0,
             movable=False,
@@ -333,7 +349,14 @@ class HistoryView(pg.PlotWidget):
 
     def _style_lines(self) -> None:
         theme, k = self._theme, self._marker_scale
-        self.curve.setPen(pg.mkPen(theme.fit, width=LINE_WIDTH * k))
+        colour = pg.mkColor(theme.fit)
+        if self._mixed:
+            colour.setAlpha(FAINT_ALPHA)
+        self.curve.setPen(pg.mkPen(colour, width=LINE_WIDTH * k))
+        self.exact_curve.setPen(pg.mkPen(theme.fit, width=LINE_WIDTH * k))
+        self.exact_curve.setSymbolPen(pg.mkPen(theme.fit))
+        self.exact_curve.setSymbolBrush(pg.mkBrush(theme.fit))
+        self.exact_curve.setSymbolSize(DOT_SIZE * k)
         self.optimum_line.setPen(
             pg.mkPen(theme.optimum, width=LINE_WIDTH * k, style=Qt.PenStyle.DashLine)
         )
@@ -343,7 +366,64 @@ class HistoryView(pg.PlotWidget):
         font.setPointSize(style.BASE_POINT_SIZE)
         return font
 
-    def set_history(self, cost: ArrayLike, optimum_cost: float | None = None) -> None:
+    def set_fit(self, fit: Fit) -> None:
+        """Say above the plot when the optimum is not a unique exact minimum, and why.
+
+        Parameters
+        ----------
+        fit : Fit
+            The reference fit of the problem shown (its message is the tooltip).
+        """
+        if not fit.exists:
+            note = "no finite optimum"
+        elif not fit.unique:
+            note = "slope undetermined"
+        else:
+            note = ""
+        self.setToolTip(fit.message if note else "")
+        if note != self._fit_note:
+            self._fit_note = note
+            self._show_title()
+
+    def _show_title(self) -> None:
+        parts = [MIXED_TITLE] if self._mixed else []
+        if self._fit_note:
+            parts.append(self._fit_note)
+        item = self.getPlotItem()
+        if parts:
+            item.setTitle(" — ".join(parts), **style.text_style(size=f"{style.BASE_POINT_SIZE}pt"))
+        else:
+            item.setTitle(None)
+
+    def _show_exact(
+        self, cost: NDArray[np.float64], exact: ArrayLike | None, floor: float
+    ) -> None:
+        """Draw the exact costs apart when the others are only batch losses."""
+        flags = None if exact is None else np.asarray(exact, dtype=bool)
+        mixed = flags is not None and len(flags) == len(cost) and not bool(flags.all())
+        if mixed != self._mixed:
+            self._mixed = mixed
+            self._style_lines()
+            self._show_title()
+        self.exact_curve.setVisible(mixed)
+        if not mixed or flags is None:
+            return
+        where = np.flatnonzero(flags)
+        if len(where) > MAX_POINTS:
+            # Evenly thinned; the newest stays, as it is the one the ball sits on.
+            keep = np.linspace(0, len(where) - 1, MAX_POINTS).round().astype(np.intp)
+            where = where[keep]
+        values = cost[where]
+        if floor:
+            values = np.maximum(values, floor)
+        self.exact_curve.setData(where.astype(np.float64), values)
+
+    def set_history(
+        self,
+        cost: ArrayLike,
+        optimum_cost: float | None = None,
+        exact: ArrayLike | None = None,
+    ) -> None:
         """Draw the cost at each step, and the optimum's cost if there is one.
 
         Parameters
@@ -352,10 +432,16 @@ class HistoryView(pg.PlotWidget):
             The cost at steps 0 (the start) to k − 1.
         optimum_cost : float, optional
             The exact minimum of the cost; None when no finite optimum exists.
+        exact : array_like of bool, shape (k,), optional
+            Which costs are exact (``Trajectory.cost_exact``); the others, the loss of
+            the rows a step used, are then drawn faint under the exact ones. None:
+            every cost is exact.
         """
-        steps, values = self._envelope(cost)
+        costs = np.asarray(cost, dtype=np.float64).ravel()
+        steps, values = self._envelope(costs)
         optimum = None if optimum_cost is None else float(optimum_cost)
         floor = self._zero_floor(values, optimum)
+        self._show_exact(costs, exact, floor)
         if floor:
             values = np.maximum(values, floor)
         shown = (optimum, floor)
