@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from gd_explorer.engine import Dataset, DatasetError
+from gd_explorer.engine import Dataset
 
 SHOW_AFTER_MS = 400
 """A read still going after this long shows its progress dialog."""
@@ -44,8 +44,9 @@ class DatasetReader(QObject):
         self._path = Path(path)
         self._stop = threading.Event()
         self._percent = -1
-        self.outcome: Dataset | DatasetError | Cancelled | None = None
-        """A `Dataset`, a `DatasetError` or a `Cancelled` once `finished` is emitted."""
+        self.outcome: Dataset | Exception | None = None
+        """Once `finished` is emitted: the `Dataset`, or the exception that ended the
+        read (a `DatasetError`, a `Cancelled`, or any other, a bug to be raised again)."""
 
     def cancel(self) -> None:
         """Ask the reader to stop at its next block; safe from any thread."""
@@ -56,9 +57,11 @@ class DatasetReader(QObject):
         """Read the file and emit `finished` with the outcome."""
         try:
             self.outcome = Dataset.from_csv(self._path, progress=self._report)
-        except (DatasetError, Cancelled) as error:
+        except Exception as error:  # carried to the waiting thread, never lost here
             self.outcome = error
-        self.finished.emit()
+        finally:
+            # Always: the window waits for this signal.
+            self.finished.emit()
 
     def _report(self, done: int, total: int) -> None:
         if self._stop.is_set():
@@ -88,7 +91,8 @@ def read_dataset(path: str | Path, parent: QWidget | None = None) -> Dataset | N
     Raises
     ------
     DatasetError
-        When the file cannot be read; the message says why.
+        When the file cannot be read; the message says why. Any other error of
+        the reader is raised here too.
     """
     path = Path(path)
     reader = DatasetReader(path)
@@ -126,7 +130,7 @@ def read_dataset(path: str | Path, parent: QWidget | None = None) -> Dataset | N
     outcome = reader.outcome
     if cancelled or outcome is None or isinstance(outcome, Cancelled):
         return None
-    if isinstance(outcome, DatasetError):
+    if isinstance(outcome, Exception):
         raise outcome
     return outcome
 

@@ -162,3 +162,15 @@ def test_read_dataset_waits_for_the_data_or_raises(large_csv, tmp_path):
     np.testing.assert_array_equal(loading.read_dataset(path).x, x)
     with pytest.raises(DatasetError, match="no such file"):
         loading.read_dataset(tmp_path / "nope.csv")
+
+
+def test_an_unexpected_error_of_the_reader_is_raised_not_waited_for(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "fine.csv"
+    Dataset([1, 2], [3, 4]).to_csv(path)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the reader")
+
+    monkeypatch.setattr(loading.Dataset, "from_csv", broken)
+    with pytest.raises(RuntimeError, match="a bug in the reader"):
+        loading.read_dataset(path)
