@@ -357,7 +357,7 @@ def _sniff(block: str, line: int, x: Column, y: Column) -> tuple[_Layout, bool, 
     text = lines[k]
     number = line + k
     delimiter = _delimiter(text)
-    first = _split(text.splitlines()[0], delimiter)
+    first = _split(text.splitlines()[0], delimiter, number)
     header = None if all(_is_number(field) for field in first) else first
     if len(first) < 2:
         raise ParseError(
@@ -384,10 +384,14 @@ def _delimiter(line: str) -> str | None:
     return None  # any run of whitespace
 
 
-def _split(line: str, delimiter: str | None) -> list[str]:
+def _split(line: str, delimiter: str | None, number: int) -> list[str]:
     if delimiter is None:
         return line.split()
-    return [field.strip() for field in next(csv.reader([line], delimiter=delimiter))]
+    try:
+        fields = next(csv.reader([line], delimiter=delimiter))
+    except csv.Error as error:
+        raise ParseError(f"line {number}: {error}") from None
+    return [field.strip() for field in fields]
 
 
 def _is_number(field: str) -> bool:
@@ -468,7 +472,7 @@ def _parse_lines(lines: list[str], first_line: int, layout: _Layout) -> FloatArr
             continue
         number = first_line + offset
         _check_text(line, number)
-        fields = _split(line, layout.delimiter)
+        fields = _split(line, layout.delimiter, number)
         if len(fields) < needed:
             raise ParseError(
                 f"line {number}: has {len(fields)} column{'s' * (len(fields) != 1)}, "

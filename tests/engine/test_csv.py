@@ -309,3 +309,10 @@ def test_numpy_reads_exactly_what_the_line_by_line_parser_reads(text, x, y):
         patch.setattr(csvio, "_parse_fast", lambda text, layout: None)
         slow = _outcome(text, x, y)
     assert fast == slow
+
+
+def test_a_field_too_large_for_the_csv_module_is_a_parse_error_with_its_line(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text('x,y\n1,2\n"' + "9" * 200_000 + '",3\n')
+    with pytest.raises(DatasetError, match=r"data.csv: line 3: field larger than field limit"):
+        Dataset.from_csv(path)
