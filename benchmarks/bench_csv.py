@@ -1,6 +1,7 @@
 """Benchmark reading CSV files against ``numpy.loadtxt`` and print Markdown tables.
 
-Usage: ``python benchmarks/bench_csv.py [--rows 100000 1000000 10000000] [--repeats 3]``.
+Usage: ``python benchmarks/bench_csv.py [--rows N ...] [--repeats 5] [--window]``
+(rows 10^5, 10^6 and 10^7 by default).
 
 What is measured, for each number of rows, on one file written the way
 ``Dataset.to_csv`` writes (an ``x,y`` header, then full-precision ``repr``
@@ -13,9 +14,9 @@ numbers; x ~ N(0, 1), y = 2x + 1 + N(0, 1) noise from a seeded generator):
 * **Peak memory**: the most memory numpy and Python held at once during the
   call, by ``tracemalloc`` (numpy reports its allocations to it), in a separate
   fresh interpreter, for ours and for the baseline, as a multiple of the data's
-  own size (two float64 columns: 16 bytes a row). The growth of the process's
-  peak resident size (``ru_maxrss``, Linux) during the call, in another fresh
-  interpreter without ``tracemalloc``, is shown beside it for ours and numpy.
+  own size (two float64 columns: 16 bytes a row). Beside it, the growth of the
+  process's peak resident size during the call (Linux ``VmHWM`` less the
+  ``VmRSS`` before it), in another fresh interpreter without ``tracemalloc``.
 * **The window while reading** (with ``--window``): the longest gap between
   ticks of a 5 ms timer on the GUI thread while ``gd_explorer.ui.loading``
   reads the largest file of at most 10^6 rows on its own thread, beside the
@@ -61,6 +62,18 @@ print(json.dumps(dict(best, rows=rows)))
 
 MEMORY = r"""
 import json, resource, sys, tracemalloc
+
+def resident(field):
+    # Linux's per-process figures; ru_maxrss would carry the parent's peak across exec.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
 import numpy as np
 sys.path.insert(0, {root!r})
 from gd_explorer.engine import Dataset
@@ -71,13 +84,13 @@ read = (
     if who == "ours"
     else (lambda: np.loadtxt(path, delimiter=",", skiprows=1))
 )
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = resident("VmRSS")
 if traced:
     tracemalloc.start()
 result = read()
 peak = tracemalloc.get_traced_memory()[1] if traced else 0
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps(dict(peak=peak, rss=(after - before) * 1024, rows=len(result))))
+after = resident("VmHWM")
+print(json.dumps(dict(peak=peak, rss=after - before, rows=len(result))))
 """
 
 WINDOW = r"""
@@ -162,7 +175,7 @@ def fmt(value: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--window", action="store_true", help="also measure the window")
     parser.add_argument("--folder", type=Path, help="where to write the files (a temporary one)")
     args = parser.parse_args()
