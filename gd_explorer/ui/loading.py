@@ -12,7 +12,16 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QObject,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from gd_explorer.engine import Dataset
@@ -123,6 +132,9 @@ def read_dataset(path: str | Path, parent: QWidget | None = None) -> Dataset | N
         thread.quit()
         thread.wait()
         dialog.canceled.disconnect(cancel)
+        # A progress value still queued, or the dialog's own timer, would show it again.
+        QCoreApplication.removePostedEvents(dialog, QEvent.Type.MetaCall)
+        dialog.reset()
         dialog.close()
         dialog.deleteLater()
     # The reader and the thread are Python's: both go when this function returns, the

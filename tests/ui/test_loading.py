@@ -174,3 +174,25 @@ def test_an_unexpected_error_of_the_reader_is_raised_not_waited_for(qtbot, tmp_p
     monkeypatch.setattr(loading.Dataset, "from_csv", broken)
     with pytest.raises(RuntimeError, match="a bug in the reader"):
         loading.read_dataset(path)
+
+
+def test_a_long_read_shows_its_progress_with_cancel_then_closes_it(window, large_csv, monkeypatch):
+    path, _, _ = large_csv
+    monkeypatch.setattr(loading, "SHOW_AFTER_MS", 0)  # every read counts as long here
+    seen = []
+
+    def look(dialog, count):
+        if dialog.isVisible():
+            seen.append((dialog.isModal(), dialog.findChild(QPushButton).text(), dialog.value()))
+
+    ticks = Ticks(window, look)
+    try:
+        assert window.open_dataset(path)
+    finally:
+        ticks.stop()
+    assert seen, "the progress dialog never showed"
+    assert all(modal and button == "Cancel" for modal, button, _ in seen)
+    values = [value for _, _, value in seen]
+    assert values == sorted(values)
+    dialog = progress_dialog(window)
+    assert dialog is None or not dialog.isVisible()
