@@ -158,7 +158,18 @@ def test_a_folder_is_refused(tmp_path):
         Dataset.from_csv(tmp_path)
 
 
-def test_a_file_larger_than_the_limit_is_refused_before_reading(tmp_path):
+def test_a_file_larger_than_the_limit_is_refused_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(csvio, "MAX_BYTES", 1_000)
+    path = tmp_path / "large.csv"
+    path.write_text("x,y\n" + "1,2\n" * 250)
+    with pytest.raises(
+        DatasetError, match=r"larger than 1,000 bytes, the most the explorer reads"
+    ):
+        Dataset.from_csv(path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs sparse files")
+def test_a_file_larger_than_1_gib_is_refused(tmp_path):
     path = tmp_path / "huge.csv"
     with path.open("wb") as handle:  # sparse: no disk space used
         handle.truncate(csvio.MAX_BYTES + 1)
@@ -196,9 +207,13 @@ def test_a_very_long_line_is_refused_with_its_number(tmp_path, monkeypatch):
         ("cp1252", b""),
     ],
 )
-def test_text_encodings_are_read(tmp_path, encoding, bom):
+@pytest.mark.parametrize("block", [1 << 16, 1_001])
+def test_text_encodings_are_read(tmp_path, monkeypatch, encoding, bom, block):
+    # An odd block size cuts characters of two and more bytes between reads.
+    monkeypatch.setattr(csvio, "BLOCK", block)
     header = "durée (€);poids" if encoding == "cp1252" else "durée;poids"
-    text = header + "\r\n" + "".join(f"{i};{i * 2}\r\n" for i in range(30_000))
+    rows = (f"{i};{i * 2}\r\n" + ("# é à ü ±\r\n" if i % 97 == 0 else "") for i in range(30_000))
+    text = header + "\r\n" + "".join(rows)
     path = tmp_path / "data.csv"
     path.write_bytes(bom + text.encode(encoding))
     data = Dataset.from_csv(path, y="poids")
