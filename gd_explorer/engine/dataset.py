@@ -162,19 +162,26 @@ class Dataset:
         x: str | int | None = None,
         y: str | int | None = None,
         name: str | None = None,
+        progress: csvio.Progress | None = None,
     ) -> Dataset:
         """Read a dataset from a CSV or whitespace-separated text file.
 
         Parameters
         ----------
         path : path-like
-            The file. A header line is optional; ``#`` starts a comment line.
+            The file: a regular file of at most 1 GiB (`csvio.MAX_BYTES`) and
+            10^7 rows (`csvio.MAX_ROWS`), in UTF-8, UTF-16 with a byte order
+            mark, or Windows-1252 / Latin-1. A header line is optional; ``#``
+            starts a comment line.
         x, y : str or int, optional
             The columns to use, by header name or by 0-based index. Without
             them: the columns named ``x`` and ``y`` if the header has both,
             else the first two.
         name : str, optional
             The dataset's name; the file's stem by default.
+        progress : callable, optional
+            Called as ``progress(bytes_read, total_bytes)`` while reading; an
+            exception it raises stops the read and is passed on unchanged.
 
         Raises
         ------
@@ -184,17 +191,15 @@ class Dataset:
         """
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            xs, ys = csvio.read_columns(path, x, y, progress)
         except FileNotFoundError:
             raise DatasetError(f"{path}: no such file") from None
-        except UnicodeDecodeError as error:
-            raise DatasetError(f"{path}: not a text file ({error.reason})") from None
-        except OSError as error:
-            raise DatasetError(f"{path}: cannot read ({error.strerror})") from None
-        try:
-            xs, ys = csvio.parse_columns(text, x, y)
         except csvio.ParseError as error:
             raise DatasetError(f"{path}: {error}") from None
+        except OSError as error:
+            raise DatasetError(f"{path}: cannot read ({error.strerror or error})") from None
+        except MemoryError:
+            raise DatasetError(f"{path}: not enough memory to read this file") from None
         try:
             return cls(xs, ys, path.stem if name is None else name)
         except DatasetError as error:

@@ -52,7 +52,7 @@ from gd_explorer.engine import (
     reference_fit,
 )
 from gd_explorer.lessons import LESSONS, get_lesson
-from gd_explorer.ui import autosave, style
+from gd_explorer.ui import autosave, loading, style
 from gd_explorer.ui.controls import ControlsPanel
 from gd_explorer.ui.export import (
     ExportError,
@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
     parent : QWidget, optional
         The parent widget.
     """
+
+    # The name of the file being read, while the window waits for it (see open_dataset).
+    _reading: str | None = None
 
     def __init__(
         self,
@@ -296,14 +299,33 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(lesson.title, 8000)
 
     def open_dataset(self, path: str | Path) -> bool:
-        """Load a CSV file as the data (undoable); on error say why and keep the data."""
+        """Load a CSV file as the data (undoable); on error say why and keep the data.
+
+        The file is read on its own thread while the window keeps drawing; a long read
+        shows its progress with Cancel. Returns whether the data was replaced.
+        """
+        return self._open_dataset(path) is True
+
+    def _open_dataset(self, path: str | Path) -> bool | None:
+        """Open ``path`` as the data; None when the read was cancelled."""
+        name = Path(path).name
+        if self._reading is not None:
+            self._complain(f"still reading {self._reading}: wait for it or cancel it first")
+            return False
+        self._reading = name
         try:
-            data = Dataset.from_csv(path)
-            self._settings.problem(data)
+            data = loading.read_dataset(path, self)
+            if data is not None:
+                self._settings.problem(data)
         except DatasetError as error:
             self._complain(str(error))
             return False
-        self._change_state(f"Open {Path(path).name}", data, self._settings)
+        finally:
+            self._reading = None
+        if data is None:
+            self.statusBar().showMessage(f"opening {name} cancelled: the data is unchanged", 8000)
+            return None
+        self._change_state(f"Open {name}", data, self._settings)
         self._mark_saved()
         return True
 
@@ -1196,7 +1218,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self, "Open dataset", "", "Data (*.csv *.txt *.tsv);;All files (*)"
         )
-        if path and not self.open_dataset(path):
+        if path and self._open_dataset(path) is False:
             QMessageBox.warning(self, "Cannot open the dataset", self.statusBar().currentMessage())
 
     def _save_dialog(self) -> None:
