@@ -82,9 +82,9 @@ def settings_folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Give each test its own empty autosave folder."""
-    folder = tmp_path / "data"
+def data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Give each test its own empty autosave folder (outside ``tmp_path``, left to the test)."""
+    folder = tmp_path_factory.mktemp("data") / "autosave"
     monkeypatch.setenv("GD_EXPLORER_DATA_DIR", str(folder))
     return folder
 

@@ -13,6 +13,7 @@ import pytest
 
 from gd_explorer.engine import (
     ARTICLE_CLASSES,
+    MAX_MAGNITUDE,
     Dataset,
     DescentConfig,
     LinearRegression,
@@ -27,6 +28,7 @@ from gd_explorer.ui.views.domain import Domain, problem_domain
 from gd_explorer.ui.views.equations import EquationsPanel
 
 BIG = 1.7976931348623157e308
+EDGE = MAX_MAGNITUDE
 ABSURD_VALUES = [0.0, 1e17, -8.75e18, 1e154, -1e300, 1e308, BIG, -BIG, math.nan, math.inf]
 ABSURD_PAIRS = [(m, b) for m in ABSURD_VALUES for b in (0.0, 2.6, -1e300, BIG, math.nan)]
 
@@ -92,9 +94,10 @@ def test_data_view_draws_any_line_and_curve_over_any_data(qtbot, clean):
     view = show(qtbot, DataView())
     datasets = [
         (article_dataset(), "linear"),
-        (Dataset([-BIG, BIG, 0.0], [BIG, -BIG, 1.0]), "linear"),
-        (Dataset([1e300, 1e300], [1e300, 1e300]), "linear"),
-        (Dataset([-1e308, 1e308, 1.0], [0.0, 1.0, 1.0]), "logistic"),
+        # The largest values a dataset accepts, with lines and curves of any slope over them.
+        (Dataset([-EDGE, EDGE, 0.0], [EDGE, -EDGE, 1.0]), "linear"),
+        (Dataset([EDGE, EDGE], [EDGE, EDGE]), "linear"),
+        (Dataset([-EDGE, EDGE, 1.0], [0.0, 1.0, 1.0]), "logistic"),
         (article_dataset(ARTICLE_CLASSES), "logistic"),
     ]
     for data, kind in datasets:
