@@ -89,7 +89,8 @@ QT_PACKAGES=(libgl1 libegl1 libgl1-mesa-dri libglib2.0-0 libfontconfig1 libdbus-
 
 install_system_packages "${QT_PACKAGES[@]}" ${SYSTEM_PACKAGES[@]+"${SYSTEM_PACKAGES[@]}"}
 PYTHONS=$(find_pythons)
-# .venv (what scripts/run uses) gets the newest Python; scripts/test adds the oldest.
-read -r NEWEST_VERSION NEWEST_PYTHON <<<"$(tail -n 1 <<<"$PYTHONS")"
 read -r OLDEST_VERSION OLDEST_PYTHON <<<"$(head -n 1 <<<"$PYTHONS")"
-make_venv "$NEWEST_PYTHON" "$NEWEST_VERSION" "$VENV"
+read -r NEWEST_VERSION NEWEST_PYTHON <<<"$(tail -n 1 <<<"$PYTHONS")"
+# .venv (what scripts/run uses, and mypy's python_version) gets the oldest supported
+# Python; scripts/test adds the newest beside it.
+make_venv "$OLDEST_PYTHON" "$OLDEST_VERSION" "$VENV"
