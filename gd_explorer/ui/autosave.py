@@ -27,6 +27,7 @@ import numpy as np
 from PySide6.QtCore import QLockFile, QStandardPaths
 
 from gd_explorer.engine import Dataset, atomic
+from gd_explorer.lessons import LESSONS
 
 #: Environment variable naming the folder for autosaves (tests and benchmarks use it).
 FOLDER_VARIABLE = "GD_EXPLORER_DATA_DIR"
@@ -269,5 +270,6 @@ def describe(snapshot: Snapshot) -> str:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(snapshot.saved_at))
     name = f" “{snapshot.dataset.name}”" if snapshot.dataset.name else ""
     model = snapshot.settings.get("model", "linear")
-    lesson = f", lesson {snapshot.lesson}" if snapshot.lesson else ""
+    titles = {lesson.id: lesson.title for lesson in LESSONS}
+    lesson = f", lesson “{titles[snapshot.lesson]}”" if snapshot.lesson in titles else ""
     return f"{len(snapshot.dataset)} points{name}, {model} model{lesson}, saved {when}"
