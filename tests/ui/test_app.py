@@ -209,6 +209,10 @@ BAD_FILES = {
     "binary.csv": bytes(range(256)) * 8,
     "empty.csv": "",
     "empty.json": "",
+    "nul.csv": "x,y\n1,2\n3,\x004\n",
+    "wide.csv": ",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join(["1"] * 10_000) + "\n",
+    "overflow.json": '{"format": "gd-explorer session", "version": 1, "dataset": '
+    '{"x": [1e300, 2], "y": [1, 2]}, "settings": {}}',
 }
 
 
