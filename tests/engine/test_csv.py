@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gd_explorer.engine import Dataset, DatasetError, csvio
+from gd_explorer.engine import MAX_MAGNITUDE, Dataset, DatasetError, csvio
 
 
 def write_rows(path, x, y, header="x,y", sep=","):
@@ -331,3 +331,58 @@ def test_a_field_too_large_for_the_csv_module_is_a_parse_error_with_its_line(tmp
     path.write_text('x,y\n1,2\n"' + "9" * 200_000 + '",3\n')
     with pytest.raises(DatasetError, match=r"data.csv: line 3: field larger than field limit"):
         Dataset.from_csv(path)
+
+
+@st.composite
+def _hostile_bytes(draw):
+    """Bytes a damaged or mislabelled file could hold, some of them nearly CSV."""
+    pieces = st.sampled_from(
+        [
+            b"x",
+            b"y",
+            b",",
+            b";",
+            b"\t",
+            b" ",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b'"',
+            b"#",
+            b"\x00",
+            b"\xff\xfe",
+            b"\xfe\xff",
+            b"\xef\xbb\xbf",
+            b"\xe9",
+            b"1",
+            b"-2.5",
+            b"1e308",
+            b"1e100",
+            b"1e-320",
+            b"nan",
+            b"inf",
+            b"0x1p3",
+            b"1_000",
+            b"\xc3\xa9",
+            b"\x80",
+        ]
+    )
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=400))
+    return b"".join(draw(st.lists(pieces, max_size=80)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(content=_hostile_bytes())
+def test_any_bytes_give_a_dataset_or_a_dataset_error(tmp_path_factory, content):
+    path = tmp_path_factory.mktemp("fuzz") / "data.csv"
+    path.write_bytes(content)
+    try:
+        data = Dataset.from_csv(path)
+    except DatasetError as error:
+        assert "data.csv" in str(error)  # every refusal names the file
+        return
+    assert len(data) >= 2
+    assert np.all(np.isfinite(data.x)) and np.all(np.isfinite(data.y))
+    # Values whose squares could overflow are refused, never stored.
+    assert max(np.max(np.abs(data.x)), np.max(np.abs(data.y))) <= MAX_MAGNITUDE
