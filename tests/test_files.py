@@ -201,8 +201,13 @@ def test_trajectory_csv_equals_the_trajectory(tmp_path):
 
 @pytest.mark.parametrize("depth", [1_000, 100_000])
 def test_deep_nesting_is_a_session_error(tmp_path, depth):
-    with pytest.raises(SessionError, match="^session.json: nested too deeply"):
+    # Python 3.13's JSON parser goes 1,000 deep without running out of stack: it then
+    # finds the text unfinished. Either way it is a short SessionError, never a crash.
+    with pytest.raises(
+        SessionError, match="^session.json: (nested too deeply|not JSON)"
+    ) as caught:
         load_session(_write(tmp_path, "[" * depth))
+    assert len(str(caught.value)) < 200
 
 
 def test_deep_nesting_inside_a_value_gives_a_short_message(tmp_path):
