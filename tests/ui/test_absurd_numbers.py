@@ -11,18 +11,9 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
 
 from gd_explorer.ui.views.cost_curve import tangent_ends
 from gd_explorer.ui.views.domain import frame_interval
+from tests.ui.test_main_window import action, child
 
 ARTICLE_X = [1, 3, 4, 5, 6, 7, 8, 10]
-
-
-def child(window, kind, name):
-    found = window.findChild(kind, name)
-    assert found is not None, f"no {kind.__name__} named {name!r}"
-    return found
-
-
-def action(window, name):
-    return child(window, type(window.action_run), name)
 
 
 def test_switching_to_logistic_after_a_diverged_stochastic_run(qtbot, make_window):
