@@ -54,6 +54,7 @@ def measure(app: QApplication, rows: int, seconds: float) -> dict[str, float]:
 
     store = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store=store)
+    window.confirm_unsaved = False  # a question about unsaved data would wait for ever
     window.resize(*SIZE)
     window.show()
     window.grab()

@@ -94,6 +94,7 @@ def measure_ours(app: QApplication, seconds: float) -> dict[str, float]:
     # A throw-away settings file: the run must not change the user's settings.
     store = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store=store)
+    window.confirm_unsaved = False  # a question about unsaved data would wait for ever
     window.resize(*SIZE)
     window.show()
     heartbeat = Heartbeat()
@@ -152,6 +153,7 @@ def measure_edits(app: QApplication, rows: int, edits: int = 6) -> dict[str, flo
     folder = Path(tempfile.mkdtemp())
     store = QSettings(str(folder / "bench.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store=store)
+    window.confirm_unsaved = False  # a question about unsaved data would wait for ever
     window.resize(*SIZE)
     window.show()
     rng = np.random.default_rng(5)

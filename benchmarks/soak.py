@@ -120,6 +120,7 @@ def soak(cycles: int, edits: int, seed: int) -> dict[str, object]:
 
     store = QSettings(str(folder / "soak.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store=store, data_folder=folder / "data")
+    window.confirm_unsaved = False  # a question about unsaved data would wait for ever
     window.resize(1280, 800)
     window.show()
     app.processEvents()
@@ -209,7 +210,6 @@ def soak(cycles: int, edits: int, seed: int) -> dict[str, object]:
     seconds = time.perf_counter() - started
     window.flush_autosave()
     rss_end = rss_mb()
-    window.confirm_unsaved = False
     window.close()
     window.deleteLater()
     from PySide6.QtCore import QEvent
