@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -362,23 +362,34 @@ def _show_when_open(window: MainWindow, title: str, text: str) -> None:
 
 
 @contextmanager
-def _closing_on_interrupt(window: MainWindow, app: QCoreApplication) -> Iterator[None]:
+def _closing_on_interrupt(
+    window: Callable[[], MainWindow | None], app: QCoreApplication
+) -> Iterator[list[bool]]:
     """Let Ctrl+C in the terminal close the window and quit while the block runs.
 
     Python runs a signal handler only between its own bytecodes, never while Qt's
     loop waits in C++: a timer gives it that moment a few times a second. The
-    previous handler comes back afterwards.
+    previous handler comes back afterwards. ``window`` gives the window once it
+    exists: Ctrl+C while FILE is still being read (before there is a window to
+    close) ends that read. The list yielded becomes non-empty once Ctrl+C was pressed.
     """
+    pressed: list[bool] = []
     if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set signal handlers
+        yield pressed  # only the main thread may set signal handlers
         return
     from PySide6.QtCore import QTimer
 
     def quit_now() -> None:
         # As if the user closed it (the engine stops, settings are kept), but without a
         # question: unsaved data stays in the autosave, offered at the next start.
-        window.confirm_unsaved = False
-        window.close()
+        pressed.append(True)
+        current = window()
+        if current is None:
+            # FILE is still being read: exit() ends the read's loop, which quit() leaves.
+            app.exit(0)
+            return
+        current.confirm_unsaved = False
+        current.close()
         app.quit()  # also ends a dialog's loop, which a close alone would leave open
 
     def interrupted(signum: int, frame: object) -> None:
@@ -390,7 +401,7 @@ def _closing_on_interrupt(window: MainWindow, app: QCoreApplication) -> Iterator
     poll.timeout.connect(lambda: None)
     poll.start(SIGNAL_POLL_MS)
     try:
-        yield
+        yield pressed
     finally:
         poll.stop()
         signal.signal(signal.SIGINT, previous)
@@ -440,16 +451,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
 
     window: MainWindow | None = None
+    status = 0
     try:
-        window = create_window(args)
-        # However the loop ends (last window closed, quit(), Ctrl+C), the engine and
-        # OpenGL are released while the application still exists.
-        app.aboutToQuit.connect(window.release)
-        with _closing_on_interrupt(window, app):
-            window.show()
-            # Once the window is up: offer what a window that did not close left unsaved.
-            QTimer.singleShot(0, window.offer_recovery)
-            status = app.exec()
+        # Ctrl+C is answered from here on: reading a large FILE can take a while.
+        with _closing_on_interrupt(lambda: window, app) as interrupted:
+            window = create_window(args)
+            # However the loop ends (last window closed, quit(), Ctrl+C), the engine and
+            # OpenGL are released while the application still exists.
+            app.aboutToQuit.connect(window.release)
+            if not interrupted:  # Ctrl+C while FILE was read: quit without showing it
+                window.show()
+                # Once the window is up: offer what a window that did not close left unsaved.
+                QTimer.singleShot(0, window.offer_recovery)
+                status = app.exec()
     finally:
         # Also after an exception: a thread left running aborts the interpreter at exit.
         stop_all_engines()

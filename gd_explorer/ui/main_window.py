@@ -1513,7 +1513,15 @@ def _stored_theme(value: object) -> tuple[str, bool]:
 def _session_settings(where: str, values: dict[str, object]) -> Settings:
     """Return the settings a session holds, or raise SessionError naming a refused one."""
     settings = Settings.from_dict(values)
-    for name, value in values.items():
-        if name in Settings.__dataclass_fields__ and getattr(settings, name) != value:
-            raise files.SessionError(f"{where}: 'settings.{name}' = {value!r} is not accepted")
+    differing = [
+        (name, value)
+        for name, value in values.items()
+        if name in Settings.__dataclass_fields__ and getattr(settings, name) != value
+    ]
+    # A refused value makes every setting fall back to its default: name one that is
+    # refused on its own rather than the first that differs (often a valid one).
+    alone = [(n, v) for n, v in differing if getattr(Settings.from_dict({n: v}), n) != v]
+    if differing:
+        name, value = (alone or differing)[0]
+        raise files.SessionError(f"{where}: 'settings.{name}' = {value!r} is not accepted")
     return settings

@@ -18,6 +18,8 @@ MODELS = {"linear": LinearRegression, "logistic": LogisticRegression}
 #: Steps per second offered by the speed control; 0 means as fast as possible.
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000, 0)
 LEARNING_RATE_RANGE = (1e-6, 10.0)
+#: The largest seed the seed control (a 32-bit spin box) can show; the engine takes more.
+MAX_SHOWN_SEED = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,7 @@ class Settings:
             or settings.speed not in SPEEDS
             or not low <= settings.learning_rate <= high
             or settings.steps > MAX_STEPS
+            or settings.seed > MAX_SHOWN_SEED  # Qt overflows, or crashes storing it
         ):
             return defaults
         return settings
