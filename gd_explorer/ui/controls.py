@@ -83,6 +83,56 @@ class NumberBox(QDoubleSpinBox):
         return self.textFromValue(self.value())
 
 
+class CountBox(QSpinBox):
+    """A whole-number field that reads what was typed or refuses it, never half of it.
+
+    A plain spin box drops each key it cannot take, so ``1e6`` became 16 steps without
+    a word. Here any text may be typed; on Enter it is read as a whole number (``1e6``,
+    ``4,000`` and ``4 000`` included) or refused with a message, keeping the old value.
+    """
+
+    rejected = Signal(str)
+
+    def __init__(self, name: str, low: int, high: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._name = name
+        self.setRange(low, high)
+        self.setGroupSeparatorShown(True)
+        self.setKeyboardTracking(False)  # a value leaves on Enter or focus-out, not per key
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def _read(self, text: str) -> int | None:
+        cleaned = "".join(text.split()).replace(self.locale().groupSeparator(), "")
+        cleaned = cleaned.replace(",", "").replace("_", "")
+        try:
+            value = float(cleaned)
+        except ValueError:
+            return None
+        if not math.isfinite(value) or value != int(value):
+            return None
+        number = int(value)
+        return number if self.minimum() <= number <= self.maximum() else None
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
+        """Read whole numbers in any notation (4000, 4,000, 4e3)."""
+        number = self._read(text)
+        return self.value() if number is None else number
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        """Accept whole numbers in range; anything else stays editable until Enter."""
+        ok = self._read(text) is not None
+        state = QValidator.State.Acceptable if ok else QValidator.State.Intermediate
+        return (state, text, pos)
+
+    def fixup(self, text: str) -> str:
+        """Refuse text that is not a whole number in range, with a message."""
+        self.rejected.emit(
+            f"{self._name}: {text.strip()!r} is not a whole number between "
+            f"{self.minimum():,} and {self.maximum():,}; kept {self.value():,}"
+        )
+        return self.textFromValue(self.value())
+
+
 def _combo(name: str, labels: dict[str, str], tip: str) -> QComboBox:
     box = QComboBox()
     box.setObjectName(name)
@@ -140,18 +190,15 @@ class ControlsPanel(QWidget):
         rate_row.addWidget(self.rate_slider, 3)
         rate_row.addWidget(self.rate, 2)
 
-        self.steps = QSpinBox()
+        self.steps = CountBox("steps", 1, MAX_STEPS)
         self.steps.setObjectName("stepsInput")
-        self.steps.setRange(1, MAX_STEPS)
-        self.steps.setGroupSeparatorShown(True)
         self.steps.setToolTip("How many steps the run takes at most.")
-        self.batch = QSpinBox()
+        self.batch = CountBox("batch size", 1, 1_000_000)
         self.batch.setObjectName("batchSizeInput")
-        self.batch.setRange(1, 1_000_000)
         self.batch.setToolTip("How many random points each mini-batch step averages over.")
-        self.seed = QSpinBox()
+        self.seed = CountBox("random seed", 0, 2**31 - 1)
         self.seed.setObjectName("seedInput")
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setGroupSeparatorShown(False)  # a name for a run, not a quantity
         self.seed.setToolTip(
             "Picks which random points are used. The same seed gives the same run again."
         )
@@ -217,6 +264,8 @@ class ControlsPanel(QWidget):
         self.speed.valueChanged.connect(lambda i: self._edit(speed=float(SPEEDS[i])))
         for number in (self.rate, self.start_slope, self.start_intercept, self.held):
             number.rejected.connect(self.rejected)
+        for count in (self.steps, self.batch, self.seed):
+            count.rejected.connect(self.rejected)
         self.set_settings(self._settings, rows=8)
 
     @property
