@@ -1412,15 +1412,20 @@ class MainWindow(QMainWindow):
         int
             How many were restored.
         """
-        restored = 0
+        restored = kept = 0
         for orphan in autosave.orphans(self.autosave.folder):
+            if restored:
+                # A second restore would replace the first; the next start offers it.
+                orphan.lock.unlock()
+                kept += 1
+                continue
             try:
                 snapshot = orphan.read()
                 settings = Settings.from_dict(snapshot.settings)
                 settings.problem(snapshot.dataset)
             except (autosave.RecoveryError, DatasetError) as error:
-                kept = orphan.set_aside()
-                self._complain(f"{error}; the file is kept as {kept}")
+                aside = orphan.set_aside()
+                self._complain(f"{error}; the file is kept as {aside}")
                 continue
             box = QMessageBox(self)
             box.setObjectName("recoveryDialog")
@@ -1449,6 +1454,11 @@ class MainWindow(QMainWindow):
                 orphan.discard()
             else:
                 orphan.lock.unlock()  # kept for the next start
+        if kept:
+            self._complain(
+                f"restored the newest unsaved work; {kept} more "
+                f"{'is' if kept == 1 else 'are'} kept and offered at the next start"
+            )
         return restored
 
     # Supervision and shutdown.

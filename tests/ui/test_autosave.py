@@ -249,3 +249,19 @@ def test_an_unusable_folder_turns_autosave_off_with_a_message(make_window, tmp_p
     assert "autosave is off" in window.statusBar().currentMessage()
     window.data_view.pointAdded.emit(2.5, 6.0)
     window.flush_autosave()  # nothing to wait for, nothing raised
+
+
+def test_after_one_restore_the_others_wait_for_the_next_start(qtbot, make_window, data_folder):
+    data_folder.mkdir(parents=True, exist_ok=True)
+    for number, (x, when) in enumerate([([1, 2, 3], 100.0), ([4, 5, 6, 7], 200.0)]):
+        snapshot = autosave.Snapshot(Dataset(x, [1, 3, 2, 5][: len(x)]), {}, None, when)
+        path = data_folder / f"autosave-99999999{number}-0.npz"
+        path.write_bytes(autosave.encode(snapshot))
+        os.utime(path, (when, when))
+    window = make_window(use_gl=False)
+    answer(qtbot, "recoveryDialog", "Restore")
+    assert window.offer_recovery() == 1
+    assert len(window.dataset) == 4  # the newest first
+    # The older one is neither replaced over the first nor lost: it is offered next time.
+    assert (data_folder / "autosave-999999990-0.npz").exists()
+    assert "1 more is kept" in window.statusBar().currentMessage()
