@@ -109,6 +109,8 @@ RECENT_KEY = "recentSessions"
 NO_RUN_TO_EXPORT = "There is no run to export yet: run the descent first (Space)."
 #: How many session files the Recent sessions menu remembers.
 RECENT_COUNT = 8
+#: Memory the undo history may keep in datasets; older steps are let go beyond it.
+UNDO_MEMORY_BYTES = 512 * 2**20
 #: Milliseconds between checks for a change to autosave: the most an edit waits for its save.
 AUTOSAVE_MS = 1000
 #: Presentation zoom: each Ctrl+= / Ctrl+- multiplies or divides the scale by this.
@@ -134,7 +136,9 @@ class StateChange(QUndoCommand):
         after: tuple[Dataset, Settings],
     ) -> None:
         super().__init__(text)
-        self._window, self._before, self._after = window, before, after
+        self._window = window
+        self._before: tuple[Dataset, Settings] | None = before
+        self._after: tuple[Dataset, Settings] | None = after
 
     def redo(self) -> None:
         """Apply the change."""
@@ -144,13 +148,27 @@ class StateChange(QUndoCommand):
         """Go back to the state before the change."""
         self._show(self._before)
 
-    def _show(self, state: tuple[Dataset, Settings]) -> None:
+    def _show(self, state: tuple[Dataset, Settings] | None) -> None:
+        if state is None:
+            return  # let go (QUndoStack removes such a step without undoing it)
         # Qt calls redo and undo from C++: an exception leaving them made PySide6 crash
         # the process while reporting it. Report it here; the state is set before drawing.
         try:
             self._window._show_state(*state)
         except Exception as error:  # noqa: BLE001 - any failure to draw, reported in full
             sys.excepthook(type(error), error, error.__traceback__)
+
+    def datasets(self) -> tuple[Dataset, ...]:
+        """Return the datasets this step keeps (none once it was let go)."""
+        if self._before is None or self._after is None:
+            return ()
+        return (self._before[0], self._after[0])
+
+    def let_go(self) -> None:
+        """Forget this step's data to bound memory; undoing it just removes it."""
+        self.setObsolete(True)  # QUndoStack deletes an obsolete step instead of undoing it
+        self._before = self._after = None
+        self.setText(f"{self.text()} (too old to undo: the data is large)")
 
 
 class MainWindow(QMainWindow):
@@ -1123,6 +1141,48 @@ class MainWindow(QMainWindow):
     def _change_state(self, text: str, data: Dataset, settings: Settings) -> None:
         before = (self._data, self._settings)
         self.undo_stack.push(StateChange(self, text, before, (data, settings)))
+        self._bound_undo_memory()
+
+    def _bound_undo_memory(self) -> None:
+        """Let the oldest steps go while the history holds more than UNDO_MEMORY_BYTES.
+
+        Each edit keeps a whole dataset for its undo: at 10⁷ rows, 160 MB a step, so a
+        few dozen edits would otherwise run the computer out of memory.
+        """
+        stack = self.undo_stack
+        count = stack.count()
+        if 2 * count * 16 * len(self._data) <= UNDO_MEMORY_BYTES:
+            return  # cannot be over, whatever the steps hold
+        steps = [stack.command(i) for i in range(count)]
+
+        def held() -> int:
+            unique = {
+                id(d): d
+                for step in steps
+                if isinstance(step, StateChange)
+                for d in step.datasets()
+            }
+            return sum(d.x.nbytes + d.y.nbytes for d in unique.values())
+
+        let_go = 0
+        # The newest done step stays undoable, whatever its size.
+        for step in steps[: max(stack.index() - 1, 0)]:
+            if held() <= UNDO_MEMORY_BYTES:
+                break
+            if isinstance(step, StateChange) and not step.isObsolete():
+                step.let_go()
+                let_go += 1
+        if let_go:
+            steps_let_go = (
+                "the oldest undo step was"
+                if let_go == 1
+                else f"the {let_go} oldest undo steps were"
+            )
+            self.statusBar().showMessage(
+                f"{steps_let_go} let go: with {len(self._data):,} points the undo history "
+                f"keeps at most {UNDO_MEMORY_BYTES / 2**20:.0f} MB",
+                8000,
+            )
 
     def _edit(self, text: str, change: Callable[[Dataset], Dataset]) -> None:
         """Apply an edit to the data, or say why it cannot be made."""
