@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
     # The name of the file being read, while the window waits for it (see open_dataset).
     _reading: str | None = None
 
+    #: The message of the last failed run while the status bar shows it.
+    _failure_shown: str | None = None
+
     def __init__(
         self,
         *,
@@ -966,6 +969,9 @@ class MainWindow(QMainWindow):
             self.equations.show_start(kind, record.config, (m, b), float(cost[0]))
 
     def _start(self, config: DescentConfig, paused: bool = False) -> None:
+        if self._failure_shown and self.statusBar().currentMessage() == self._failure_shown:
+            self.statusBar().clearMessage()  # about a run that is over: not this one
+        self._failure_shown = None
         self._replay_step = None
         self.controller.set_speed(self._settings.speed)
         self.controller.start(self.problem, config, paused=paused)
@@ -1533,7 +1539,8 @@ class MainWindow(QMainWindow):
             if self._replay_step is None:  # a replayed step keeps its own status
                 self.readout.show_status("failed")
             self.readout.show_banner(message)
-        self.statusBar().showMessage(message)  # no time-out: it stays until replaced
+        self.statusBar().showMessage(message)  # no time-out: until replaced or a new run
+        self._failure_shown = message
 
     def release(self) -> None:
         """Stop the engine and free OpenGL now, while the application exists.

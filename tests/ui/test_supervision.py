@@ -41,6 +41,8 @@ def assert_the_next_run_works(qtbot, window):
     assert window.trajectory.steps == 50
     assert readout(window, "status") == "finished"
     assert not banner(window).isVisible()
+    message = window.statusBar().currentMessage()
+    assert "stopped unexpectedly" not in message and "fault" not in message  # not stale
 
 
 def test_a_killed_engine_is_restarted_and_nothing_the_user_made_is_lost(qtbot, window):
