@@ -236,7 +236,8 @@ def _read_json(path: Path) -> Any:
             f"{where}: more than {MAX_SESSION_POINTS:,} points, the most a session holds"
         )
     try:
-        text = raw.decode("utf-8")
+        # utf-8-sig: a byte order mark, as Windows Notepad writes, is not part of the text.
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SessionError(f"{where}: not a text file (byte {error.start} is not UTF-8)") from None
     del raw  # half the memory for the parse

@@ -458,3 +458,9 @@ def test_long_texts_are_bounded(tmp_path):
     with pytest.raises(SessionError, match="'settings.variant' is longer than 200") as caught:
         load_session(_write(tmp_path, document))
     assert len(str(caught.value)) < 200
+
+
+def test_a_session_saved_by_notepad_with_a_byte_order_mark_opens(tmp_path):
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(_document()).encode("utf-8"))
+    assert load_session(path).dataset.x.tolist() == [1.0, 2.0, 3.0]
