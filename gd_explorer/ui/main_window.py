@@ -384,9 +384,13 @@ class MainWindow(QMainWindow):
         try:
             session = files.load_session(path)
             settings = _session_settings(Path(path).name, session.settings)
-            settings.problem(session.dataset)
-        except (files.SessionError, DatasetError) as error:
+        except files.SessionError as error:
             self._complain(str(error))
+            return False
+        try:
+            settings.problem(session.dataset)
+        except DatasetError as error:  # e.g. logistic settings over data that are not classes
+            self._complain(f"{Path(path).name}: {error}")
             return False
         self.controller.discard()  # as for a lesson: a fresh start with the session's settings
         self._show_run_state()

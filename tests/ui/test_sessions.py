@@ -91,6 +91,12 @@ def test_refused_setting_and_unfit_data_change_nothing(window, tmp_path):
     assert not window.open_session(path)
     assert (window.dataset, window.settings) == before
 
+    document["settings"]["model"] = "logistic"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert not window.open_session(path)
+    assert window.statusBar().currentMessage().startswith("bad.json: ")  # which file
+    assert (window.dataset, window.settings) == before
+
 
 def _saved(window, tmp_path):
     path = tmp_path / "good.json"
