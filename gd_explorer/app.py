@@ -54,6 +54,10 @@ def _existing_file(value: str) -> str:
         )
     if os.path.exists(value) and not os.path.isfile(value):
         raise argparse.ArgumentTypeError(f"{value!r} is a device or a pipe, not a file")
+    if os.path.islink(value) and not os.path.exists(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is a link that leads to no file (its target is missing, or a loop)"
+        )
     if not os.path.isfile(value):
         raise argparse.ArgumentTypeError(f"no such file: {value!r}")
     return value

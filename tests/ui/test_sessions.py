@@ -255,3 +255,13 @@ def test_open_dialog_shows_why_a_session_cannot_be_read(window, tmp_path, monkey
         shown.clear()
         window._open_session_dialog()
         assert len(shown) == 1 and reason in shown[0], shown
+
+
+def test_command_line_link_loop_is_named_as_such(capsys, tmp_path):
+    from gd_explorer.app import main
+
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(tmp_path / "loop.csv")
+    assert main([str(loop)]) == 2
+    error = capsys.readouterr().err
+    assert "is a link that leads to no file" in error and "no such file" not in error
