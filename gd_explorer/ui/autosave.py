@@ -27,7 +27,7 @@ import numpy as np
 from PySide6.QtCore import QLockFile, QStandardPaths
 
 from gd_explorer.engine import Dataset, atomic
-from gd_explorer.lessons import LESSONS
+from gd_explorer.lessons import LESSONS, get_lesson
 
 #: Environment variable naming the folder for autosaves (tests and benchmarks use it).
 FOLDER_VARIABLE = "GD_EXPLORER_DATA_DIR"
@@ -97,6 +97,8 @@ def decode(path: Path) -> Snapshot:
         lesson = meta.get("lesson")
         if not isinstance(settings, dict) or not (lesson is None or isinstance(lesson, str)):
             raise ValueError("its settings or lesson are malformed")
+        if lesson not in {known.id for known in LESSONS}:
+            lesson = None  # a lesson this program does not have (an older or newer one)
         dataset = Dataset(x, y, str(meta.get("name", "")))
         return Snapshot(dataset, settings, lesson, float(meta.get("saved_at", 0.0)))
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as error:
@@ -270,6 +272,5 @@ def describe(snapshot: Snapshot) -> str:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(snapshot.saved_at))
     name = f" “{snapshot.dataset.name}”" if snapshot.dataset.name else ""
     model = snapshot.settings.get("model", "linear")
-    titles = {lesson.id: lesson.title for lesson in LESSONS}
-    lesson = f", lesson “{titles[snapshot.lesson]}”" if snapshot.lesson in titles else ""
+    lesson = f", lesson “{get_lesson(snapshot.lesson).title}”" if snapshot.lesson else ""
     return f"{len(snapshot.dataset)} points{name}, {model} model{lesson}, saved {when}"

@@ -307,12 +307,9 @@ class MainWindow(QMainWindow):
         unsaved = self.has_unsaved_changes
         settings = Settings.from_config(lesson.problem.kind, lesson.config, self._settings.speed)
         self.setWindowTitle(f"{lesson.title} — Gradient Descent Explorer")
-        # A lesson starts afresh, ready to run: a run going on would carry on with the old
-        # settings under the lesson's controls.
-        self.controller.discard()
-        self._show_run_state()
-        self._change_state(f"Load lesson “{lesson.title}”", lesson.problem.data, settings)
-        self.lesson_id = lesson.id
+        self._start_afresh(
+            f"Load lesson “{lesson.title}”", lesson.problem.data, settings, lesson.id
+        )
         if not unsaved:
             self._mark_saved()  # a lesson is made again by loading it: nothing to save
         if self.lessons_panel.current not in (lesson.id, "cost-function"):
@@ -392,10 +389,9 @@ class MainWindow(QMainWindow):
         except DatasetError as error:  # e.g. logistic settings over data that are not classes
             self._complain(f"{Path(path).name}: {error}")
             return False
-        self.controller.discard()  # as for a lesson: a fresh start with the session's settings
-        self._show_run_state()
-        self._change_state(f"Open session {Path(path).name}", session.dataset, settings)
-        self.lesson_id = session.lesson
+        self._start_afresh(
+            f"Open session {Path(path).name}", session.dataset, settings, session.lesson
+        )
         self.setWindowTitle(f"{Path(path).name} — Gradient Descent Explorer")
         self._remember_session(path)
         self.session_path = Path(path)
@@ -1148,6 +1144,18 @@ class MainWindow(QMainWindow):
         )
         self.readout.show_banner(None)
 
+    def _start_afresh(
+        self, text: str, data: Dataset, settings: Settings, lesson: str | None
+    ) -> None:
+        """Replace data, settings and lesson in one undoable step, with no run going on.
+
+        A run going on would carry on with the old settings under the new controls.
+        """
+        self.controller.discard()
+        self._show_run_state()
+        self._change_state(text, data, settings)
+        self.lesson_id = lesson
+
     def _change_state(self, text: str, data: Dataset, settings: Settings) -> None:
         before = (self._data, self._settings)
         self.undo_stack.push(StateChange(self, text, before, (data, settings)))
@@ -1408,12 +1416,10 @@ class MainWindow(QMainWindow):
     def _autosave_tick(self) -> None:
         """Write the state if it changed since the last autosave (at most once a tick)."""
         now = self._snapshot()
-        last = self._autosaved
-        if now[0] is last[0] and now[1:] == last[1:]:
+        if _same_state(now, self._autosaved):
             return
         self._autosaved = now
-        base = self._baseline
-        if now[0] is base[0] and now[1:] == base[1:]:
+        if _same_state(now, self._baseline):
             self.autosave.clear()  # back to what is saved: nothing to recover
         else:
             data, settings, lesson = now
@@ -1509,11 +1515,9 @@ class MainWindow(QMainWindow):
             box.setDefaultButton(restore)
             box.exec()
             if box.clickedButton() is restore:
-                self.controller.discard()
-                self._show_run_state()
-                self._change_state("Restore unsaved work", snapshot.dataset, settings)
-                known = {lesson.id for lesson in LESSONS}
-                self.lesson_id = snapshot.lesson if snapshot.lesson in known else None
+                self._start_afresh(
+                    "Restore unsaved work", snapshot.dataset, settings, snapshot.lesson
+                )
                 orphan.discard()  # this window's own autosave holds it from now on
                 self.flush_autosave()
                 restored += 1
@@ -1581,6 +1585,13 @@ class MainWindow(QMainWindow):
         self._store.setValue(SETTINGS_KEY, self._settings.to_dict())
         self._store.sync()
         super().closeEvent(event)
+
+
+def _same_state(
+    a: tuple[Dataset, Settings, str | None], b: tuple[Dataset, Settings, str | None]
+) -> bool:
+    """Return whether two snapshots hold the same data (by identity), settings and lesson."""
+    return a[0] is b[0] and a[1:] == b[1:]
 
 
 def _stored_theme(value: object) -> tuple[str, bool]:
