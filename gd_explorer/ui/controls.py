@@ -35,14 +35,52 @@ OPTIMIZER_LABELS = {"gd": "Gradient descent"}
 SLIDER_STEPS_PER_DECADE = 100
 
 
-class NumberBox(QDoubleSpinBox):
-    """A number field that keeps the exact value typed and shows it compactly.
+class _Refusing:
+    """What the number fields share: typed text is read whole or refused, never cut.
 
-    Text outside the range is not silently clamped: the old value stays and
-    ``rejected`` says why.
+    Any text may be typed; Enter reads it or refuses it with a message, keeping the old
+    value, never clamped and never half of it. A field defines ``_read(text)`` (the
+    value, or None when refused), ``_kind`` (what it takes, for the message) and
+    ``_show(value)``.
     """
 
+    _name: str
+    _kind: str
+    rejected: Any
+
+    def _read(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def _show(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def valueFromText(self, text: str) -> Any:  # noqa: N802 - Qt's name
+        """Read the typed text; an unreadable one keeps the value."""
+        value = self._read(text)
+        return self.value() if value is None else value  # type: ignore[attr-defined]
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        """Accept readable values in range; anything else stays editable until Enter."""
+        ok = self._read(text) is not None
+        state = QValidator.State.Acceptable if ok else QValidator.State.Intermediate
+        return (state, text, pos)
+
+    def fixup(self, text: str) -> str:
+        """Refuse text that cannot be read, with a message."""
+        low, high = self.minimum(), self.maximum()  # type: ignore[attr-defined]
+        value = self.value()  # type: ignore[attr-defined]
+        self.rejected.emit(
+            f"{self._name}: {text.strip()!r} is not {self._kind} between "
+            f"{self._show(low)} and {self._show(high)}; kept {self._show(value)}"
+        )
+        return self.textFromValue(value)  # type: ignore[attr-defined]
+
+
+class NumberBox(_Refusing, QDoubleSpinBox):
+    """A number field that keeps the exact value typed and shows it compactly."""
+
     rejected = Signal(str)
+    _kind = "a number"
 
     def __init__(self, name: str, low: float, high: float, parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,41 +95,28 @@ class NumberBox(QDoubleSpinBox):
         """Show up to six significant digits."""
         return f"{value:.6g}"
 
-    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt's name
-        """Read any float notation (1e-3, 0.001)."""
-        try:
-            return float(text)
-        except ValueError:
-            return self.value()
+    def _show(self, value: float) -> str:
+        return f"{value:g}"
 
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        """Accept numbers in range; anything else stays editable until Enter."""
+    def _read(self, text: str) -> float | None:
+        """Any float notation (1e-3, 0.001), finite and in range."""
         try:
             value = float(text)
         except ValueError:
-            return (QValidator.State.Intermediate, text, pos)
+            return None
         ok = math.isfinite(value) and self.minimum() <= value <= self.maximum()
-        state = QValidator.State.Acceptable if ok else QValidator.State.Intermediate
-        return (state, text, pos)
-
-    def fixup(self, text: str) -> str:
-        """Refuse text that is not a number in range, with a message."""
-        self.rejected.emit(
-            f"{self._name}: {text.strip()!r} is not a number between "
-            f"{self.minimum():g} and {self.maximum():g}; kept {self.value():g}"
-        )
-        return self.textFromValue(self.value())
+        return value if ok else None
 
 
-class CountBox(QSpinBox):
-    """A whole-number field that reads what was typed or refuses it, never half of it.
+class CountBox(_Refusing, QSpinBox):
+    """A whole-number field (steps, batch size, seed).
 
     A plain spin box drops each key it cannot take, so ``1e6`` became 16 steps without
-    a word. Here any text may be typed; on Enter it is read as a whole number (``1e6``,
-    ``4,000`` and ``4 000`` included) or refused with a message, keeping the old value.
+    a word. Here ``1e6``, ``4,000`` and ``4 000`` are read whole, or refused.
     """
 
     rejected = Signal(str)
+    _kind = "a whole number"
 
     def __init__(self, name: str, low: int, high: int, parent: QWidget | None = None):
         super().__init__(parent)
@@ -100,6 +125,9 @@ class CountBox(QSpinBox):
         self.setGroupSeparatorShown(True)
         self.setKeyboardTracking(False)  # a value leaves on Enter or focus-out, not per key
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def _show(self, value: int) -> str:
+        return f"{value:,}"
 
     def _read(self, text: str) -> int | None:
         cleaned = "".join(text.split()).replace(self.locale().groupSeparator(), "")
@@ -112,25 +140,6 @@ class CountBox(QSpinBox):
             return None
         number = int(value)
         return number if self.minimum() <= number <= self.maximum() else None
-
-    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
-        """Read whole numbers in any notation (4000, 4,000, 4e3)."""
-        number = self._read(text)
-        return self.value() if number is None else number
-
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        """Accept whole numbers in range; anything else stays editable until Enter."""
-        ok = self._read(text) is not None
-        state = QValidator.State.Acceptable if ok else QValidator.State.Intermediate
-        return (state, text, pos)
-
-    def fixup(self, text: str) -> str:
-        """Refuse text that is not a whole number in range, with a message."""
-        self.rejected.emit(
-            f"{self._name}: {text.strip()!r} is not a whole number between "
-            f"{self.minimum():,} and {self.maximum():,}; kept {self.value():,}"
-        )
-        return self.textFromValue(self.value())
 
 
 def _combo(name: str, labels: dict[str, str], tip: str) -> QComboBox:

@@ -44,3 +44,13 @@ def test_a_seed_is_typed_whole_and_a_batch_too_large_is_refused(qtbot, window):
     batch = window.findChild(QSpinBox, "batchSizeInput")
     type_into(qtbot, batch, "1e7")
     assert "batch size: '1e7' is not a whole number" in window.statusBar().currentMessage()
+
+
+def test_the_learning_rate_box_refuses_the_same_way(qtbot, window):
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    type_into(qtbot, window.findChild(QDoubleSpinBox, "learningRateInput"), "1e308")
+    assert window.settings.learning_rate == 0.01
+    assert window.statusBar().currentMessage() == (
+        "learning rate: '1e308' is not a number between 1e-06 and 10; kept 0.01"
+    )
