@@ -39,6 +39,8 @@ MAX_SESSION_POINTS = 1_500_000
 MAX_NAME_LENGTH = 255
 #: A longer text setting is refused: every one is a short name such as "minibatch".
 MAX_SETTING_LENGTH = 200
+#: Named numbers a setting may hold (the hyper-parameters of an update rule or schedule).
+MAX_OPTIONS = 16
 #: Separators besides those of the points: the settings and the rest of the document.
 _SPARE_SEPARATORS = 1000
 _CHUNK = 1024 * 1024
@@ -312,13 +314,25 @@ def _settings(where: str, value: Any) -> dict[str, Any]:
                 f"{where}: 'settings.{_SHORT.repr(key)[1:-1]}' is longer than "
                 f"{MAX_SETTING_LENGTH} characters (every setting is a short name or a number)"
             )
-        if isinstance(item, str | bool) or _number(item):
+        if isinstance(item, str | bool) or _number(item) or _options(item):
             continue
         raise SessionError(
-            f"{where}: 'settings.{_SHORT.repr(key)[1:-1]}' must be a finite number, text or "
-            f"true/false (it is {_kind(item)})"
+            f"{where}: 'settings.{_SHORT.repr(key)[1:-1]}' must be a finite number, text, "
+            f"true/false or named numbers (it is {_kind(item)})"
         )
     return dict(value)
+
+
+def _options(value: Any) -> bool:
+    """Return whether ``value`` is a few named numbers (an update rule's options)."""
+    return (
+        isinstance(value, dict)
+        and len(value) <= MAX_OPTIONS
+        and all(
+            isinstance(k, str) and len(k) <= MAX_SETTING_LENGTH and _number(v)
+            for k, v in value.items()
+        )
+    )
 
 
 def _lesson(where: str, value: Any) -> tuple[str | None, tuple[str, ...]]:

@@ -56,6 +56,6 @@ def test_a_run_at_the_step_limit_fits_in_half_a_gigabyte():
 
 
 def test_the_window_offers_exactly_the_engines_step_range():
-    from gd_explorer.ui import settings
+    from gd_explorer import settings
 
     assert settings.MAX_STEPS == MAX_STEPS

@@ -115,6 +115,8 @@ class DescentConfig:
     optimizer: str = "gd"
     tolerance: float = 0.0
     optimizer_options: Mapping[str, Any] | None = field(default=None, compare=True)
+    schedule: str = "constant"
+    schedule_options: Mapping[str, Any] | None = field(default=None, compare=True)
 
     def __post_init__(self) -> None:
         rate = self.learning_rate

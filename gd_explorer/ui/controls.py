@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gd_explorer.engine import OPTIMIZERS
-from gd_explorer.ui.settings import LEARNING_RATE_RANGE, MAX_STEPS, SPEEDS, Settings
+from gd_explorer.settings import LEARNING_RATE_RANGE, MAX_STEPS, SPEEDS, Settings
 
 MODEL_LABELS = {
     "linear": "Linear (least squares)",

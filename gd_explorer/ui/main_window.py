@@ -51,7 +51,9 @@ from gd_explorer.engine import (
     article_dataset,
     reference_fit,
 )
+from gd_explorer.framing import Domain, problem_domain
 from gd_explorer.lessons import LESSONS, get_lesson
+from gd_explorer.settings import LEARNING_RATE_RANGE, Settings
 from gd_explorer.ui import autosave, loading, style
 from gd_explorer.ui.controls import ControlsPanel
 from gd_explorer.ui.export import (
@@ -64,13 +66,11 @@ from gd_explorer.ui.export import (
 )
 from gd_explorer.ui.lessons_panel import LessonsPanel
 from gd_explorer.ui.readout import Readout
-from gd_explorer.ui.settings import LEARNING_RATE_RANGE, Settings
 from gd_explorer.ui.shortcuts import ShortcutsDialog
 from gd_explorer.ui.surface_view import create_surface_view
 from gd_explorer.ui.surface_view import grid_axes as surface_grid_axes
 from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
 from gd_explorer.ui.views.derivative import DerivativeView
-from gd_explorer.ui.views.domain import Domain, problem_domain
 from gd_explorer.ui.views.equations import EquationsPanel
 from gd_explorer.ui.views.partial import PartialDerivativeView
 from gd_explorer.worker import DescentController, Frame
@@ -1605,14 +1605,13 @@ def _stored_theme(value: object) -> tuple[str, bool]:
 def _session_settings(where: str, values: dict[str, object]) -> Settings:
     """Return the settings a session holds, or raise SessionError naming a refused one."""
     settings = Settings.from_dict(values)
+    kept = settings.to_dict()
     differing = [
-        (name, value)
-        for name, value in values.items()
-        if name in Settings.__dataclass_fields__ and getattr(settings, name) != value
+        (name, value) for name, value in values.items() if name in kept and kept[name] != value
     ]
     # A refused value makes every setting fall back to its default: name one that is
     # refused on its own rather than the first that differs (often a valid one).
-    alone = [(n, v) for n, v in differing if getattr(Settings.from_dict({n: v}), n) != v]
+    alone = [(n, v) for n, v in differing if Settings.from_dict({n: v}).to_dict()[n] != v]
     if differing:
         name, value = (alone or differing)[0]
         raise files.SessionError(f"{where}: 'settings.{name}' = {value!r} is not accepted")

@@ -38,8 +38,8 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid
+from gd_explorer.framing import Domain, decimation, drawable, problem_domain
 from gd_explorer.ui import style
-from gd_explorer.ui.views.domain import Domain, decimation, drawable, problem_domain
 
 OBJECT_NAME = "surfaceView"
 

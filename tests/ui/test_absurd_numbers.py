@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
 
+from gd_explorer.framing import frame_interval
 from gd_explorer.ui.views.cost_curve import tangent_ends
-from gd_explorer.ui.views.domain import frame_interval
 from tests.ui.test_main_window import action, child
 
 ARTICLE_X = [1, 3, 4, 5, 6, 7, 8, 10]

@@ -20,11 +20,11 @@ from gd_explorer.engine import (
     LogisticRegression,
     article_dataset,
 )
+from gd_explorer.framing import Domain, problem_domain
 from gd_explorer.ui.readout import Readout
 from gd_explorer.ui.surface_view import SurfaceView
 from gd_explorer.ui.views import ContourView, CostCurveView
 from gd_explorer.ui.views.data_view import DataView
-from gd_explorer.ui.views.domain import Domain, problem_domain
 from gd_explorer.ui.views.equations import EquationsPanel
 
 BIG = 1.7976931348623157e308

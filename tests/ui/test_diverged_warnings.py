@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QSlider, QWidget
 
-from gd_explorer.ui.settings import SPEEDS
+from gd_explorer.settings import SPEEDS
 from gd_explorer.ui.surface_view import SurfaceView
 
 pytestmark = pytest.mark.gl

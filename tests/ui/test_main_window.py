@@ -32,8 +32,8 @@ from gd_explorer.engine import (
     descend,
 )
 from gd_explorer.lessons import LESSONS, get_lesson
+from gd_explorer.settings import SPEEDS
 from gd_explorer.ui import MainWindow
-from gd_explorer.ui.settings import SPEEDS
 
 ARTICLE_RUN = (0.8450107631510549, 2.6022056448336817)
 LOGISTIC_SLOPE = 15.017184591647284

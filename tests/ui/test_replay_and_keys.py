@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSlider
 
 from gd_explorer.engine import Descent
-from gd_explorer.ui.settings import LEARNING_RATE_RANGE
+from gd_explorer.settings import LEARNING_RATE_RANGE
 
 STEPS = 50
 

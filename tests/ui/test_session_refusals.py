@@ -8,7 +8,7 @@ import pytest
 
 from gd_explorer import files
 from gd_explorer.engine import Dataset
-from gd_explorer.ui.settings import Settings
+from gd_explorer.settings import Settings
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import signal
 
 from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QSlider, QSpinBox
 
-from gd_explorer.ui.settings import SPEEDS
+from gd_explorer.settings import SPEEDS
 from tests.faults import BreaksPastSlope
 
 RUN_TIMEOUT = 30_000

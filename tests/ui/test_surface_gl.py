@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QSlider, QSpinBox, QWidget
 
 from gd_explorer.engine import Dataset, cost_grid, reference_fit
-from gd_explorer.ui.settings import SPEEDS
+from gd_explorer.settings import SPEEDS
 from gd_explorer.ui.surface_view import BOX_HALF, BOX_HEIGHT, SurfaceView
 
 pytestmark = pytest.mark.gl

@@ -19,9 +19,7 @@ from gd_explorer.engine import (
     descend,
     reference_fit,
 )
-from gd_explorer.ui.views import ContourView, CostCurveView, HistoryView
-from gd_explorer.ui.views.cost_curve import TRAIL_LENGTH
-from gd_explorer.ui.views.domain import (
+from gd_explorer.framing import (
     MAX_PATH_POINTS,
     Domain,
     decimate_path,
@@ -29,6 +27,8 @@ from gd_explorer.ui.views.domain import (
     frame_interval,
     problem_domain,
 )
+from gd_explorer.ui.views import ContourView, CostCurveView, HistoryView
+from gd_explorer.ui.views.cost_curve import TRAIL_LENGTH
 from gd_explorer.ui.views.history import (
     MAX_POINTS,
     Envelope,

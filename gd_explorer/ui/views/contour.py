@@ -13,8 +13,8 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid, reference_fit
+from gd_explorer.framing import LIMIT, Domain, decimate_path, drawable
 from gd_explorer.ui import style
-from gd_explorer.ui.views.domain import LIMIT, Domain, decimate_path, drawable
 from gd_explorer.ui.views.items import Marker, ViewFrame
 
 OBJECT_NAME = "contourPlot"

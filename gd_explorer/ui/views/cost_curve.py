@@ -10,13 +10,13 @@ from numpy.typing import ArrayLike, NDArray
 from PySide6.QtWidgets import QWidget
 
 from gd_explorer.engine import CostModel, cost_grid, reference_fit
-from gd_explorer.ui import style
-from gd_explorer.ui.views.domain import (
+from gd_explorer.framing import (
     CURVATURE_CAP,
     curvature_reach,
     decimate_path,
     frame_interval,
 )
+from gd_explorer.ui import style
 from gd_explorer.ui.views.history import format_number
 from gd_explorer.ui.views.items import Marker, MarkerTrail, ViewFrame
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from gd_explorer.engine import Dataset
+from gd_explorer.framing import LIMIT
 from gd_explorer.ui import style
-from gd_explorer.ui.views.domain import LIMIT
 
 HIT_RADIUS_PX = 12.0
 """A click this close to a point (in screen pixels) is on the point."""

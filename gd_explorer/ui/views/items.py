@@ -22,7 +22,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from gd_explorer.ui.views.domain import LIMIT, MIN_RELATIVE_HALF
+from gd_explorer.framing import LIMIT, MIN_RELATIVE_HALF
 
 #: One symbol of a marker: (symbol name, size in pixels, pen, brush), as a scatter takes them.
 Layer = tuple[str, float, Any, Any]

@@ -1,7 +1,11 @@
-"""What the controls say, as one immutable value, and how it becomes engine objects."""
+"""What the controls say about a run, as one immutable value, and how it becomes engine objects.
+
+No Qt here: the window, sessions and lessons share it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -22,6 +26,11 @@ LEARNING_RATE_RANGE = (1e-6, 10.0)
 MAX_SHOWN_SEED = 2**31 - 1
 
 
+def options(values: Mapping[str, Any] | None) -> tuple[tuple[str, float], ...]:
+    """Return hyper-parameters as the sorted (name, value) pairs :class:`Settings` keeps."""
+    return tuple(sorted((str(k), float(v)) for k, v in dict(values or {}).items()))
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the user sets besides the data. Change it with ``replace``."""
@@ -39,6 +48,12 @@ class Settings:
     held_intercept: float = 2.6
     speed: float = 200.0
     tolerance: float = 0.0  # stop once the gradient is this small (a lesson may set it)
+    # The update rule's and the schedule's hyper-parameters as sorted (name, value) pairs:
+    # a tuple keeps the settings hashable and comparable.
+    optimizer_options: tuple[tuple[str, float], ...] = ()
+    schedule: str = "constant"
+    schedule_options: tuple[tuple[str, float], ...] = ()
+    scaling: bool = False  # standardise x (the problem's, shared by every run)
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
@@ -56,6 +71,9 @@ class Settings:
             fixed={"b": self.held_intercept} if self.hold_intercept else None,
             optimizer=self.optimizer,
             tolerance=self.tolerance,
+            optimizer_options=dict(self.optimizer_options) or None,
+            schedule=self.schedule,
+            schedule_options=dict(self.schedule_options) or None,
         )
 
     def problem(self, data: Dataset) -> CostModel:
@@ -80,11 +98,17 @@ class Settings:
             held_intercept=fixed.get("b", 2.6),
             speed=speed,
             tolerance=config.tolerance,
+            optimizer_options=options(config.optimizer_options),
+            schedule=config.schedule,
+            schedule_options=options(config.schedule_options),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return plain data for QSettings or a session file."""
-        return asdict(self)
+        """Return plain data for QSettings or a session file (options as mappings)."""
+        values = asdict(self)
+        values["optimizer_options"] = dict(self.optimizer_options)
+        values["schedule_options"] = dict(self.schedule_options)
+        return values
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -95,6 +119,12 @@ class Settings:
             if field.name not in data:
                 continue
             default = getattr(defaults, field.name)
+            if isinstance(default, tuple):
+                try:
+                    values[field.name] = options(dict(data[field.name]))
+                except (TypeError, ValueError):
+                    pass
+                continue
             try:
                 value = type(default)(data[field.name])
                 if isinstance(default, bool) and isinstance(data[field.name], str):
