@@ -91,10 +91,15 @@ class Lane:
         """Return whether the window lacks some of this run's points or its end."""
         return self.sent <= self.descent.step or self.descent.done
 
-    def frame(self) -> RunFrame:
-        """Return the points not sent yet, and note them as sent."""
+    def frame(self, settle: bool = True) -> RunFrame:
+        """Return the points not sent yet, and note them as sent.
+
+        ``settle`` False leaves the last cost as it is: for a run that just raised,
+        whose cost may raise again.
+        """
         descent = self.descent
-        descent.settle()  # the window draws this point: its cost is the exact one
+        if settle:
+            descent.settle()  # the window draws this point: its cost is the exact one
         chunk = descent.since(self.sent)
         self.sent = descent.step + 1
         return RunFrame(
@@ -294,7 +299,7 @@ class Pacer:
         """End one run; its steps so far are sent first, the others carry on."""
         try:
             if lane.unsent():
-                self._send([lane], drop=False)
+                self._send([lane], drop=False, settle=False)
         except (EOFError, OSError):
             raise
         except Exception:  # the run is broken; its reason is sent below
@@ -373,10 +378,12 @@ class Pacer:
             elapsed = max(time.perf_counter() - start, 1e-6)
             lane.chunk = max(1, min(int(lane.chunk / elapsed * CHUNK_S), 1 << 16))
 
-    def _send(self, lanes: Iterable[Lane] | None = None, drop: bool = True) -> None:
+    def _send(
+        self, lanes: Iterable[Lane] | None = None, drop: bool = True, settle: bool = True
+    ) -> None:
         """Send one frame with the new points of ``lanes`` (default: every run)."""
-        chosen = [lane for lane in (self.lanes.values() if lanes is None else lanes)]
-        runs = tuple(lane.frame() for lane in chosen if lane.unsent())
+        chosen = list(self.lanes.values() if lanes is None else lanes)
+        runs = tuple(lane.frame(settle) for lane in chosen if lane.unsent())
         if not runs:
             return
         if drop:

@@ -182,3 +182,126 @@ def test_an_exception_while_stepping_keeps_the_steps_taken_and_names_the_reason(
     # Every step taken before the failure reached the window.
     assert isinstance(messages[-2], Frame) and messages[-2].steps == 5
     assert sum(len(m.cost) for m in messages[:-1]) == 6
+
+
+# The pacer on its own, without a pipe's other end: races.
+
+
+class Sent:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        self.sent.append(message)
+
+    def frames(self):
+        return [m for m in self.sent if isinstance(m, Frame)]
+
+
+@pytest.fixture
+def pacer():
+    from gd_explorer.runner import Pacer
+
+    pipe = Sent()
+    pacer = Pacer(pipe)
+    yield pacer, pipe
+    pacer.close()
+
+
+def test_at_a_set_speed_every_run_takes_the_same_steps(pacer):
+    import time
+
+    pacer, pipe = pacer
+    problem = LinearRegression(article_dataset())
+    configs = [DescentConfig(r, 10**6) for r in (1e-5, 2e-5, 3e-5)]
+    pacer.set_speed(SetSpeed(100.0))
+    pacer.start_race(race(1, problem, *configs))
+    pacer._clock -= 0.25  # a quarter of a second owed: 25 steps at least
+    pacer._advance(time.perf_counter())
+    steps = [lane.descent.step for lane in pacer.lanes.values()]
+    assert len(set(steps)) == 1 and steps[0] >= 25
+
+
+def test_a_run_that_overran_its_share_sits_out_and_the_others_go_on(pacer):
+    import time
+
+    pacer, pipe = pacer
+    problem = LinearRegression(article_dataset())
+    pacer.set_speed(SetSpeed(0.0))
+    pacer.start_race(race(1, problem, DescentConfig(1e-6, 10**6), DescentConfig(2e-6, 10**6)))
+    slow, fast = pacer.lanes.values()
+    slow.debt = 1.0  # as if its last step had taken a second
+    pacer._advance(time.perf_counter())
+    assert slow.descent.step == 0 and fast.descent.step > 0
+    assert slow.debt < 1.0  # paid back a share of the tick
+
+
+def test_one_step_moves_every_live_run_by_one_and_a_frame_carries_them_all(pacer):
+    pacer, pipe = pacer
+    problem = LinearRegression(article_dataset())
+    pacer.start_race(
+        race(2, problem, DescentConfig(0.01, 2), DescentConfig(0.01, 10), paused=True)
+    )
+    assert [r.first for r in pipe.frames()[-1].runs] == [0, 0]
+    for _ in range(3):
+        pacer.ack()
+        pacer.step()
+    runs = [r for f in pipe.frames() for r in f.runs]
+    assert [r.steps for r in runs if r.run_id == 1] == [0, 1, 2]  # it ended at 2
+    assert [r.steps for r in runs if r.run_id == 2] == [0, 1, 2, 3]
+    assert not any(f.done for f in pipe.frames())  # run 2 is still going
+
+
+def test_the_last_frame_says_the_race_is_done(pacer):
+    pacer, pipe = pacer
+    problem = LinearRegression(article_dataset())
+    pacer.start_race(race(3, problem, DescentConfig(0.01, 1), DescentConfig(0.01, 2), paused=True))
+    pacer.ack()
+    pacer.step()
+    assert not pipe.frames()[-1].done
+    pacer.ack()
+    pacer.step()
+    last = pipe.frames()[-1]
+    assert last.done and [r.run_id for r in last.runs] == [2] and not pacer.lanes
+
+
+def test_runs_join_leave_and_are_replaced_in_their_place(pacer):
+    from gd_explorer.messages import AddRun, RemoveRun, ReplaceRun
+
+    pacer, pipe = pacer
+    problem = LinearRegression(article_dataset())
+    pacer.start_race(
+        race(4, problem, DescentConfig(0.01, 50), DescentConfig(0.01, 50), paused=True)
+    )
+    pacer.add_run(AddRun(4, problem, RunSpec(3, DescentConfig(0.02, 50, init=(1.0, 1.0))), True))
+    pacer.replace_run(ReplaceRun(4, problem, RunSpec(1, DescentConfig(0.03, 50), version=1), True))
+    pacer.remove_run(RemoveRun(4, 2))
+    assert list(pacer.lanes) == [1, 3]
+    assert pacer.lanes[1].version == 1 and pacer.lanes[1].descent.config.learning_rate == 0.03
+    pacer.ack()
+    pacer.step()
+    frame = pipe.frames()[-1]
+    assert [(r.run_id, r.version, r.first) for r in frame.runs] == [(1, 1, 0), (3, 0, 0)]
+    assert frame.runs[1].params[0].tolist() == [1.0, 1.0]
+    # A command of an older race leaves this one alone.
+    pacer.remove_run(RemoveRun(3, 1))
+    assert list(pacer.lanes) == [1, 3]
+
+
+def test_one_run_that_raises_ends_alone(pacer):
+    from tests.faults import BreaksPastSlope
+
+    pacer, pipe = pacer
+    broken = BreaksPastSlope(article_dataset())
+    steady = DescentConfig(1e-3, 100, fixed={"m": 0.0})
+    pacer.start_race(race(5, broken, DescentConfig(1e-3, 100), steady, paused=True))
+    for _ in range(20):
+        pacer.ack()
+        pacer.step()
+    failed = [m for m in pipe.sent if isinstance(m, Failed)]
+    assert [(f.generation, f.run_id) for f in failed] == [(5, 1)]
+    assert "planted fault" in failed[0].reason
+    assert list(pacer.lanes) == [2] and pacer.lanes[2].descent.step == 20
+    # The steps the broken run took before it raised reached the window.
+    steps = [r.steps for f in pipe.frames() for r in f.runs if r.run_id == 1]
+    assert steps == list(range(len(steps))) and steps[-1] > 0
