@@ -328,3 +328,28 @@ def test_a_sweep_does_not_stop_the_race(qtbot, controller, line):
     after = [r.steps for r in controller.records]
     assert after[0] > before[0] and after[1] > before[1]
     assert controller.live and controller.running
+
+
+def test_a_sweep_under_way_when_the_engine_dies_is_answered_none(qtbot, controller, line):
+    progress = []
+    controller.sweepProgress.connect(lambda tag, done, total: progress.append(done))
+    config = DescentConfig(1e-4, 10**6, seed=1)
+    tag = controller.sweep(line, config, np.geomspace(1e-5, 1e-4, 50))
+    qtbot.waitUntil(lambda: len(progress) >= 1, timeout=60_000)
+    with qtbot.waitSignal(controller.sweepDone, timeout=TIMEOUT) as got:
+        os.kill(controller.process.pid, signal.SIGKILL)
+    assert got.args == [tag, None]
+    qtbot.waitUntil(lambda: controller.process.is_alive(), timeout=TIMEOUT)
+
+
+def test_shutdown_mid_race_and_mid_sweep_stops_quietly(qtbot, line, qtlog):
+    controller = DescentController()
+    controller.start(line, [DescentConfig(1e-6, 10**7), DescentConfig(2e-6, 10**7)])
+    controller.sweep(line, DescentConfig(1e-4, 10**6, seed=1), np.geomspace(1e-5, 1e-4, 50))
+    qtbot.waitUntil(lambda: controller.records[1].steps > 1000, timeout=TIMEOUT)
+    process = controller.process
+    controller.shutdown()
+    assert not controller._thread.isRunning() and not process.is_alive()
+    assert process.exitcode == 0  # it said goodbye, not killed
+    controller.shutdown()  # twice is harmless
+    assert not [m for m in qtlog.records if "QThread" in m.message]
