@@ -77,9 +77,9 @@ class Lane:
         self.descent = Descent(problem, spec.config)
         self.sent = 0  # index of the next point to send
         self.chunk = 64  # steps per call into the engine at unlimited speed
-        # Seconds this run spent past its share of earlier ticks: a run whose single
-        # step takes longer than its share sits out ticks until it is paid back, so
-        # it never holds up the frames of the others for long.
+        # Seconds this run spent past its share of earlier ticks, taken from its next
+        # shares: a run whose single step takes longer than its share sits out ticks
+        # until it is paid back, so it never holds up the frames of the others for long.
         self.debt = 0.0
 
     @property
@@ -359,16 +359,19 @@ class Pacer:
                     self._guarded(lane, lane.descent.advance, owed)
             return
         deadline = now + BUSY_SHARE * TICK_S
+        least = BUSY_SHARE * TICK_S / len(live)
         for index, lane in enumerate(live):
             start = time.perf_counter()
             # What is left shared by the runs still to go: one that ends early or
-            # sits out leaves its time to the others, so each gets at least 1/N.
-            share = max(deadline - start, 0.0) / (len(live) - index)
-            if lane.debt > 0.0:
-                lane.debt = max(lane.debt - share, 0.0)
+            # sits out leaves its time to the others; and each gets its 1/N even
+            # when one before it overran.
+            share = max((deadline - start) / (len(live) - index), least)
+            budget = share - lane.debt
+            if budget <= 0.0:
+                lane.debt = -budget
                 continue
-            self._guarded(lane, self._compute, lane, start + share)
-            lane.debt = max(time.perf_counter() - start - share, 0.0)
+            self._guarded(lane, self._compute, lane, start + budget)
+            lane.debt = max(time.perf_counter() - start - budget, 0.0)
 
     @staticmethod
     def _compute(lane: Lane, until: float) -> None:
