@@ -9,10 +9,11 @@ last, but only once the window has drawn the previous one, so a slow screen
 never builds a backlog; the engine keeps computing meanwhile.
 
 ``DescentController`` is the window's side: it owns the process and the thread,
-numbers each run (a *generation*) and drops frames of older runs, and keeps the
-run's record. It also supervises the process: a run that raised in the engine
-ends as ``"failed"`` with the reason, and a process that died is replaced at
-once, its run marked failed, the record kept.
+numbers each race of up to four runs (a *generation*) and drops frames of older
+races, and keeps each run's record. It also supervises the process: a run that
+raised in the engine ends as ``"failed"`` with the reason while the others go on,
+and a process that died is replaced at once, its live runs marked failed, the
+records kept. What passes between the two is in ``gd_explorer.messages``.
 """
 
 from __future__ import annotations
@@ -23,16 +24,46 @@ import multiprocessing
 import signal
 import threading
 import weakref
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gd_explorer.engine import CostModel, Dataset, DescentConfig, Trajectory
 from gd_explorer.engine.samplers import ReplayedRows
+from gd_explorer.messages import (
+    MAX_RUNS,
+    Ack,
+    AddRun,
+    Bye,
+    CancelSweep,
+    Command,
+    Discard,
+    Failed,
+    Frame,
+    Grids,
+    Hello,
+    MakeGrids,
+    Pause,
+    Probe,
+    Probed,
+    RemoveRun,
+    ReplaceRun,
+    Resume,
+    RunFrame,
+    RunSpec,
+    SetProblem,
+    SetSpeed,
+    StartRace,
+    StartSweep,
+    Step,
+    Stop,
+    SweepDone,
+    SweepProgress,
+)
 from gd_explorer.runner import engine_main
 
 #: Seconds to wait for the engine's process to finish before ending it.
@@ -48,41 +79,15 @@ ENGINE_WONT_START = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """The steps a run took since the previous frame.
-
-    ``first`` is the index of ``params[0]`` in the run (0 is the start);
-    ``grad`` has one row per step, so one fewer than ``params`` when ``first``
-    is 0. ``rows`` are the rows sampled by the last step. ``cost_exact`` says which
-    costs are exact (the last always is; see ``Trajectory``); None: all of them.
-    """
-
-    generation: int
-    first: int
-    params: NDArray[np.float64]
-    cost: NDArray[np.float64]
-    grad: NDArray[np.float64]
-    rows: int | NDArray[np.intp] | None
-    steps: int
-    status: str
-    message: str
-    diverged_at: int | None
-    cost_exact: NDArray[np.bool_] | None = None
-
-    @property
-    def done(self) -> bool:
-        """Return whether the run has ended."""
-        return self.status != "running"
-
-
 class DescentWorker(QObject):
     """Forwards what the engine's process sends; lives on its own thread."""
 
     frameReady = Signal(object)
     probed = Signal(int)
     gridsReady = Signal(int, object)
-    failed = Signal(int, str)  # a run's generation and why the engine gave it up
+    failed = Signal(object)  # a messages.Failed: the engine gave up a run or the race
+    sweepProgress = Signal(int, int, int)
+    sweepDone = Signal(int, object, str)
     lost = Signal(int)  # the process (this number) went away without saying goodbye
     finished = Signal()
 
@@ -99,33 +104,57 @@ class DescentWorker(QObject):
         """Relay messages until the process says goodbye or goes away."""
         goodbye = False
         try:
-            while True:
-                message = self._frames.recv()
-                if message[0] == "frame":
-                    self.frameReady.emit(Frame(*message[1:]))
-                elif message[0] == "probed":
-                    self.probed.emit(message[1])
-                elif message[0] == "grids":
-                    self.gridsReady.emit(message[1], message[2])
-                elif message[0] == "failed":
-                    self.failed.emit(message[1], message[2])
-                elif message[0] == "hello":
-                    self._started.set()
-                else:
-                    goodbye = True
-                    break
+            while not goodbye:
+                goodbye = self._relay(self._frames.recv())
         except (EOFError, OSError):
             pass  # the process ended: the pipe's other end closed with it
         if not goodbye:
             self.lost.emit(self._number)
         self.finished.emit()
 
+    def _relay(self, message: object) -> bool:
+        """Forward one reply; True when it was the goodbye."""
+        match message:
+            case Frame():
+                self.frameReady.emit(message)
+            case Probed(steps=steps):
+                self.probed.emit(steps)
+            case Grids(tag=tag, costs=costs):
+                self.gridsReady.emit(tag, costs)
+            case Failed():
+                self.failed.emit(message)
+            case SweepProgress(tag=tag, done=done, total=total):
+                self.sweepProgress.emit(tag, done, total)
+            case SweepDone(tag=tag, result=result, reason=reason):
+                self.sweepDone.emit(tag, result, reason)
+            case Hello():
+                self._started.set()
+            case Bye():
+                return True
+            case _:
+                pass  # nothing this window knows of; the process may be newer
+        return False
+
 
 class RunRecord:
-    """The window's copy of a run, rebuilt from frames; gives its :class:`Trajectory`."""
+    """The window's copy of a run, rebuilt from frames; gives its :class:`Trajectory`.
 
-    def __init__(self, config: DescentConfig, data: Dataset | None = None) -> None:
+    ``run_id`` names the run in its race for good; ``version`` counts how often its
+    settings were replaced (each time it starts again under a new record).
+    """
+
+    def __init__(
+        self,
+        config: DescentConfig,
+        data: Dataset | None = None,
+        run_id: int = 0,
+        version: int = 0,
+    ) -> None:
         self.config = config
+        self.run_id = run_id
+        self.version = version
+        #: The run's random seed (0 when its config has none: the engine chose one).
+        self.seed = int(config.seed or 0)
         #: The data the run's steps are using; ``edited`` once it changed mid-run.
         self.data = data
         self.edited = False
@@ -148,8 +177,13 @@ class RunRecord:
         """Return the number of steps recorded."""
         return max(self._count - 1, 0)
 
-    def add(self, frame: Frame) -> None:
-        """Append a frame's points (frames arrive in order, without gaps)."""
+    def add(self, frame: RunFrame | Frame) -> None:
+        """Append a frame's points (frames arrive in order, without gaps).
+
+        A whole :class:`Frame` is the single-run shorthand for its first run's.
+        """
+        if isinstance(frame, Frame):
+            frame = frame.runs[0]
         if frame.first != self._count:
             raise ValueError(f"frame starts at {frame.first}, expected {self._count}")
         need = self._count + len(frame.cost)
@@ -162,6 +196,11 @@ class RunRecord:
         self._count = need
         self.status, self.message = frame.status, frame.message
         self.diverged_at, self.rows = frame.diverged_at, frame.rows
+
+    @property
+    def live(self) -> bool:
+        """Return whether the run has not ended (it may be paused)."""
+        return self.status == "running"
 
     def fail(self, message: str) -> None:
         """End the run as ``"failed"`` with ``message``; the steps recorded stay."""
@@ -202,7 +241,7 @@ class RunRecord:
         """Return which costs of :meth:`view` are exact (a view; do not modify)."""
         return self.cost_exact[: self._count]
 
-    def trajectory(self, seed: int) -> Trajectory:
+    def trajectory(self) -> Trajectory:
         """Return the run so far as an immutable :class:`Trajectory`."""
         params, cost = self.view()
         return Trajectory.record(
@@ -211,7 +250,7 @@ class RunRecord:
             self.grad[: self.steps],
             status=self.status,
             message=self.message,
-            seed=seed,
+            seed=self.seed,
             config=self.config,
             diverged_at=self.diverged_at,
             cost_exact=self.exact_view(),
@@ -249,7 +288,7 @@ class Engine:
         self.thread.finished.connect(self.worker.deleteLater)
         _ENGINES.add(self)
 
-    def send(self, message: tuple[Any, ...]) -> None:
+    def send(self, message: Command) -> None:
         """Send a command; nothing happens once the process has stopped."""
         try:
             self.commands.send(message)
@@ -261,7 +300,7 @@ class Engine:
         _ENGINES.discard(self)
         process = self.process
         if process.is_alive():
-            self.send(("stop",))
+            self.send(Stop())
             process.join(STOP_TIMEOUT_S)
             if process.is_alive():
                 process.terminate()
@@ -313,30 +352,43 @@ atexit.register(stop_all_engines)
 
 
 class DescentController(QObject):
-    """The window's handle on the engine: start, pause, step, speed, edits.
+    """The window's handle on the engine: races, pause, step, speed, edits, sweeps.
+
+    A race is one to :data:`MAX_RUNS` runs on one problem, stepped together by the
+    engine's process; ``records`` holds them in run order. Runs can join, leave or
+    start again with new settings while the others carry on.
 
     It supervises the engine's process: if the process dies the controller starts
-    a new one, marks the current run ``"failed"`` (its steps stay recorded) and says
-    so through ``failed``; so does a run that raised inside the engine.
+    a new one, marks every live run ``"failed"`` (its steps stay recorded) and says
+    so through ``failed``; so does a run that raised inside the engine, which ends
+    alone.
     """
 
-    frame = Signal(object)  # a Frame of the current run, after it was recorded
-    probed = Signal(int)  # steps taken, after the engine's next tick (-1: no run)
+    frame = Signal(object)  # a Frame of the current race, after it was recorded
+    probed = Signal(int)  # the first run's steps after the engine's next tick (-1: none)
     gridsReady = Signal(int, object)  # a compute_grids tag and its list of cost grids
-    failed = Signal(str)  # why the current run failed or the engine was restarted
+    failed = Signal(str)  # why a run (or the race) failed or the engine was restarted
+    runFailed = Signal(int, str)  # the run_id of a run that failed, and why
+    sweepProgress = Signal(int, int, int)  # a sweep's tag, runs done, runs in all
+    sweepDone = Signal(int, object)  # a sweep's tag and its Sweep (None: it failed)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.generation = 0
         self._grid_tag = 0
-        self.record: RunRecord | None = None
+        self._sweep_tag = 0
+        #: The runs of the current race, in run order.
+        self.records: list[RunRecord] = []
         self.seed = 0
         self.running = False
         self._speed = 0.0
+        self._problem: CostModel | None = None
+        self._run_ids = itertools.count(1)
         # The newest map request not answered yet (tag, problem, axes), sent again
         # to a restarted engine once.
         self._grids: tuple[int, CostModel, Any] | None = None
         self._grids_resent = False
+        self._sweep: int | None = None  # the tag of the sweep under way
         self._closing = False
         self._stillborn = 0  # processes in a row that died before saying hello
         self._engine = self._launch()
@@ -352,6 +404,8 @@ class DescentController(QObject):
         worker.probed.connect(self.probed)
         worker.gridsReady.connect(self._on_grids)
         worker.failed.connect(self._on_failed)
+        worker.sweepProgress.connect(self.sweepProgress)
+        worker.sweepDone.connect(self._on_sweep_done)
         worker.lost.connect(self._on_lost)
         engine.thread.start()
         return engine
@@ -369,67 +423,172 @@ class DescentController(QObject):
     def _thread(self) -> QThread:
         return self._engine.thread
 
-    def _send(self, *message: Any) -> None:
+    def _send(self, message: Command) -> None:
         self._engine.send(message)
 
-    def start(self, problem: CostModel, config: DescentConfig, paused: bool = False) -> int:
-        """Start a new run (older runs' frames are dropped) and return its generation.
-
-        A paused run sends its starting point and waits for ``step`` or ``resume``.
-        """
-        if config.seed is None:
-            # Choose the seed here so the window can show and replay it.
-            config = config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
+    def _ensure_engine(self) -> None:
         if not self._closing and not self._engine.process.is_alive():
             self._replace_engine()  # restarts had stopped (or its death is not seen yet)
+
+    # Races.
+
+    def start(
+        self,
+        problem: CostModel,
+        configs: DescentConfig | Sequence[DescentConfig],
+        paused: bool = False,
+    ) -> int:
+        """Start a new race (older races' frames are dropped) and return its generation.
+
+        Parameters
+        ----------
+        problem : CostModel
+            What every run descends.
+        configs : DescentConfig or sequence of DescentConfig
+            One run's settings (the single-run shorthand), or one to :data:`MAX_RUNS`.
+            Runs without a seed share one chosen here, so the race is fair.
+        paused : bool, optional
+            A paused race sends its starting points and waits for ``step`` or ``resume``.
+
+        Returns
+        -------
+        int
+            The race's generation.
+        """
+        if isinstance(configs, DescentConfig):
+            configs = [configs]
+        configs = list(configs)
+        if not 1 <= len(configs) <= MAX_RUNS:
+            raise ValueError(f"a race has 1 to {MAX_RUNS} runs, not {len(configs)}")
+        for config in configs:
+            if not isinstance(config, DescentConfig):
+                raise TypeError(f"a run needs a DescentConfig, not {type(config).__name__}")
+        # Chosen here so the window can show and replay it.
+        self.seed = int(np.random.SeedSequence().generate_state(1)[0])
+        configs = [self._seeded(config) for config in configs]
+        self._ensure_engine()
         self.generation += 1
-        self.seed = int(config.seed or 0)
-        self.record = RunRecord(config, problem.data)
+        self._problem = problem
+        data = getattr(problem, "data", None)
+        self.records = [RunRecord(c, data, next(self._run_ids)) for c in configs]
+        self.seed = self.records[0].seed
         self.running = not paused
-        self._send("start", problem, config, self.generation, paused)
+        runs = tuple(RunSpec(r.run_id, r.config, r.version) for r in self.records)
+        self._send(StartRace(self.generation, problem, runs, paused))
         return self.generation
 
+    def _seeded(self, config: DescentConfig) -> DescentConfig:
+        return config if config.seed is not None else config.replace(seed=self.seed)
+
+    def _paused_for_new_run(self, paused: bool | None) -> bool:
+        if paused is not None:
+            return paused
+        return self.live and not self.running  # a paused race stays paused
+
+    def add_run(self, config: DescentConfig, paused: bool | None = None) -> int:
+        """Add a run to the race (or start a race when there is none); return its id.
+
+        The run starts at its own ``config.init`` (a branch passes the point of the
+        step it branches from) on the race's problem; without a seed it gets the
+        race's. ``paused`` None keeps a paused race paused and otherwise runs;
+        True or False pauses or resumes the whole race.
+        """
+        if self._problem is None:
+            raise RuntimeError("no problem to run on yet: start a race first")
+        if not self.records:
+            self.start(self._problem, config, paused=bool(paused))
+            return self.records[0].run_id
+        if len(self.records) >= MAX_RUNS:
+            raise ValueError(f"a race holds at most {MAX_RUNS} runs")
+        paused = self._paused_for_new_run(paused)
+        record = RunRecord(
+            self._seeded(config), getattr(self._problem, "data", None), next(self._run_ids)
+        )
+        self.records.append(record)
+        self.running = not paused
+        self._ensure_engine()
+        spec = RunSpec(record.run_id, record.config, record.version)
+        self._send(AddRun(self.generation, self._problem, spec, paused))
+        return record.run_id
+
+    def remove_run(self, run_id: int) -> None:
+        """Drop run ``run_id`` from the race; the others carry on."""
+        record = self._record(run_id)
+        self.records.remove(record)
+        if not self.live:
+            self.running = False
+        self._send(RemoveRun(self.generation, run_id))
+
+    def replace_run(self, run_id: int, config: DescentConfig, paused: bool | None = None) -> None:
+        """Start run ``run_id`` again with ``config``; the others carry on.
+
+        Without a seed the run keeps its own. ``paused`` as for :meth:`add_run`.
+        """
+        old = self._record(run_id)
+        if config.seed is None:
+            config = config.replace(seed=old.seed)
+        paused = self._paused_for_new_run(paused)
+        record = RunRecord(config, getattr(self._problem, "data", None), run_id, old.version + 1)
+        self.records[self.records.index(old)] = record
+        self.running = not paused
+        self._ensure_engine()
+        spec = RunSpec(run_id, record.config, record.version)
+        assert self._problem is not None  # a race exists: it has its problem
+        self._send(ReplaceRun(self.generation, self._problem, spec, paused))
+
+    def _record(self, run_id: int) -> RunRecord:
+        for record in self.records:
+            if record.run_id == run_id:
+                return record
+        raise KeyError(f"no run {run_id} in the race")
+
     def discard(self) -> None:
-        """Forget the current run; its remaining frames are dropped."""
+        """Forget the race; its remaining frames are dropped."""
         self.generation += 1
-        self.record = None
+        self.records = []
         self.running = False
-        self._send("discard")
+        self._send(Discard())
+
+    @property
+    def record(self) -> RunRecord | None:
+        """Single-run shorthand: the first run's record (None without a race)."""
+        return self.records[0] if self.records else None
 
     @property
     def live(self) -> bool:
         """Return whether a run exists that has not ended (running or paused)."""
-        return self.record is not None and self.record.status == "running"
+        return any(record.live for record in self.records)
 
     def pause(self) -> None:
-        """Pause the run."""
+        """Pause every run."""
         self.running = False
-        self._send("pause")
+        self._send(Pause())
 
     def resume(self) -> None:
-        """Resume the run."""
+        """Resume every live run."""
         self.running = True
-        self._send("resume")
+        self._send(Resume())
 
     def step(self) -> None:
-        """Pause and take one step."""
+        """Pause and take one step of every live run."""
         self.running = False
-        self._send("step")
+        self._send(Step())
 
     def set_speed(self, steps_per_second: float) -> None:
-        """Set steps per second (0: unlimited)."""
+        """Set steps per second for every run (0: unlimited)."""
         self._speed = float(steps_per_second)
-        self._send("speed", self._speed)
+        self._send(SetSpeed(self._speed))
 
     def set_problem(self, problem: CostModel) -> None:
-        """Let the current run carry on with edited data."""
-        if self.record is not None:
-            self.record.data_changed(problem.data)
-        self._send("problem", problem)
+        """Let the live runs carry on with edited data."""
+        self._problem = problem
+        for record in self.records:
+            record.data_changed(problem.data)
+        self._send(SetProblem(problem))
 
     def probe(self) -> None:
-        """Ask the engine to report its step count after its next tick."""
-        self._send("probe")
+        """Ask the engine to report its step counts after its next tick."""
+        self._send(Probe())
 
     def compute_grids(
         self, problem: CostModel, axes: list[tuple[NDArray[np.float64], NDArray[np.float64]]]
@@ -440,31 +599,64 @@ class DescentController(QObject):
         """
         self._grid_tag += 1
         self._grids, self._grids_resent = (self._grid_tag, problem, axes), False
-        self._send("grids", self._grid_tag, problem, axes)
+        self._send(MakeGrids(self._grid_tag, problem, axes))
         return self._grid_tag
 
+    def sweep(self, problem: CostModel, config: DescentConfig, rates: ArrayLike) -> int:
+        """Run ``config`` once per learning rate of ``rates`` in the engine's process.
+
+        ``sweepProgress`` reports each run done and ``sweepDone`` brings the result
+        (``complete`` False when cancelled; None when it failed). A new sweep cancels
+        the one under way. Without a seed the sweep gets one, the same for every rate.
+
+        Returns
+        -------
+        int
+            The tag the answers will carry.
+        """
+        if config.seed is None:
+            config = config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
+        self._sweep_tag += 1
+        self._sweep = self._sweep_tag
+        self._send(StartSweep(self._sweep_tag, problem, config, np.asarray(rates, dtype=float)))
+        return self._sweep_tag
+
+    def cancel_sweep(self) -> None:
+        """Stop the sweep under way; ``sweepDone`` brings what it has."""
+        self._send(CancelSweep())
+
     def trajectory(self) -> Trajectory | None:
-        """Return the current run so far, or None before any run."""
-        return None if self.record is None else self.record.trajectory(self.seed)
+        """Single-run shorthand: the first run so far, or None before any race."""
+        record = self.record
+        return None if record is None else record.trajectory()
 
     def shutdown(self) -> None:
         """Stop the engine's process and the relay thread; safe to call twice."""
         self._closing = True  # from now on a process that ends is not restarted
         self._engine.stop()
 
+    # What the engine says.
+
     @Slot(object)
     def _on_frame(self, frame: Frame) -> None:
         try:
-            if frame.generation != self.generation or self.record is None:
-                return  # a frame of an older run
-            if self.record.status == "failed":
-                return  # the run was given up; nothing more belongs to it
-            self.record.add(frame)
-            if frame.done:
+            if frame.generation != self.generation:
+                return  # a frame of an older race
+            accepted = []
+            for run in frame.runs:
+                record = next((r for r in self.records if r.run_id == run.run_id), None)
+                if record is None or record.version != run.version or not record.live:
+                    continue  # removed, replaced or given up: nothing more belongs to it
+                record.add(run)
+                accepted.append(run)
+            if not accepted:
+                return
+            done = not self.live
+            if done:
                 self.running = False
-            self.frame.emit(frame)
+            self.frame.emit(Frame(frame.generation, tuple(accepted), done))
         finally:
-            self._send("ack")
+            self._send(Ack())
 
     @Slot(int, object)
     def _on_grids(self, tag: int, costs: object) -> None:
@@ -472,12 +664,29 @@ class DescentController(QObject):
             self._grids = None
         self.gridsReady.emit(tag, costs)
 
-    @Slot(int, str)
-    def _on_failed(self, generation: int, reason: str) -> None:
-        if generation != self.generation:
-            return  # a run the window has already replaced
-        self._fail_run(reason)
-        self.failed.emit(reason)
+    @Slot(int, object, str)
+    def _on_sweep_done(self, tag: int, result: object, reason: str) -> None:
+        if self._sweep == tag:
+            self._sweep = None
+        self.sweepDone.emit(tag, result)
+
+    @Slot(object)
+    def _on_failed(self, failed: Failed) -> None:
+        if failed.generation != self.generation:
+            return  # a race the window has already replaced
+        if failed.run_id is None:
+            records = [r for r in self.records if r.live]
+        else:
+            records = [
+                r
+                for r in self.records
+                if r.run_id == failed.run_id and r.version == failed.version
+            ]
+            if not records:
+                return  # a run the window removed or replaced
+        for record in records:
+            self._fail_run(record, failed.reason)
+        self.failed.emit(failed.reason)
 
     @Slot(int)
     def _on_lost(self, number: int) -> None:
@@ -497,10 +706,17 @@ class DescentController(QObject):
             if self._grids is not None:
                 tag, self._grids = self._grids[0], None
                 self.gridsReady.emit(tag, None)
-        record = self.record
-        if record is not None and record.status == "running":
-            self._fail_run(f"{message}; the run stopped at step {record.steps:,}")
-            message = record.message
+        if self._sweep is not None:
+            # Not sent again: the sweep may be what killed it.
+            tag, self._sweep = self._sweep, None
+            self.sweepDone.emit(tag, None)
+        stopped = [record for record in self.records if record.live]
+        for record in stopped:
+            self._fail_run(record, f"{message}; the run stopped at step {record.steps:,}")
+        if len(stopped) == 1:
+            message = stopped[0].message
+        elif stopped:
+            message = f"{message}; {len(stopped)} runs stopped"
         self.failed.emit(message)
 
     def _replace_engine(self) -> None:
@@ -508,7 +724,7 @@ class DescentController(QObject):
         self._engine.stop()
         self._engine = self._launch()
         self._engines[:] = [self._engine]
-        self._engine.send(("speed", self._speed))
+        self._engine.send(SetSpeed(self._speed))
         if self._grids is not None:
             if self._grids_resent:
                 # It died again with this request pending: the request may be the cause.
@@ -517,9 +733,11 @@ class DescentController(QObject):
                 self.gridsReady.emit(tag, None)
             else:
                 self._grids_resent = True
-                self._engine.send(("grids", *self._grids))
+                self._engine.send(MakeGrids(*self._grids))
 
-    def _fail_run(self, reason: str) -> None:
-        if self.record is not None and self.record.status == "running":
-            self.record.fail(reason)
-        self.running = False
+    def _fail_run(self, record: RunRecord, reason: str) -> None:
+        if record.live:
+            record.fail(reason)
+            self.runFailed.emit(record.run_id, reason)
+        if not self.live:
+            self.running = False

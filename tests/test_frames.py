@@ -5,8 +5,9 @@ import pytest
 
 from gd_explorer.engine import Dataset, DescentConfig, LogisticRegression
 from gd_explorer.engine.descent import MAX_STEPS
+from gd_explorer.messages import RunSpec, StartRace
 from gd_explorer.runner import Pacer
-from gd_explorer.worker import Frame, RunRecord
+from gd_explorer.worker import RunRecord
 
 
 class Pipe:
@@ -22,7 +23,7 @@ def pacer():
     pipe = Pipe()
     pacer = Pacer(pipe)
     yield pacer, pipe
-    pacer.grid_maker.close()
+    pacer.close()
 
 
 def test_each_frame_ends_on_an_exact_cost(pacer):
@@ -31,10 +32,10 @@ def test_each_frame_ends_on_an_exact_cost(pacer):
     x = rng.normal(size=50_000)
     problem = LogisticRegression(Dataset(x, (x + rng.normal(size=x.size) > 0).astype(float)))
     config = DescentConfig(0.5, 5000, "stochastic", seed=9)
-    pacer.start(problem, config, 1, paused=True)
-    pacer.descent.advance(700)
+    pacer.start_race(StartRace(1, problem, (RunSpec(1, config),), paused=True))
+    pacer.lanes[1].descent.advance(700)
     pacer._send()
-    frames = [Frame(*message[1:]) for message in pipe.sent]
+    frames = [message.runs[0] for message in pipe.sent]
     assert [f.first for f in frames] == [0, 1]
     last = frames[-1]
     assert last.cost_exact.shape == last.cost.shape
@@ -43,7 +44,7 @@ def test_each_frame_ends_on_an_exact_cost(pacer):
     record = RunRecord(config)
     for frame in frames:
         record.add(frame)
-    trajectory = record.trajectory(9)
+    trajectory = record.trajectory()
     np.testing.assert_array_equal(trajectory.cost_exact, np.r_[True, last.cost_exact])
     np.testing.assert_array_equal(record.exact_view(), trajectory.cost_exact)
 

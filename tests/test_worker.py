@@ -140,9 +140,9 @@ def test_shutdown_mid_run_stops_the_thread_quietly(qtbot, line, qtlog):
 
 def test_record_refuses_a_gap():
     record = RunRecord(DescentConfig(0.1, 10))
-    from gd_explorer.worker import Frame
+    from gd_explorer.messages import RunFrame
 
-    frame = Frame(
+    frame = RunFrame(
         1, 3, np.zeros((1, 2)), np.zeros(1), np.zeros((1, 2)), None, 3, "running", "", None
     )
     with pytest.raises(ValueError, match="frame starts at 3, expected 0"):
