@@ -27,7 +27,8 @@ from gd_explorer.engine.descent import (
     format_rate,
 )
 from gd_explorer.engine.models import CostModel, LinearRegression, LogisticRegression
-from gd_explorer.engine.optimizers import OPTIMIZERS
+from gd_explorer.engine.optimizers import OPTIMIZERS, Choice, Option, Options
+from gd_explorer.engine.schedules import SCHEDULES
 
 __all__ = [
     "ARTICLE_CLASSES",
@@ -39,7 +40,9 @@ __all__ = [
     "MAX_STEPS",
     "MIN_LEARNING_RATE",
     "OPTIMIZERS",
+    "SCHEDULES",
     "VARIANTS",
+    "Choice",
     "Chunk",
     "CostModel",
     "Dataset",
@@ -49,6 +52,8 @@ __all__ = [
     "Fit",
     "LinearRegression",
     "LogisticRegression",
+    "Option",
+    "Options",
     "Stability",
     "Trajectory",
     "article_dataset",
