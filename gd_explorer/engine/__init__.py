@@ -29,6 +29,7 @@ from gd_explorer.engine.descent import (
 from gd_explorer.engine.models import CostModel, LinearRegression, LogisticRegression
 from gd_explorer.engine.optimizers import OPTIMIZERS, Choice, Option, Options
 from gd_explorer.engine.schedules import SCHEDULES
+from gd_explorer.engine.sweep import Sweep, learning_rate_sweep, steps_to_reach, sweep_rates
 
 __all__ = [
     "ARTICLE_CLASSES",
@@ -55,11 +56,15 @@ __all__ = [
     "Option",
     "Options",
     "Stability",
+    "Sweep",
     "Trajectory",
     "article_dataset",
     "cost_grid",
     "descend",
     "format_rate",
+    "learning_rate_sweep",
     "reference_fit",
     "stability",
+    "steps_to_reach",
+    "sweep_rates",
 ]
