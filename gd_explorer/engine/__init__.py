@@ -28,6 +28,7 @@ from gd_explorer.engine.descent import (
 )
 from gd_explorer.engine.models import CostModel, LinearRegression, LogisticRegression
 from gd_explorer.engine.optimizers import OPTIMIZERS, Choice, Option, Options
+from gd_explorer.engine.scaling import Scaling, ScalingReport, compare_scaling, standardise
 from gd_explorer.engine.schedules import SCHEDULES
 from gd_explorer.engine.sweep import Sweep, learning_rate_sweep, steps_to_reach, sweep_rates
 
@@ -55,16 +56,20 @@ __all__ = [
     "LogisticRegression",
     "Option",
     "Options",
+    "Scaling",
+    "ScalingReport",
     "Stability",
     "Sweep",
     "Trajectory",
     "article_dataset",
+    "compare_scaling",
     "cost_grid",
     "descend",
     "format_rate",
     "learning_rate_sweep",
     "reference_fit",
     "stability",
+    "standardise",
     "steps_to_reach",
     "sweep_rates",
 ]
