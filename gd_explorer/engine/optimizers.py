@@ -356,6 +356,23 @@ class Newton(UpdateRule):
         super().__init__(problem, free, options)
         self.fallbacks = 0
         self._first_fallback = 0
+        self._constant: tuple[float, float, float] | None = None
+
+    def set_problem(self, problem: CostModel) -> None:
+        """Carry on, on another cost: its curvature is another."""
+        super().set_problem(problem)
+        self._constant = None
+
+    def _curvature(self, m: float, b: float) -> tuple[float, float, float]:
+        """Return the Hessian's entries (∂²/∂m², ∂²/∂m∂b, ∂²/∂b²) at (m, b)."""
+        if self._constant is not None:
+            return self._constant
+        h = self.problem.hessian((m, b))
+        entries = float(h[0, 0]), float(h[0, 1]), float(h[1, 1])
+        # Least squares curves the same everywhere: one Hessian serves the whole run.
+        if self.problem.kind == "linear":
+            self._constant = entries
+        return entries
 
     def update(self, m: float, b: float, gm: float, gb: float, rate: float) -> tuple[float, float]:
         """Return the parameters after one step."""
@@ -371,10 +388,9 @@ class Newton(UpdateRule):
 
     def _direction(self, m: float, b: float, gm: float, gb: float) -> tuple[float, float] | None:
         """Return H⁻¹ g over the free parameters, or None where H is not positive definite."""
-        h = self.problem.hessian((m, b))
+        a, c, d = self._curvature(m, b)
         free_m, free_b = self.free
         if free_m and free_b:
-            a, c, d = float(h[0, 0]), float(h[0, 1]), float(h[1, 1])
             if not (math.isfinite(a) and math.isfinite(c) and math.isfinite(d)):
                 return None
             # The eigenvalues of a symmetric 2×2 matrix, without cancellation.
@@ -386,7 +402,7 @@ class Newton(UpdateRule):
                 return None
             det = a * d - c * c
             return (d * gm - c * gb) / det, (a * gb - c * gm) / det
-        curvature = float(h[0, 0] if free_m else h[1, 1])
+        curvature = a if free_m else d
         if not (math.isfinite(curvature) and curvature > 0.0):
             return None
         return (gm / curvature, 0.0) if free_m else (0.0, gb / curvature)
