@@ -418,6 +418,9 @@ class Newton(UpdateRule):
 
 #: Most times a line search halves (shrinks) its step before giving up.
 MAX_SHRINKS = 50
+#: The rounding of a computed cost, relative to its size (the larger of the cost and
+#: its typical scale): least squares from statistics loses a few digits to cancellation.
+COST_ROUNDING = 64 * float(np.finfo(np.float64).eps)
 
 
 class LineSearch(UpdateRule):
@@ -425,10 +428,12 @@ class LineSearch(UpdateRule):
 
     The step s starts at the step's learning rate α and is multiplied by ``shrink``
     until J(θ − s g) ≤ J(θ) − c s |g|² (|g|² over the free parameters). J is always
-    the exact full-data cost, even when g comes from sampled rows. After
-    :data:`MAX_SHRINKS` shrinks without success (which can happen when g is a noisy
-    stochastic gradient, not the slope of J) the rule takes the last step tried and
-    carries on; the run's notes count such steps.
+    the exact full-data cost, even when g comes from sampled rows. A rise of J within
+    its rounding (:data:`COST_ROUNDING` of the cost's size) counts as no rise: near the
+    optimum J cannot tell steps apart, and the search would otherwise shrink until the
+    step vanished. After :data:`MAX_SHRINKS` shrinks without success (which can happen
+    when g is a noisy stochastic gradient, not the slope of J) the rule takes the last
+    step tried and carries on; the run's notes count such steps.
     """
 
     name = "linesearch"
@@ -441,11 +446,13 @@ class LineSearch(UpdateRule):
         self.failures = 0
         self.shrinks = 0
         self._known: tuple[float, float, float] | None = None
+        self._scale = problem.cost_scale()
 
     def set_problem(self, problem: CostModel) -> None:
         """Carry on, on another cost: the remembered cost is no longer J's."""
         super().set_problem(problem)
         self._known = None
+        self._scale = problem.cost_scale()
 
     def update(self, m: float, b: float, gm: float, gb: float, rate: float) -> tuple[float, float]:
         """Return the parameters after one step."""
@@ -454,11 +461,12 @@ class LineSearch(UpdateRule):
         known = self._known
         here = known[2] if known is not None and known[0] == m and known[1] == b else cost(m, b)
         slope = self.c * (gm * gm + gb * gb)
+        rounding = COST_ROUNDING * max(abs(here), self._scale)
         s = rate
         for shrinks in range(MAX_SHRINKS + 1):
             new_m, new_b = m - s * gm, b - s * gb
             new = cost(new_m, new_b)
-            if new <= here - s * slope:
+            if new <= here - s * slope or new - here <= rounding:
                 break
             if shrinks == MAX_SHRINKS:
                 self.failures += 1
