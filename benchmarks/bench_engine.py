@@ -22,6 +22,9 @@ automatically so each repeat takes about 0.25 s):
 * **Floor** for a logistic batch step: one ``np.exp`` over the n rows into a
   preallocated array plus two ``np.dot`` over n rows (the target's yardstick
   for the unavoidable work of an exact full-data logistic step).
+* **Update rules and schedules**: each rule of ``OPTIMIZERS`` and each schedule of
+  ``SCHEDULES`` on linear batch and stochastic descent, as a ratio against plain
+  gradient descent at a constant rate timed in the same run.
 * **cost_grid**: a 200×200 linear cost surface, and (separately) the
   ``LinearRegression`` constructor that computes its sufficient statistics.
 
@@ -44,6 +47,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gd_explorer.engine import (  # noqa: E402
+    OPTIMIZERS,
+    SCHEDULES,
     Dataset,
     Descent,
     DescentConfig,
@@ -122,6 +127,28 @@ def ours(problem, variant, exact_costs=None):
             chunk = descent.advance(k)
             if len(chunk.cost) != k:
                 raise RuntimeError(f"{variant} {problem.kind} ended early: {descent.message}")
+
+        return run
+
+    return setup
+
+
+def rule_setup(problem, variant, optimizer="gd", schedule="constant"):
+    """Ours with an update rule and a schedule, on a run too slow to end early."""
+
+    def setup(k):
+        config = DescentConfig(
+            0.001,
+            steps=max(k, RUN_STEPS),
+            variant=variant,
+            seed=0,
+            optimizer=optimizer,
+            schedule=schedule,
+        )
+        descent = Descent(problem, config)
+
+        def run():
+            descent.advance(k)
 
         return run
 
@@ -344,6 +371,32 @@ def main(argv=None):
             speeds = fmt(1 / exact_s), fmt(1 / ours_s), fmt(1 / framed_s)
             ratio = f"{fmt(exact_s / framed_s)}×"
             row(f"{variant} logistic", f"{n:,}", *speeds, ratio, target, verdict(target, ok))
+
+    print()
+    print("### Update rules and schedules vs. plain gradient descent")
+    print()
+    print(
+        "Each rule (default options) and each schedule (with plain gradient descent) "
+        "against plain gradient descent at a constant rate, timed alternately; linear "
+        "cost, rate 0.001 so that no run ends early."
+    )
+    print()
+    print("| rule / schedule | variant | n | steps/s | plain gd steps/s | ours/plain |")
+    print("|---|---|---:|---:|---:|---:|")
+    kinds = [(rule, "constant") for rule in OPTIMIZERS if rule != "gd"]
+    kinds += [("gd", name) for name in SCHEDULES if name != "constant"]
+    for variant in ("batch", "stochastic"):
+        for n in (8, 10**4):
+            problem = LinearRegression(Dataset(*make_data(n, "linear")))
+            for rule, schedule in kinds:
+                setups = [
+                    rule_setup(problem, variant),
+                    rule_setup(problem, variant, rule, schedule),
+                ]
+                _, (plain_s, ours_s) = rates(setups, budget)
+                name = rule if schedule == "constant" else f"gd, {schedule}"
+                speeds = fmt(1 / ours_s), fmt(1 / plain_s), f"{plain_s / ours_s:.2f}×"
+                row(name, variant, f"{n:,}", *speeds)
 
     print()
     print("### Linear `cost_grid`, 200 × 200")

@@ -27,7 +27,10 @@ from gd_explorer.engine.descent import (
     format_rate,
 )
 from gd_explorer.engine.models import CostModel, LinearRegression, LogisticRegression
-from gd_explorer.engine.optimizers import OPTIMIZERS
+from gd_explorer.engine.optimizers import OPTIMIZERS, Choice, Option, Options
+from gd_explorer.engine.scaling import Scaling, ScalingReport, compare_scaling, standardise
+from gd_explorer.engine.schedules import SCHEDULES
+from gd_explorer.engine.sweep import Sweep, learning_rate_sweep, steps_to_reach, sweep_rates
 
 __all__ = [
     "ARTICLE_CLASSES",
@@ -39,7 +42,9 @@ __all__ = [
     "MAX_STEPS",
     "MIN_LEARNING_RATE",
     "OPTIMIZERS",
+    "SCHEDULES",
     "VARIANTS",
+    "Choice",
     "Chunk",
     "CostModel",
     "Dataset",
@@ -49,12 +54,22 @@ __all__ = [
     "Fit",
     "LinearRegression",
     "LogisticRegression",
+    "Option",
+    "Options",
+    "Scaling",
+    "ScalingReport",
     "Stability",
+    "Sweep",
     "Trajectory",
     "article_dataset",
+    "compare_scaling",
     "cost_grid",
     "descend",
     "format_rate",
+    "learning_rate_sweep",
     "reference_fit",
     "stability",
+    "standardise",
+    "steps_to_reach",
+    "sweep_rates",
 ]

@@ -15,12 +15,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from gd_explorer.engine.models import CostModel
-from gd_explorer.engine.optimizers import OPTIMIZERS, make_optimizer
+from gd_explorer.engine.optimizers import OPTIMIZERS, Options, choose, make_optimizer
 from gd_explorer.engine.samplers import (
     MiniBatchSampler,
     StochasticSampler,
     make_sampler,
 )
+from gd_explorer.engine.schedules import SCHEDULES, make_schedule, validate_schedule
 
 FloatArray = NDArray[np.float64]
 
@@ -103,6 +104,13 @@ class DescentConfig:
     :data:`MIN_LEARNING_RATE` ≤ ``learning_rate`` ≤ :data:`MAX_LEARNING_RATE`.
     ``fixed`` maps ``"m"``/``"b"`` (or ``"slope"``/``"intercept"``) to a value held
     constant; it overrides ``init`` for that parameter.
+
+    ``optimizer`` and ``schedule`` name a key of :data:`OPTIMIZERS` and
+    :data:`SCHEDULES`; their options are checked against the known ones and stored,
+    like ``fixed``, as read-only :class:`Options` mappings (hashable, equal to the
+    dict they came from; ``optimizer_options`` and ``schedule_options`` are empty
+    mappings when not given). :attr:`optimizer_settings` and
+    :attr:`schedule_settings` fill in the defaults.
     """
 
     learning_rate: float
@@ -116,7 +124,7 @@ class DescentConfig:
     tolerance: float = 0.0
     optimizer_options: Mapping[str, Any] | None = field(default=None, compare=True)
     schedule: str = "constant"
-    schedule_options: Mapping[str, Any] | None = field(default=None, compare=True)
+    schedule_options: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         rate = self.learning_rate
@@ -154,12 +162,16 @@ class DescentConfig:
                 fixed[name] = _finite(value, f"fixed {key}")
             if len(fixed) == 2:
                 raise ValueError("slope and intercept are both fixed: nothing is left to learn")
-            object.__setattr__(self, "fixed", fixed)
+            object.__setattr__(self, "fixed", Options(fixed))
         else:
             object.__setattr__(self, "fixed", None)
-        if self.optimizer not in OPTIMIZERS:
-            known = ", ".join(sorted(OPTIMIZERS))
-            raise ValueError(f"unknown optimizer {self.optimizer!r}; available: {known}")
+        rule = choose(OPTIMIZERS, self.optimizer, "optimizer")
+        object.__setattr__(
+            self, "optimizer_options", rule.validate(self.optimizer_options, "optimizer")
+        )
+        object.__setattr__(
+            self, "schedule_options", validate_schedule(self.schedule, self.schedule_options)
+        )
         tolerance = _finite(self.tolerance, "tolerance")
         if tolerance < 0:
             raise ValueError(f"tolerance must be ≥ 0, got {tolerance}")
@@ -174,6 +186,23 @@ class DescentConfig:
         """Return whether the slope and the intercept are learned."""
         fixed = self.fixed or {}
         return "m" not in fixed, "b" not in fixed
+
+    @property
+    def optimizer_settings(self) -> dict[str, float]:
+        """Return every option of the update rule, defaults filled in."""
+        return OPTIMIZERS[self.optimizer].resolve(self.optimizer_options)
+
+    @property
+    def schedule_settings(self) -> dict[str, float]:
+        """Return every option of the schedule, defaults filled in."""
+        return SCHEDULES[self.schedule].resolve(self.schedule_options)
+
+    def rate_at(self, t: int) -> float:
+        """Return the learning rate of update ``t`` (0 is the first) under the schedule."""
+        schedule = make_schedule(
+            self.schedule, float(self.learning_rate), self.steps, self.schedule_options
+        )
+        return float(self.learning_rate) if schedule is None else schedule(t)
 
     def replace(self, **changes: Any) -> DescentConfig:
         """Return a copy with some fields changed (validated again)."""
@@ -324,10 +353,13 @@ class Descent:
         )
         rng = np.random.default_rng(self.seed)
         self._sampler = make_sampler(config.variant, n, batch_size, rng)
-        self._optimizer = make_optimizer(
-            config.optimizer, float(config.learning_rate), config.optimizer_options
-        )
         self._free_m, self._free_b = config.free()
+        self._optimizer = make_optimizer(
+            config.optimizer, problem, (self._free_m, self._free_b), config.optimizer_options
+        )
+        self._schedule = make_schedule(
+            config.schedule, float(config.learning_rate), config.steps, config.schedule_options
+        )
         m, b = config.start
         with _far_out():
             cost, gm, gb = problem._evaluate(m, b)
@@ -459,6 +491,7 @@ class Descent:
                 self.notes.append(f"the data now has {n} rows; batches use all of them")
                 size = n
             self._sampler = MiniBatchSampler(n, size, sampler.rng)
+        self._optimizer.set_problem(problem)
         with _far_out():
             cost, gm, gb = problem._evaluate(self._m, self._b)
             start_cost = problem._cost(*self.config.start)
@@ -492,7 +525,8 @@ class Descent:
 
     def _loop(self, max_steps: int) -> None:
         problem, config = self.problem, self.config
-        sampler, optimizer = self._sampler, self._optimizer
+        sampler, update, schedule = self._sampler, self._optimizer.update, self._schedule
+        rate = float(config.learning_rate)
         tolerance, steps = config.tolerance, config.steps
         free_m, free_b = self._free_m, self._free_b
         full_batch = config.variant == "batch"
@@ -523,21 +557,22 @@ class Descent:
                 status = "max_steps"
                 break
             rows = sampler.next()
-            at_m, at_b = optimizer.lookahead(m, b)
             if rows is None:
-                if full_batch and at_m == m and at_b == b:
+                if full_batch:
                     gm, gb = gm_full, gb_full
                 else:
-                    gm, gb = problem._full_gradient(at_m, at_b)
+                    gm, gb = problem._full_gradient(m, b)
             elif isinstance(rows, int):
-                gm, gb = problem._one_row_gradient(at_m, at_b, rows)
+                gm, gb = problem._one_row_gradient(m, b, rows)
             else:
-                gm, gb = problem._row_gradient(at_m, at_b, rows)
+                gm, gb = problem._row_gradient(m, b, rows)
             if not free_m:
                 gm = 0.0
             if not free_b:
                 gb = 0.0
-            new_m, new_b = optimizer.update(m, b, gm, gb)
+            if schedule is not None:
+                rate = schedule(taken)
+            new_m, new_b = update(m, b, gm, gb, rate)
             if not free_m:
                 new_m = fixed_m
             if not free_b:
@@ -625,6 +660,7 @@ class Descent:
     def _finish(self, status: str) -> None:
         with _far_out():
             self._settle()
+        self.notes.extend(self._optimizer.notes)
         if self.diverged_at is not None or self._overflowed:
             status = "diverged"
             if self.diverged_at is None:
@@ -648,6 +684,13 @@ class Descent:
         rate = self.config.learning_rate
         limit = stability(self.problem, self.config.start, self.config.fixed).max_stable_lr
         where = f"diverged at step {self.diverged_at}: "
+        if self.config.optimizer != "gd":
+            # The limit 2/L is plain gradient descent's; other rules have their own.
+            return where + (
+                f"the cost grew more than {DIVERGENCE_FACTOR:.0e}-fold with learning rate "
+                f"{format_rate(rate)} ({OPTIMIZERS[self.config.optimizer].label}; plain "
+                f"gradient descent's stability limit here is {limit:.3g})"
+            )
         if rate > limit:
             return where + (
                 f"learning rate {format_rate(rate)} is above the stability limit {limit:.3g}"

@@ -183,7 +183,7 @@ def test_oversized_batch_is_clamped_and_said(line):
         ({"init": 5}, r"init must be a \(slope, intercept\) pair"),
         ({"fixed": {"c": 1}}, r"only the slope \(m\) or intercept \(b\) can be fixed"),
         ({"fixed": {"m": 1, "b": 2}}, r"both fixed"),
-        ({"optimizer": "newton"}, r"unknown optimizer 'newton'; available: gd"),
+        ({"optimizer": "lbfgs"}, r"unknown optimizer 'lbfgs'; available: gd, momentum"),
         ({"tolerance": -1e-3}, r"tolerance must be ≥ 0"),
     ],
 )

@@ -16,7 +16,7 @@ from gd_explorer.settings import Settings
     [
         ({"variant": "minibatch", "batch_size": 0}, "batch_size"),
         ({"variant": "minibatch", "batch_size": 10**30}, "batch_size"),
-        ({"variant": "stochastic", "optimizer": "momentum"}, "optimizer"),
+        ({"variant": "stochastic", "optimizer": "lbfgs"}, "optimizer"),
         ({"model": "linear", "seed": -5}, "seed"),
     ],
 )
