@@ -18,14 +18,38 @@ from gd_explorer.engine import (
 
 
 @dataclass(frozen=True, slots=True)
+class RaceRun:
+    """One run of a race: what the runs panel calls it and how it runs."""
+
+    label: str
+    config: DescentConfig
+
+
+@dataclass(frozen=True, slots=True)
 class Lesson:
-    """One scenario: what to load, how to run it, and what to say about it."""
+    """One scenario: what to load, how to run it, and what to say about it.
+
+    A lesson that races runs lists them in ``race`` (its ``config`` is the first);
+    ``scaling`` standardises x before the runs start.
+    """
 
     id: str
     title: str
     text: str
     problem: CostModel
     config: DescentConfig
+    race: tuple[RaceRun, ...] = ()
+    scaling: bool = False
+
+    @property
+    def runs(self) -> tuple[RaceRun, ...]:
+        """Return every run the lesson starts (one when it is not a race)."""
+        return self.race or (RaceRun("run 1", self.config),)
+
+
+def _race(*runs: RaceRun) -> dict[str, object]:
+    """Return a racing lesson's ``config`` and ``race`` fields (the first run leads)."""
+    return {"config": runs[0].config, "race": runs}
 
 
 _LINE = LinearRegression(article_dataset())
@@ -126,6 +150,102 @@ LESSONS: tuple[Lesson, ...] = (
         "intercept at −67.57, 1000 steps of size 1 bring the slope to 15.017.",
         _CLASSES,
         DescentConfig(1.0, 1000, fixed={"b": -67.57}),
+    ),
+    Lesson(
+        "momentum-valley",
+        "Momentum through the narrow valley",
+        "Both parameters move from (0, 0), and the valley of this cost is about 200 times "
+        "steeper across than along. Plain gradient descent at learning rate 0.01 crosses "
+        "the valley quickly but then crawls along its floor: it needs about 3,500 steps to "
+        "come within a millionth of the lowest cost. Momentum keeps a running sum of past "
+        "gradients, so the pushes along the floor add up while the zig-zags across it "
+        "cancel. At the same learning rate it gets there in under 300 steps. Watch the "
+        "two paths on the contour map.",
+        _LINE,
+        **_race(
+            RaceRun("gradient descent", DescentConfig(0.01, 4000)),
+            RaceRun(
+                "momentum 0.9",
+                DescentConfig(0.01, 4000, optimizer="momentum", optimizer_options={"beta": 0.9}),
+            ),
+        ),
+    ),
+    Lesson(
+        "adam-vs-gd",
+        "Adam against plain gradient descent",
+        "Adam divides each parameter's step by a running measure of that parameter's own "
+        "gradient size, so the steep direction and the flat one move at similar speeds. "
+        "Here it races gradient descent and momentum through the same narrow valley. "
+        "Adam's first steps are almost exactly the learning rate long in each direction, "
+        "whatever the slope: look at the path leave the start at 45 degrees on the "
+        "contour map. Which run reaches the bottom first, and which one overshoots?",
+        _LINE,
+        **_race(
+            RaceRun("gradient descent", DescentConfig(0.01, 4000)),
+            RaceRun("momentum 0.9", DescentConfig(0.01, 4000, optimizer="momentum")),
+            RaceRun("Adam", DescentConfig(0.1, 4000, optimizer="adam")),
+        ),
+    ),
+    Lesson(
+        "stability-bands",
+        "Why a learning rate above 2/L diverges",
+        "Only the slope moves (intercept held at 2.6), so the cost is a parabola whose "
+        "curvature is L = 37.5. A step multiplies the distance to the bottom by (1 − "
+        "learning rate × L). Below 1/L = 0.0267 that factor is between 0 and 1: the ball "
+        "slides down one side. Between 1/L and 2/L = 0.0533 it is between −1 and 0: the "
+        "ball jumps across and still closes in. Above 2/L it is below −1: every jump lands "
+        "further out. Four runs race at 0.02, 0.04, 0.052 and 0.055; the coloured bands "
+        "on the learning-rate control show the same three regions.",
+        _LINE,
+        **_race(
+            RaceRun("0.02 (smooth)", DescentConfig(0.02, 200, fixed=_B)),
+            RaceRun("0.04 (zig-zag)", DescentConfig(0.04, 200, fixed=_B)),
+            RaceRun("0.052 (barely stable)", DescentConfig(0.052, 200, fixed=_B)),
+            RaceRun("0.055 (diverges)", DescentConfig(0.055, 200, fixed=_B)),
+        ),
+    ),
+    Lesson(
+        "feature-scaling",
+        "Feature scaling turns the valley into a bowl",
+        "The x values run from 1 to 10 and are never near 0, so the slope and the "
+        "intercept pull against each other and the cost is a long narrow valley (condition "
+        "number about 202). Standardising x — subtracting its mean 5.5 and dividing by its "
+        "spread 2.69 — makes the two directions independent and equally steep: the valley "
+        "becomes a round bowl with condition number 1. At its best learning rate, gradient "
+        "descent then lands on the bottom in a single step instead of hundreds. The fitted "
+        "line is the same; it is shown back in the original units.",
+        _LINE,
+        DescentConfig(1.0, 100),
+        scaling=True,
+    ),
+    Lesson(
+        "stochastic-decay",
+        "Stochastic descent settles only with a decaying rate",
+        "With one random point per step, each step's gradient is noisy. At a constant "
+        "learning rate of 0.02 that noise never dies down: the slope keeps wandering about "
+        "0.15 either side of the best value 0.8453, however long it runs. Shrinking the "
+        "rate as 0.02 / (1 + 0.05 t) makes the later steps small enough for the noise to "
+        "average out, and the slope settles within about 0.005 of the answer. Compare the "
+        "two cost histories.",
+        _LINE,
+        **_race(
+            RaceRun(
+                "constant rate",
+                DescentConfig(0.02, 2000, variant="stochastic", seed=2024, fixed=_B),
+            ),
+            RaceRun(
+                "1/t decay",
+                DescentConfig(
+                    0.02,
+                    2000,
+                    variant="stochastic",
+                    seed=2024,
+                    fixed=_B,
+                    schedule="inverse",
+                    schedule_options={"decay": 0.05},
+                ),
+            ),
+        ),
     ),
 )
 
