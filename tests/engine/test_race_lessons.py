@@ -85,3 +85,17 @@ def test_the_rates_preset_straddles_one_and_two_over_l():
 def test_an_unknown_preset_names_the_known_ones():
     with pytest.raises(KeyError, match="variants"):
         get_preset("nope")
+
+
+def test_scaling_makes_the_valley_a_bowl_solved_in_one_step():
+    from gd_explorer.engine.scaling import standardise
+
+    lesson = get_lesson("feature-scaling")
+    assert lesson.scaling
+    scaling = standardise(lesson.problem.data)
+    problem = scaling.problem(lesson.problem)
+    assert stability(problem).condition == pytest.approx(1.0, abs=1e-9)
+    assert stability(lesson.problem).condition == pytest.approx(202, abs=1)
+    run = descend(problem, lesson.config)
+    slope, intercept = scaling.to_original(run.params[1])
+    assert (slope, intercept) == pytest.approx((0.844827586, 2.603448275), abs=1e-8)
