@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid, reference_fit
 from gd_explorer.framing import LIMIT, Domain, decimate_path, drawable
+from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.items import Marker, ViewFrame
 
@@ -67,6 +68,11 @@ class ContourView(pg.PlotWidget):
         The markers; ``getData()`` gives each one's position as a scatter's would.
     isocurves : list of pg.IsocurveItem
         The contour lines.
+    run_paths, run_starts, run_balls : list
+        One per run slot: the path (a ``PlotDataItem``), start and ball (``Marker``)
+        of each run that is not the selected one, under the selected run's; hidden for
+        the selected slot and unused slots. A start is shown only where it differs
+        from the selected run's.
     """
 
     #: The user clicked at (slope, intercept) in data coordinates: start there.
@@ -111,6 +117,16 @@ class ContourView(pg.PlotWidget):
         )
         self._marked = False
         self._drawn = np.empty((0, 2))
+        self._run_slot = 0
+        self.run_paths = [
+            pg.PlotDataItem(symbol=None, symbolSize=PATH_SYMBOL_SIZE, symbolPen=None)
+            for _ in range(MAX_RUNS)
+        ]
+        self.run_starts = [Marker([("o", 14, None, "w")]) for _ in range(MAX_RUNS)]
+        self.run_balls = [Marker([("o", BALL_SIZE, None, "w")]) for _ in range(MAX_RUNS)]
+        self._run_drawn = [np.empty((0, 2)) for _ in range(MAX_RUNS)]
+        self._run_marked = [False] * MAX_RUNS
+        self._run_extent: NDArray[np.float64] = np.empty((0, 2))
         self.start = Marker([("o", 14, pg.mkPen(PATH_COLOUR, width=3), "w")])
         # A white disc under the ball keeps it visible on its own red path.
         self.ball = Marker(
@@ -127,8 +143,18 @@ class ContourView(pg.PlotWidget):
         self._frame = ViewFrame(pixel_padding=BALL_SIZE / 2)
         self.addItem(self._frame)
         self.addItem(self.image)
-        # The optimum on top: the target stays visible under a path that circles it.
-        for item in (self.held, self.path, self.start, self.ball, self.optimum):
+        # The optimum on top: the target stays visible under a path that circles it; the
+        # selected run over the others.
+        for item in (
+            self.held,
+            *self.run_paths,
+            *self.run_starts,
+            *self.run_balls,
+            self.path,
+            self.start,
+            self.ball,
+            self.optimum,
+        ):
             self.addItem(item, ignoreBounds=True)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.apply_theme(style.current_theme())
@@ -137,15 +163,7 @@ class ContourView(pg.PlotWidget):
         """Recolour the plot, the path and the markers (the colour map stays)."""
         style.theme_plot(self, theme)
         self._theme = theme
-        self.path.setPen(pg.mkPen(theme.path, width=2.5 * self._marker_scale))
-        self.path.setSymbolBrush(theme.path)
-        self.start.set_layers([("o", 14, pg.mkPen(theme.path, width=3), "w")])
-        self.ball.set_layers(
-            [
-                ("o", BALL_SIZE, None, "w"),
-                ("o", style.MARKER_SIZE + 5, pg.mkPen("#202020", width=1.5), theme.ball),
-            ]
-        )
+        self._style_runs()
         self.optimum.set_layers(
             [("star", style.MARKER_SIZE + 9, pg.mkPen("w", width=1.5), theme.optimum)]
         )
@@ -164,11 +182,39 @@ class ContourView(pg.PlotWidget):
         if factor == self._marker_scale:
             return
         self._marker_scale = factor
-        self.path.setPen(pg.mkPen(self._theme.path, width=2.5 * factor))
-        self.path.setSymbolSize(PATH_SYMBOL_SIZE * factor)
-        for marker in (self.start, self.ball, self.optimum):
+        self._style_runs()
+        for path in (self.path, *self.run_paths):
+            path.setSymbolSize(PATH_SYMBOL_SIZE * factor)
+        for marker in (self.start, self.ball, self.optimum, *self.run_starts, *self.run_balls):
             marker.set_scale(factor)
         self._frame.set_pixel_padding(BALL_SIZE * factor / 2)
+
+    def _colours(self, slot: int) -> tuple[object, object]:
+        """Return slot ``slot``'s path and ball colours (slot 0's are the theme's own)."""
+        if slot == 0:
+            return self._theme.path, self._theme.ball
+        colour = style.run_colour(slot, self._theme)
+        return colour, colour
+
+    def _style_path(self, path: pg.PlotDataItem, start: Marker, ball: Marker, slot: int) -> None:
+        line, fill = self._colours(slot)
+        path.setPen(pg.mkPen(line, width=2.5 * self._marker_scale))
+        path.setSymbolBrush(line)
+        start.set_layers([("o", 14, pg.mkPen(line, width=3), "w")])
+        ball.set_layers(
+            [
+                ("o", BALL_SIZE, None, "w"),
+                ("o", style.MARKER_SIZE + 5, pg.mkPen("#202020", width=1.5), fill),
+            ]
+        )
+
+    def _style_runs(self) -> None:
+        """Colour the selected run's path and markers, and every other slot's."""
+        self._style_path(self.path, self.start, self.ball, self._run_slot)
+        for slot in range(MAX_RUNS):
+            self._style_path(
+                self.run_paths[slot], self.run_starts[slot], self.run_balls[slot], slot
+            )
 
     @property
     def marker_scale(self) -> float:
@@ -228,6 +274,57 @@ class ContourView(pg.PlotWidget):
         if self._problem is not None and domain != self._domain:
             self._draw_cost(domain)
 
+    def show_scene(self, scene: Scene) -> None:
+        """Draw every run of ``scene``: a path, a ball and (where starts differ) a start each.
+
+        The selected run is drawn as :meth:`set_path` draws, on top; the others in
+        their colours under it. The view frames every path.
+
+        Parameters
+        ----------
+        scene : Scene
+            What to draw.
+        """
+        current = scene.current
+        if current.slot != self._run_slot:
+            self._run_slot = current.slot
+            self._style_path(self.path, self.start, self.ball, current.slot)
+        others = {t.slot: t for t in scene.others()}
+        start = current.params[0] if len(current.params) else None
+        extents = []
+        for slot in range(MAX_RUNS):
+            drawn = self._draw_other(slot, others.get(slot), start)
+            extents.append(drawn)
+        self._run_extent = np.concatenate(extents)
+        self.set_path(current.params)
+        self._frame_view()
+
+    def _draw_other(
+        self, slot: int, trace: RunTrace | None, start: NDArray[np.float64] | None
+    ) -> NDArray[np.float64]:
+        """Draw another run's path, ball and start in slot ``slot``; return its points."""
+        path, ball, marker = self.run_paths[slot], self.run_balls[slot], self.run_starts[slot]
+        drawn = decimate_path(trace.params) if trace is not None else np.empty((0, 2))
+        same_start = len(drawn) == 0 or (start is not None and np.array_equal(drawn[0], start))
+        marker.place(None if same_start else drawn[0])
+        if np.array_equal(drawn, self._run_drawn[slot]):
+            return drawn
+        self._run_drawn[slot] = drawn.copy()
+        if len(drawn) == 0:
+            path.setData(x=[], y=[])
+            path.setVisible(False)
+            ball.place(None)
+            return drawn
+        marked = len(drawn) <= MAX_MARKED_STEPS
+        if marked != self._run_marked[slot]:
+            path.setSymbol("o" if marked else None)
+            self._run_marked[slot] = marked
+        shown = np.clip(drawn, -LIMIT, LIMIT)
+        path.setData(shown[:, 0], shown[:, 1])
+        path.setVisible(True)
+        ball.place(drawn[-1])
+        return drawn
+
     def set_path(self, params: ArrayLike) -> None:
         """Draw the path so far and put the ball on its last point.
 
@@ -258,7 +355,12 @@ class ContourView(pg.PlotWidget):
         self._frame_view()
 
     def _frame_view(self) -> None:
-        finite = self._drawn[np.isfinite(self._drawn).all(axis=1)]
+        points = (
+            np.concatenate([self._drawn, self._run_extent])
+            if len(self._run_extent)
+            else self._drawn
+        )
+        finite = points[np.isfinite(points).all(axis=1)]
         if len(finite):
             low, high = finite.min(axis=0), finite.max(axis=0)
             self._frame.follow((low[0], high[0]), (low[1], high[1]))
