@@ -27,7 +27,7 @@ from gd_explorer.framing import (
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.history import format_number
-from gd_explorer.ui.views.items import Marker, MarkerTrail, ViewFrame
+from gd_explorer.ui.views.items import Layer, Marker, MarkerTrail, ViewFrame
 
 OBJECT_NAME = "costCurvePlot"
 
@@ -186,8 +186,10 @@ class CostCurveView(pg.PlotWidget):
         theme = self._theme
         self.curve.setPen(pg.mkPen(theme.curve, width=(style.LINE_WIDTH - 1) * factor))
         self.tangent.setPen(pg.mkPen(theme.tangent, width=style.LINE_WIDTH * factor))
-        for item in (self.trail, self.ball, *self.run_trails, *self.run_balls):
-            item.set_scale(factor)
+        for trail in (self.trail, *self.run_trails):
+            trail.set_scale(factor)
+        for ball in (self.ball, *self.run_balls):
+            ball.set_scale(factor)
         self._style_runs()
         self._frame.set_pixel_padding((style.MARKER_SIZE + 5) * factor / 2 + 1)
 
@@ -218,6 +220,7 @@ class CostCurveView(pg.PlotWidget):
             return
         self._hollow[slot] = hollow
         colour = self._run_colour(slot)
+        layers: list[Layer]
         if hollow:
             layers = [
                 ("o", BALL_SIZE, pg.mkPen(self._theme.halo, width=6), None),
