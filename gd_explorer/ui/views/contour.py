@@ -124,6 +124,8 @@ class ContourView(pg.PlotWidget):
         ]
         self.run_starts = [Marker([("o", 14, None, "w")]) for _ in range(MAX_RUNS)]
         self.run_balls = [Marker([("o", BALL_SIZE, None, "w")]) for _ in range(MAX_RUNS)]
+        for path in self.run_paths:
+            path.setVisible(False)
         self._run_drawn = [np.empty((0, 2)) for _ in range(MAX_RUNS)]
         self._run_marked = [False] * MAX_RUNS
         self._run_extent: NDArray[np.float64] = np.empty((0, 2))
