@@ -98,7 +98,7 @@ LIGHT = Theme(
     surface_background=(250, 250, 250),
     surface_text=(20, 20, 20),
     surface_frame=(0.35, 0.35, 0.35, 1.0),
-    runs=("#d62728", "#332288", "#1b9e77", "#ff00ff"),  # red, indigo, teal, magenta
+    runs=("#d62728", "#cc79a7", "#880e4f", "#651fff"),  # red, pink, wine, violet
 )
 
 DARK = Theme(
@@ -133,7 +133,7 @@ DARK = Theme(
     surface_background=(30, 31, 34),
     surface_text=(230, 230, 230),
     surface_frame=(0.75, 0.75, 0.75, 1.0),
-    runs=("#ff5c5c", "#c39bf0", "#0077bb", "#f0e0a0"),  # red, lavender, blue, pale yellow
+    runs=("#ff5c5c", "#c39bf0", "#c51b7d", "#aa00ff"),  # red, lavender, magenta, violet
 )
 
 #: The Okabe–Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies.
@@ -168,9 +168,9 @@ LIGHT_CB = Theme(
         "path": OKABE_ITO["vermillion"],
         "secant": OKABE_ITO["vermillion"],
         "run_rise": OKABE_ITO["reddish_purple"],
-        # Okabe–Ito's sky blue is too light on white, its black reads as the cost curve:
-        # indigo and a dark green take their places.
-        "runs": (OKABE_ITO["vermillion"], "#332288", OKABE_ITO["reddish_purple"], "#00441b"),
+        # Blues, greens and yellows are the cost maps' (viridis); Okabe–Ito's others are
+        # taken by the points, the optimum and the tangent, or too light on white.
+        "runs": (OKABE_ITO["vermillion"], "#00441b", "#c2185b", "#651fff"),
     }
 )
 DARK_CB = Theme(
@@ -191,7 +191,7 @@ DARK_CB = Theme(
         "path": OKABE_ITO["vermillion"],
         "secant": OKABE_ITO["vermillion"],
         "run_rise": OKABE_ITO["reddish_purple"],
-        "runs": (OKABE_ITO["vermillion"], "#e7298a", "#8be9fd", "#dfc27d"),
+        "runs": (OKABE_ITO["vermillion"], "#8be9fd", "#aa00ff", "#ff80ab"),
     }
 )
 
@@ -205,7 +205,7 @@ def run_colour(slot: int, theme: Theme | None = None) -> QColor:
     Every view draws a run's line, ball, path and history in this colour, so the runs
     of a race read the same everywhere. Slot 0 is the colour a single run has always
     had. The colours keep apart under deuteranopia and protanopia, stay clear of the
-    data points, the optimum and the contour's colour map, and contrast at least 3:1
+    data points, the optimum and the cost maps' colours, and contrast at least 3:1
     with the plot's background (see the tests).
 
     Parameters

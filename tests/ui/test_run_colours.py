@@ -2,9 +2,10 @@
 
 Distinct means a CIEDE2000 difference of at least ``PAIR_DE`` between any two slots,
 in normal vision and under a full deuteranopia and protanopia (Machado, Oliveira and
-Fernandes 2009, severity 1, applied in linear sRGB), and of at least ``MARK_DE`` from
-the data points, the classes, the optimum and the contour's colour map. Legible means a
-WCAG contrast of at least 3:1 against the plot background.
+Fernandes 2009, severity 1, applied in linear sRGB); of at least ``MARK_DE`` from
+the data points, the classes and the optimum, and of ``MAP_DE`` from the colour maps
+of the contour and the surface. Legible means a WCAG contrast of at least 3:1 against
+the plot background.
 """
 
 from __future__ import annotations
@@ -160,9 +161,13 @@ def test_run_colours_stay_clear_of_the_points_and_the_optimum(theme: style.Theme
 
 
 @pytest.mark.parametrize("theme", THEMES, ids=lambda t: t.name)
-def test_run_colours_stay_clear_of_the_contour_colour_map(theme: style.Theme) -> None:
-    table = _colormap().getLookupTable(0.0, 1.0, 32, alpha=False)
-    stops = [pg.mkColor(tuple(int(v) for v in rgb)).name() for rgb in table]
+def test_run_colours_stay_clear_of_the_cost_maps(theme: style.Theme) -> None:
+    # The contour's washed viridis, and the surface's own (paths run on its dark floor).
+    stops = [
+        pg.mkColor(tuple(int(v) for v in rgb)).name()
+        for colormap in (_colormap(), pg.colormap.get("viridis"))
+        for rgb in colormap.getLookupTable(0.0, 1.0, 32, alpha=False)
+    ]
     for colour in theme.runs:
         nearest = min(_difference(colour, stop) for stop in stops)
         assert nearest >= MAP_DE, colour

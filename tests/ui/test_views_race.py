@@ -428,3 +428,89 @@ def test_absurd_runs_draw_without_warnings(qtbot, clean, problem):
         for view in views:
             view.show_scene(scene)
             view.grab()
+
+
+# The 3-D surface, rendered for real.
+
+
+def surface_view(qtbot, problem, traces):
+    from gd_explorer.ui.surface_view import SurfaceView
+
+    view = SurfaceView()
+    qtbot.addWidget(view)
+    view.resize(640, 480)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(view.canvas.isExposed)  # its OpenGL context exists from then on
+    path = np.concatenate([t.params for t in traces])
+    view.set_problem(problem, problem_domain(problem, (0.0, 0.0), path))
+    return view
+
+
+def gl_colour(item):
+    return pg.mkColor(tuple(int(round(255 * c)) for c in item.color)).name()
+
+
+def near(pixels, target):
+    """Return how many pixels are within a small distance of the colour ``target``."""
+    return int(np.sum(np.abs(pixels - target).sum(axis=2) < 60))
+
+
+def rendered(view):
+    from pyqtgraph.functions import ndarray_from_qimage
+    from PySide6.QtGui import QImage
+
+    image = view.grabFramebuffer().convertToFormat(QImage.Format.Format_RGBA8888)
+    return ndarray_from_qimage(image)[..., :3].astype(int)
+
+
+@pytest.mark.gl
+def test_surface_draws_a_path_and_ball_per_run(qtbot):
+    problem = linear()
+    traces = [make_trace(problem, s, 0.01, init=(0.0, 4.0 * s - 6.0)) for s in range(4)]
+    view = surface_view(qtbot, problem, traces)
+    canvas = view.canvas
+    before = rendered(view)
+    view.show_scene(make_scene(problem, traces, selected=0))
+    for slot in (1, 2, 3):
+        path, ball = canvas.run_paths[slot], canvas.run_balls[slot]
+        assert path.visible() and ball.visible()
+        assert len(path.pos) == len(traces[slot].params)
+        np.testing.assert_array_equal(ball.pos[0], path.pos[-1])
+        assert gl_colour(path) == gl_colour(ball) == run_colour(slot)
+    assert not canvas.run_paths[0].visible()
+    # Each run's colour is on screen: pixels that were not there before.
+    after = rendered(view)
+    for slot in range(MAX_RUNS):
+        target = np.array(pg.mkColor(run_colour(slot)).getRgb()[:3])
+        assert near(after, target) > near(before, target) + 20, run_colour(slot)
+    view.show_scene(make_scene(problem, traces[:2]))
+    assert not canvas.run_paths[2].visible() and not canvas.run_balls[3].visible()
+    assert gl_colour(canvas.run_paths[1]) == run_colour(1)
+
+
+@pytest.mark.gl
+def test_surface_one_run_scene_draws_what_the_calls_draw(qtbot):
+    problem = linear()
+    (trace,) = race(problem, slots=[0])
+    old, new = surface_view(qtbot, problem, [trace]), surface_view(qtbot, problem, [trace])
+    old.set_path(trace.params, trace.cost)
+    new.show_scene(make_scene(problem, [trace]))
+    np.testing.assert_array_equal(old.canvas._path.pos, new.canvas._path.pos)
+    np.testing.assert_array_equal(old.canvas._ball.pos, new.canvas._ball.pos)
+    assert old.canvas._path.color == new.canvas._path.color
+    assert not any(
+        p.visible() or b.visible()
+        for p, b in zip(new.canvas.run_paths, new.canvas.run_balls, strict=True)
+    )
+    assert np.array_equal(rendered(old), rendered(new))
+
+
+@pytest.mark.gl
+def test_surface_draws_absurd_runs_without_warnings(qtbot, clean):
+    problem = linear()
+    traces = absurd_traces(problem)
+    view = surface_view(qtbot, problem, race(problem))
+    for selected in range(MAX_RUNS):
+        view.show_scene(make_scene(problem, traces, selected))
+        rendered(view)
