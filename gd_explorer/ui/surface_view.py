@@ -38,7 +38,7 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid
-from gd_explorer.framing import Domain, decimation, drawable, problem_domain
+from gd_explorer.framing import MAX_PATH_POINTS, Domain, decimation, drawable, problem_domain
 from gd_explorer.scene import MAX_RUNS, Scene
 from gd_explorer.ui import style
 
@@ -66,6 +66,9 @@ TEXT_COLOUR = (20, 20, 20)
 #: How far outside the box, in box units, a point of a flight is drawn: far off screen,
 #: and small enough for single precision.
 BOX_CLIP = 1e4
+#: Most vertices drawn for a run that is not the selected one (the selected run's path
+#: has ``framing.MAX_PATH_POINTS``): on a software renderer each costs.
+OTHER_PATH_POINTS = 512
 
 
 @functools.cache
@@ -299,7 +302,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             if key == self._run_keys[slot]:
                 continue
             self._run_keys[slot] = key
-            points = self._path_points(trace.params, trace.cost)
+            points = self._path_points(trace.params, trace.cost, OTHER_PATH_POINTS)
             path.setVisible(len(points) > 1)
             ball.setVisible(len(points) > 0)
             if len(points):
@@ -308,10 +311,13 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self.set_path(current.params, current.cost)
 
     def _path_points(
-        self, params: NDArray[np.float64], cost: NDArray[np.float64]
+        self,
+        params: NDArray[np.float64],
+        cost: NDArray[np.float64],
+        max_points: int = MAX_PATH_POINTS,
     ) -> NDArray[np.float64]:
         """Return a path's points in box units, decimated as every view's path is."""
-        keep = decimation(len(params))  # pick before stacking: paths reach 10⁶ points
+        keep = decimation(len(params), max_points)  # pick before stacking: paths reach 10⁶ points
         picked = np.asarray(params, dtype=np.float64).reshape(-1, 2)[keep]
         return np.column_stack(
             self._box_points(picked[:, 0], picked[:, 1], np.asarray(cost, dtype=np.float64)[keep])

@@ -28,6 +28,9 @@ MIN_GRID_SIZE = 40
 #: Most vertices drawn for a path, however long the run.
 #: Paths up to this many drawn points get a marker per step; longer ones are just a line.
 MAX_MARKED_STEPS = 300
+#: Most vertices drawn for a run that is not the selected one: a race of four must not
+#: cost four times one run's painting (a polyline's cost grows with its vertices).
+OTHER_PATH_POINTS = 512
 CONTOUR_LEVELS = 8
 #: Colour span of the log-scaled image, in decades above the minimum.
 DECADES = 3.0
@@ -306,7 +309,11 @@ class ContourView(pg.PlotWidget):
     ) -> NDArray[np.float64]:
         """Draw another run's path, ball and start in slot ``slot``; return its points."""
         path, ball, marker = self.run_paths[slot], self.run_balls[slot], self.run_starts[slot]
-        drawn = decimate_path(trace.params) if trace is not None else np.empty((0, 2))
+        drawn = (
+            decimate_path(trace.params, OTHER_PATH_POINTS)
+            if trace is not None
+            else np.empty((0, 2))
+        )
         same_start = len(drawn) == 0 or (start is not None and np.array_equal(drawn[0], start))
         marker.place(None if same_start else drawn[0])
         if np.array_equal(drawn, self._run_drawn[slot]):

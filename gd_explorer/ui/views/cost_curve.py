@@ -40,6 +40,9 @@ CURVE_WORK = 4_000_000
 MIN_CURVE_POINTS = 80
 #: Recent positions drawn behind the ball.
 TRAIL_LENGTH = 30
+#: Of those, how many get a marker for a run that is not the selected one: each marker
+#: is an item to paint, and a race must not cost four times one run's painting.
+OTHER_TRAIL_MARKERS = 10
 #: A logistic curve costing more than this many row evaluations is redrawn only when the
 #: intercept has moved by more than ``B_TOLERANCE`` of the distance that changes the cost
 #: by a typical cost (the difference is then far below a pixel).
@@ -146,7 +149,9 @@ class CostCurveView(pg.PlotWidget):
         self._frame = ViewFrame(headroom=(0.0, Y_HEADROOM), pixel_padding=ball_size / 2 + 1)
         self.addItem(self._frame)
         self.run_trail_lines = [pg.PlotCurveItem() for _ in range(MAX_RUNS)]
-        self.run_trails = [MarkerTrail(_trail_looks(style.TRAIL)) for _ in range(MAX_RUNS)]
+        self.run_trails = [
+            MarkerTrail(_trail_looks(style.TRAIL)[-OTHER_TRAIL_MARKERS:]) for _ in range(MAX_RUNS)
+        ]
         self.run_balls = [Marker([("o", ball_size, None, style.BALL)]) for _ in range(MAX_RUNS)]
         for item in (*self.run_trail_lines, *self.run_trails, *self.run_balls):
             self.addItem(item, ignoreBounds=True)
@@ -210,7 +215,7 @@ class CostCurveView(pg.PlotWidget):
         for slot in range(MAX_RUNS):
             colour = style.run_colour(slot, theme)
             self.run_trail_lines[slot].setPen(pg.mkPen(colour, width=1.5 * k))
-            self.run_trails[slot].set_looks(_trail_looks(colour))
+            self.run_trails[slot].set_looks(_trail_looks(colour)[-OTHER_TRAIL_MARKERS:])
             self._hollow[slot] = None
             self._style_ball(slot, False)
 
@@ -397,7 +402,7 @@ class CostCurveView(pg.PlotWidget):
             trail_m = trace.params[-TRAIL_LENGTH:, 0]
             trail_m = trail_m[np.isfinite(trail_m)]
             trail_cost = self._on_curve(trail_m)
-            trail.place(trail_m, trail_cost)
+            trail.place(trail_m[-OTHER_TRAIL_MARKERS:], trail_cost[-OTHER_TRAIL_MARKERS:])
             line.setData(*_finite_points(trail_m, trail_cost))
             m, b = trace.point
             if not (len(trail_m) and math.isfinite(m)):

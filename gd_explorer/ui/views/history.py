@@ -20,6 +20,9 @@ OBJECT_NAME = "historyPlot"
 
 #: Most vertices drawn, however many steps.
 MAX_POINTS = 4000
+#: Most vertices drawn for a run that is not the selected one: a race of four must not
+#: cost four times one run's painting.
+OTHER_POINTS = 1000
 #: A cost of exactly 0 (a perfect fit) has no logarithm: it is drawn this many times below
 #: the smallest positive cost, and a note says so.
 ZERO_BELOW = 10.0
@@ -296,7 +299,7 @@ class HistoryView(pg.PlotWidget):
         self._run_slot = 0
         self.run_curves = [pg.PlotDataItem() for _ in range(MAX_RUNS)]
         self.run_exact_curves = [pg.PlotDataItem(symbol="o") for _ in range(MAX_RUNS)]
-        self._run_envelopes = [Envelope() for _ in range(MAX_RUNS)]
+        self._run_envelopes = [Envelope(OTHER_POINTS) for _ in range(MAX_RUNS)]
         self._run_mixed = [False] * MAX_RUNS
         self._run_shown: list[tuple[object, ...] | None] = [None] * MAX_RUNS
         self._others_values: list[NDArray[np.float64]] = []  # counted in the zero floor
@@ -561,8 +564,8 @@ class HistoryView(pg.PlotWidget):
         exact.setVisible(mixed)
         if mixed:
             where = np.flatnonzero(flags)
-            if len(where) > MAX_POINTS:
-                keep = np.linspace(0, len(where) - 1, MAX_POINTS).round().astype(np.intp)
+            if len(where) > OTHER_POINTS:
+                keep = np.linspace(0, len(where) - 1, OTHER_POINTS).round().astype(np.intp)
                 where = where[keep]
             dots = costs[where]
             exact.setData(where.astype(np.float64), np.maximum(dots, floor) if floor else dots)
