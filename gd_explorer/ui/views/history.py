@@ -261,8 +261,11 @@ class HistoryView(pg.PlotWidget):
         The optimum's cost.
     floor : float
         The floor costs were clamped to in the last update, or 0 if none were.
-    run_curves, run_exact_curves : list of pg.PlotDataItem
-        One per run slot: the cost curve (and exact-cost dots beside batch losses) of
+    run_curves : list of pg.PlotCurveItem
+        One per run slot: the cost curve of each run that is not the selected one (its
+        data are log10 of the drawn costs, as the selected run's displayed data are).
+    run_exact_curves : list of pg.PlotDataItem
+        One per run slot: the exact-cost dots beside batch losses of
         each run that is not the selected one, under the selected run's; hidden for
         the selected slot and unused slots.
     """
@@ -297,7 +300,8 @@ class HistoryView(pg.PlotWidget):
         self.exact_curve = pg.PlotDataItem(symbol="o")
         self.exact_curve.setVisible(False)
         self._run_slot = 0
-        self.run_curves = [pg.PlotDataItem() for _ in range(MAX_RUNS)]
+        # Plain curves given their logarithms: lighter to update than a PlotDataItem.
+        self.run_curves = [pg.PlotCurveItem() for _ in range(MAX_RUNS)]
         self.run_exact_curves = [pg.PlotDataItem(symbol="o") for _ in range(MAX_RUNS)]
         self._run_envelopes = [Envelope(OTHER_POINTS) for _ in range(MAX_RUNS)]
         self._run_mixed = [False] * MAX_RUNS
@@ -558,7 +562,10 @@ class HistoryView(pg.PlotWidget):
         if key == self._run_shown[slot]:
             return steps, values
         self._run_shown[slot] = key
-        self.run_curves[slot].setData(steps, values)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log10(values)
+        keep = np.isfinite(logs)
+        self.run_curves[slot].setData(steps[keep], logs[keep])
         self.run_curves[slot].setVisible(True)
         exact = self.run_exact_curves[slot]
         exact.setVisible(mixed)
@@ -608,7 +615,11 @@ class HistoryView(pg.PlotWidget):
 
 
 def _style_curves(
-    curve: pg.PlotDataItem, exact: pg.PlotDataItem, colour: object, mixed: bool, k: float
+    curve: pg.PlotDataItem | pg.PlotCurveItem,
+    exact: pg.PlotDataItem,
+    colour: object,
+    mixed: bool,
+    k: float,
 ) -> None:
     """Give a run's cost line its colour (faint beside exact dots) and the dots theirs."""
     faint = pg.mkColor(colour)
