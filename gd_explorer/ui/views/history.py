@@ -513,6 +513,7 @@ class HistoryView(pg.PlotWidget):
             self._run_slot = current.slot
             self._style_lines()
         others = {t.slot: t for t in scene.others()}
+        was_mixed = any(self._run_mixed)
         envelopes = {
             slot: self._run_envelopes[slot](np.asarray(t.cost, dtype=np.float64).ravel())
             for slot, t in others.items()
@@ -531,7 +532,8 @@ class HistoryView(pg.PlotWidget):
             steps = np.concatenate([self._steps, *(s for s, _ in frames)])
             values = np.concatenate([self._values, *(v for _, v in frames)])
             self._frame_view(steps, values, self._line)
-        self._show_title()
+        if any(self._run_mixed) != was_mixed:
+            self._show_title()
 
     def _hide_run(self, slot: int) -> None:
         if self._run_shown[slot] is not None:
