@@ -21,8 +21,8 @@ OBJECT_NAME = "historyPlot"
 #: Most vertices drawn, however many steps.
 MAX_POINTS = 4000
 #: Most vertices drawn for a run that is not the selected one: a race of four must not
-#: cost four times one run's painting.
-OTHER_POINTS = 1000
+#: cost four times one run's painting (300 min-max pairs: about one per pixel column).
+OTHER_POINTS = 600
 #: A cost of exactly 0 (a perfect fit) has no logarithm: it is drawn this many times below
 #: the smallest positive cost, and a note says so.
 ZERO_BELOW = 10.0
