@@ -191,7 +191,7 @@ DARK_CB = Theme(
         "path": OKABE_ITO["vermillion"],
         "secant": OKABE_ITO["vermillion"],
         "run_rise": OKABE_ITO["reddish_purple"],
-        "runs": (OKABE_ITO["vermillion"], "#8be9fd", "#aa00ff", "#ff80ab"),
+        "runs": (OKABE_ITO["vermillion"], "#b2abd2", "#c51b7d", "#d500f9"),
     }
 )
 

@@ -22,7 +22,7 @@ from gd_explorer.ui import style
 from gd_explorer.ui.views.contour import _colormap
 
 PAIR_DE = 15.0
-MARK_DE = 12.0
+MARK_DE = 20.0
 MAP_DE = 10.0
 MIN_CONTRAST = 3.0
 

@@ -219,7 +219,7 @@ def test_cost_curve_draws_a_ball_and_trail_per_run(qtbot):
         assert len(tx) > 1 and tx[-1] == pytest.approx(traces[slot].point[0])
         assert colour_of(view.run_trail_lines[slot]) == run_colour(slot)
     assert not view.run_balls[0].isVisible()  # the selected run has the main ball
-    assert "rings" not in view.getPlotItem().titleLabel.text
+    assert "other b" not in view.getPlotItem().titleLabel.text
 
 
 def test_cost_curve_tangent_is_the_selected_runs_and_other_intercepts_are_rings(qtbot):
@@ -235,7 +235,7 @@ def test_cost_curve_tangent_is_the_selected_runs_and_other_intercepts_are_rings(
     tx, ty = view.tangent.getData()
     assert np.mean(tx) == pytest.approx(m) and np.mean(ty) == pytest.approx(problem.cost((m, b)))
     title = view.getPlotItem().titleLabel.text
-    assert "run 4" in title and "rings" in title
+    assert title.startswith("run 4: b = ") and "\N{WHITE CIRCLE} other b" in title
     for slot in (0, 1, 2):
         # At its own slope on the slice shown, drawn as a ring (no fill) in its colour.
         x, y = view.run_balls[slot].getData()

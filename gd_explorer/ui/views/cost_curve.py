@@ -375,7 +375,7 @@ class CostCurveView(pg.PlotWidget):
         held = " (held)" if self._fixed_b is not None else ""
         whose = f"{self._label}: " if others else ""
         hollow = any(self._hollow[t.slot] for t in others)
-        note = " \N{MIDDLE DOT} rings: runs at another b" if hollow else ""
+        note = " \N{MIDDLE DOT} \N{WHITE CIRCLE} other b" if hollow else ""
         self._show_readout(
             f"{whose}b = {format_number(b)}{held}{note} \N{MIDDLE DOT} "
             f'<span style="color:{self._theme.tangent_text}">dJ/dm = {format_number(slope)}</span>'
