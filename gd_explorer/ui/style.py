@@ -62,6 +62,8 @@ class Theme:
     surface_background: tuple[int, int, int]
     surface_text: tuple[int, int, int]
     surface_frame: tuple[float, float, float, float]
+    #: One colour per run slot (``scene.MAX_RUNS``); slot 0 is the single run's colour.
+    runs: tuple[str, ...] = ()
 
 
 LIGHT = Theme(
@@ -96,6 +98,7 @@ LIGHT = Theme(
     surface_background=(250, 250, 250),
     surface_text=(20, 20, 20),
     surface_frame=(0.35, 0.35, 0.35, 1.0),
+    runs=("#d62728", "#cc79a7", "#880e4f", "#651fff"),  # red, pink, wine, violet
 )
 
 DARK = Theme(
@@ -130,6 +133,7 @@ DARK = Theme(
     surface_background=(30, 31, 34),
     surface_text=(230, 230, 230),
     surface_frame=(0.75, 0.75, 0.75, 1.0),
+    runs=("#ff5c5c", "#c39bf0", "#c51b7d", "#aa00ff"),  # red, lavender, magenta, violet
 )
 
 #: The Okabe–Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies.
@@ -164,6 +168,9 @@ LIGHT_CB = Theme(
         "path": OKABE_ITO["vermillion"],
         "secant": OKABE_ITO["vermillion"],
         "run_rise": OKABE_ITO["reddish_purple"],
+        # Blues, greens and yellows are the cost maps' (viridis); Okabe–Ito's others are
+        # taken by the points, the optimum and the tangent, or too light on white.
+        "runs": (OKABE_ITO["vermillion"], "#00441b", "#c2185b", "#651fff"),
     }
 )
 DARK_CB = Theme(
@@ -184,11 +191,44 @@ DARK_CB = Theme(
         "path": OKABE_ITO["vermillion"],
         "secant": OKABE_ITO["vermillion"],
         "run_rise": OKABE_ITO["reddish_purple"],
+        "runs": (OKABE_ITO["vermillion"], "#b2abd2", "#c51b7d", "#d500f9"),
     }
 )
 
 THEMES = {theme.name: theme for theme in (LIGHT, DARK, LIGHT_CB, DARK_CB)}
 _current = LIGHT
+
+
+def run_colour(slot: int, theme: Theme | None = None) -> QColor:
+    """Return the colour of run slot ``slot`` in ``theme`` (by default the current one).
+
+    Every view draws a run's line, ball, path and history in this colour, so the runs
+    of a race read the same everywhere. Slot 0 is the colour a single run has always
+    had. The colours keep apart under deuteranopia and protanopia, stay clear of the
+    data points, the optimum and the cost maps' colours, and contrast at least 3:1
+    with the plot's background (see the tests).
+
+    Parameters
+    ----------
+    slot : int
+        The run's slot, 0 … ``len(theme.runs) - 1``.
+    theme : Theme, optional
+        The theme; the current one by default.
+
+    Returns
+    -------
+    QColor
+        A new colour, free to change.
+
+    Raises
+    ------
+    IndexError
+        If there is no such slot.
+    """
+    colours = (theme or _current).runs
+    if not 0 <= slot < len(colours):
+        raise IndexError(f"no run slot {slot}; the slots are 0 to {len(colours) - 1}")
+    return QColor(colours[slot])
 
 
 def theme_name(scheme: str, colour_blind: bool) -> str:

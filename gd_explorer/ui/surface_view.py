@@ -38,7 +38,8 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid
-from gd_explorer.framing import Domain, decimation, drawable, problem_domain
+from gd_explorer.framing import MAX_PATH_POINTS, Domain, decimation, drawable, problem_domain
+from gd_explorer.scene import MAX_RUNS, Scene
 from gd_explorer.ui import style
 
 OBJECT_NAME = "surfaceView"
@@ -65,6 +66,9 @@ TEXT_COLOUR = (20, 20, 20)
 #: How far outside the box, in box units, a point of a flight is drawn: far off screen,
 #: and small enough for single precision.
 BOX_CLIP = 1e4
+#: Most vertices drawn for a run that is not the selected one (the selected run's path
+#: has ``framing.MAX_PATH_POINTS``): on a software renderer each costs.
+OTHER_PATH_POINTS = 512
 
 
 @functools.cache
@@ -101,7 +105,12 @@ def grid_axes(domain: Domain) -> tuple[NDArray[np.float64], NDArray[np.float64]]
 
 
 class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
-    """The OpenGL window that draws the surface, the path and the ball; mouse orbits."""
+    """The OpenGL window that draws the surface, the path and the ball; mouse orbits.
+
+    In a race the selected run has the path and the ball of :meth:`set_path`; every
+    other run a path and a ball of its own (``run_paths``, ``run_balls``, one per slot,
+    hidden for the selected slot and unused slots), in its colour.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -142,6 +151,25 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             glOptions="translucent",
         )
         self._ball.setVisible(False)
+        self._run_slot = 0
+        self.run_paths = []
+        self.run_balls = []
+        for _ in range(MAX_RUNS):
+            path = gl.GLLinePlotItem(
+                parentItem=self._data_node,
+                width=PATH_WIDTH,
+                antialias=True,
+                glOptions="translucent",
+            )
+            ball = gl.GLScatterPlotItem(
+                parentItem=self._data_node, size=BALL_SIZE, pxMode=True, glOptions="translucent"
+            )
+            path.setVisible(False)
+            ball.setVisible(False)
+            self.run_paths.append(path)
+            self.run_balls.append(ball)
+        self._run_keys: list[tuple[object, ...] | None] = [None] * MAX_RUNS
+        self._theme = style.current_theme()
 
         self._frame_item = self._add_frame()
         self._labels = self._add_labels()
@@ -153,9 +181,26 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self._frame_item.setData(color=theme.surface_frame)
         for label in self._labels.values():
             label.setData(color=theme.surface_text)
-        self._path.setData(color=pg.mkColor(theme.path).getRgbF())
-        self._ball.setData(color=pg.mkColor(theme.ball).getRgbF())
+        self._theme = theme
+        self._style_runs()
         self.update()
+
+    def _colours(self, slot: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Return slot ``slot``'s path and ball colours (slot 0's are the theme's own)."""
+        if slot == 0:
+            line, ball = pg.mkColor(self._theme.path), pg.mkColor(self._theme.ball)
+        else:
+            line = ball = style.run_colour(slot, self._theme)
+        return line.getRgbF(), ball.getRgbF()
+
+    def _style_runs(self) -> None:
+        line, ball = self._colours(self._run_slot)
+        self._path.setData(color=line)
+        self._ball.setData(color=ball)
+        for slot in range(MAX_RUNS):
+            line, ball = self._colours(slot)
+            self.run_paths[slot].setData(color=line)
+            self.run_balls[slot].setData(color=ball)
 
     def set_marker_scale(self, factor: float) -> None:
         """Draw the ball and the path ``factor`` times their base size; 1 restores.
@@ -169,8 +214,10 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         if factor == self._marker_scale:
             return
         self._marker_scale = factor
-        self._path.setData(width=PATH_WIDTH * factor)
-        self._ball.setData(size=BALL_SIZE * factor)
+        for path in (self._path, *self.run_paths):
+            path.setData(width=PATH_WIDTH * factor)
+        for ball in (self._ball, *self.run_balls):
+            ball.setData(size=BALL_SIZE * factor)
         self.update()
 
     @property
@@ -226,6 +273,55 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self._surface.setData(x=x, y=y, z=height * BOX_HEIGHT, colors=colours)
         self.m_values, self.b_values, self.cost = m_values, b_values, cost
         self._update_labels(domain)
+        self._run_keys = [None] * MAX_RUNS  # the box moved: every path is redrawn
+
+    def show_scene(self, scene: Scene) -> None:
+        """Draw every run of ``scene``: a path and a ball each, in its colour.
+
+        Parameters
+        ----------
+        scene : Scene
+            What to draw; the selected run as :meth:`set_path` draws it.
+        """
+        current = scene.current
+        if current.slot != self._run_slot:
+            self._run_slot = current.slot
+            self._style_runs()
+        others = {t.slot: t for t in scene.others()}
+        for slot in range(MAX_RUNS):
+            trace = others.get(slot)
+            path, ball = self.run_paths[slot], self.run_balls[slot]
+            if trace is None:
+                if self._run_keys[slot] is not None:
+                    self._run_keys[slot] = None
+                    path.setVisible(False)
+                    ball.setVisible(False)
+                continue
+            # A finished run's path stays as it is: not sent to OpenGL again.
+            key = (len(trace.params), trace.params[-1:].tobytes(), trace.cost[-1:].tobytes())
+            if key == self._run_keys[slot]:
+                continue
+            self._run_keys[slot] = key
+            points = self._path_points(trace.params, trace.cost, OTHER_PATH_POINTS)
+            path.setVisible(len(points) > 1)
+            ball.setVisible(len(points) > 0)
+            if len(points):
+                path.setData(pos=points)
+                ball.setData(pos=points[-1:])
+        self.set_path(current.params, current.cost)
+
+    def _path_points(
+        self,
+        params: NDArray[np.float64],
+        cost: NDArray[np.float64],
+        max_points: int = MAX_PATH_POINTS,
+    ) -> NDArray[np.float64]:
+        """Return a path's points in box units, decimated as every view's path is."""
+        keep = decimation(len(params), max_points)  # pick before stacking: paths reach 10⁶ points
+        picked = np.asarray(params, dtype=np.float64).reshape(-1, 2)[keep]
+        return np.column_stack(
+            self._box_points(picked[:, 0], picked[:, 1], np.asarray(cost, dtype=np.float64)[keep])
+        )
 
     def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
         """Show a descent path and put the ball at its last point.
@@ -237,11 +333,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         cost : ndarray, shape (k,)
             The cost at each step.
         """
-        keep = decimation(len(params))  # pick before stacking: paths reach 10⁶ points
-        picked = np.asarray(params, dtype=np.float64).reshape(-1, 2)[keep]
-        points = np.column_stack(
-            self._box_points(picked[:, 0], picked[:, 1], np.asarray(cost, dtype=np.float64)[keep])
-        )
+        points = self._path_points(params, cost)
         has_path = len(points) > 0
         self._path.setVisible(len(points) > 1)
         self._ball.setVisible(has_path)
@@ -376,6 +468,11 @@ class SurfaceView(QWidget):
         if not self.released:
             self.canvas.set_path(params, cost)
 
+    def show_scene(self, scene: Scene) -> None:
+        """Draw every run of ``scene`` (see the canvas)."""
+        if not self.released:
+            self.canvas.show_scene(scene)
+
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the 3-D view (see the canvas)."""
         if not self.released:
@@ -477,6 +574,15 @@ class SurfaceFallback(QLabel):
         Parameters
         ----------
         factor : float
+            Ignored.
+        """
+
+    def show_scene(self, scene: Scene) -> None:
+        """Do nothing: there is no surface to draw the runs on.
+
+        Parameters
+        ----------
+        scene : Scene
             Ignored.
         """
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid, reference_fit
 from gd_explorer.framing import LIMIT, Domain, decimate_path, drawable
+from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.items import Marker, ViewFrame
 
@@ -27,6 +28,9 @@ MIN_GRID_SIZE = 40
 #: Most vertices drawn for a path, however long the run.
 #: Paths up to this many drawn points get a marker per step; longer ones are just a line.
 MAX_MARKED_STEPS = 300
+#: Most vertices drawn for a run that is not the selected one: a race of four must not
+#: cost four times one run's painting (a polyline's cost grows with its vertices).
+OTHER_PATH_POINTS = 512
 CONTOUR_LEVELS = 8
 #: Colour span of the log-scaled image, in decades above the minimum.
 DECADES = 3.0
@@ -67,6 +71,11 @@ class ContourView(pg.PlotWidget):
         The markers; ``getData()`` gives each one's position as a scatter's would.
     isocurves : list of pg.IsocurveItem
         The contour lines.
+    run_paths, run_starts, run_balls : list
+        One per run slot: the path (a ``PlotCurveItem``), start and ball (``Marker``)
+        of each run that is not the selected one, under the selected run's; hidden for
+        the selected slot and unused slots. A start is shown only where it differs
+        from the selected run's.
     """
 
     #: The user clicked at (slope, intercept) in data coordinates: start there.
@@ -111,6 +120,16 @@ class ContourView(pg.PlotWidget):
         )
         self._marked = False
         self._drawn = np.empty((0, 2))
+        self._run_slot = 0
+        # Plain curves, without a dot per step: lighter to update and paint than the
+        # selected run's path, so a race costs little more than one run.
+        self.run_paths = [pg.PlotCurveItem() for _ in range(MAX_RUNS)]
+        self.run_starts = [Marker([("o", 14, None, "w")]) for _ in range(MAX_RUNS)]
+        self.run_balls = [Marker([("o", BALL_SIZE, None, "w")]) for _ in range(MAX_RUNS)]
+        for path in self.run_paths:
+            path.setVisible(False)
+        self._run_drawn = [np.empty((0, 2)) for _ in range(MAX_RUNS)]
+        self._run_extent: NDArray[np.float64] = np.empty((0, 2))
         self.start = Marker([("o", 14, pg.mkPen(PATH_COLOUR, width=3), "w")])
         # A white disc under the ball keeps it visible on its own red path.
         self.ball = Marker(
@@ -127,8 +146,18 @@ class ContourView(pg.PlotWidget):
         self._frame = ViewFrame(pixel_padding=BALL_SIZE / 2)
         self.addItem(self._frame)
         self.addItem(self.image)
-        # The optimum on top: the target stays visible under a path that circles it.
-        for item in (self.held, self.path, self.start, self.ball, self.optimum):
+        # The optimum on top: the target stays visible under a path that circles it; the
+        # selected run over the others.
+        for item in (
+            self.held,
+            *self.run_paths,
+            *self.run_starts,
+            *self.run_balls,
+            self.path,
+            self.start,
+            self.ball,
+            self.optimum,
+        ):
             self.addItem(item, ignoreBounds=True)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.apply_theme(style.current_theme())
@@ -137,15 +166,7 @@ class ContourView(pg.PlotWidget):
         """Recolour the plot, the path and the markers (the colour map stays)."""
         style.theme_plot(self, theme)
         self._theme = theme
-        self.path.setPen(pg.mkPen(theme.path, width=2.5 * self._marker_scale))
-        self.path.setSymbolBrush(theme.path)
-        self.start.set_layers([("o", 14, pg.mkPen(theme.path, width=3), "w")])
-        self.ball.set_layers(
-            [
-                ("o", BALL_SIZE, None, "w"),
-                ("o", style.MARKER_SIZE + 5, pg.mkPen("#202020", width=1.5), theme.ball),
-            ]
-        )
+        self._style_runs()
         self.optimum.set_layers(
             [("star", style.MARKER_SIZE + 9, pg.mkPen("w", width=1.5), theme.optimum)]
         )
@@ -164,11 +185,41 @@ class ContourView(pg.PlotWidget):
         if factor == self._marker_scale:
             return
         self._marker_scale = factor
-        self.path.setPen(pg.mkPen(self._theme.path, width=2.5 * factor))
+        self._style_runs()
         self.path.setSymbolSize(PATH_SYMBOL_SIZE * factor)
-        for marker in (self.start, self.ball, self.optimum):
+        for marker in (self.start, self.ball, self.optimum, *self.run_starts, *self.run_balls):
             marker.set_scale(factor)
         self._frame.set_pixel_padding(BALL_SIZE * factor / 2)
+
+    def _colours(self, slot: int) -> tuple[object, object]:
+        """Return slot ``slot``'s path and ball colours (slot 0's are the theme's own)."""
+        if slot == 0:
+            return self._theme.path, self._theme.ball
+        colour = style.run_colour(slot, self._theme)
+        return colour, colour
+
+    def _style_path(
+        self, path: pg.PlotDataItem | pg.PlotCurveItem, start: Marker, ball: Marker, slot: int
+    ) -> None:
+        line, fill = self._colours(slot)
+        path.setPen(pg.mkPen(line, width=2.5 * self._marker_scale))
+        if isinstance(path, pg.PlotDataItem):
+            path.setSymbolBrush(line)
+        start.set_layers([("o", 14, pg.mkPen(line, width=3), "w")])
+        ball.set_layers(
+            [
+                ("o", BALL_SIZE, None, "w"),
+                ("o", style.MARKER_SIZE + 5, pg.mkPen("#202020", width=1.5), fill),
+            ]
+        )
+
+    def _style_runs(self) -> None:
+        """Colour the selected run's path and markers, and every other slot's."""
+        self._style_path(self.path, self.start, self.ball, self._run_slot)
+        for slot in range(MAX_RUNS):
+            self._style_path(
+                self.run_paths[slot], self.run_starts[slot], self.run_balls[slot], slot
+            )
 
     @property
     def marker_scale(self) -> float:
@@ -228,6 +279,57 @@ class ContourView(pg.PlotWidget):
         if self._problem is not None and domain != self._domain:
             self._draw_cost(domain)
 
+    def show_scene(self, scene: Scene) -> None:
+        """Draw every run of ``scene``: a path, a ball and (where starts differ) a start each.
+
+        The selected run is drawn as :meth:`set_path` draws, on top; the others in
+        their colours under it. The view frames every path.
+
+        Parameters
+        ----------
+        scene : Scene
+            What to draw.
+        """
+        current = scene.current
+        if current.slot != self._run_slot:
+            self._run_slot = current.slot
+            self._style_path(self.path, self.start, self.ball, current.slot)
+        others = {t.slot: t for t in scene.others()}
+        start = current.params[0] if len(current.params) else None
+        extents = []
+        for slot in range(MAX_RUNS):
+            drawn = self._draw_other(slot, others.get(slot), start)
+            extents.append(drawn)
+        self._run_extent = np.concatenate(extents)
+        self.set_path(current.params)
+        self._frame_view()
+
+    def _draw_other(
+        self, slot: int, trace: RunTrace | None, start: NDArray[np.float64] | None
+    ) -> NDArray[np.float64]:
+        """Draw another run's path, ball and start in slot ``slot``; return its points."""
+        path, ball, marker = self.run_paths[slot], self.run_balls[slot], self.run_starts[slot]
+        drawn = (
+            decimate_path(trace.params, OTHER_PATH_POINTS)
+            if trace is not None
+            else np.empty((0, 2))
+        )
+        same_start = len(drawn) == 0 or (start is not None and np.array_equal(drawn[0], start))
+        marker.place(None if same_start else drawn[0])
+        if np.array_equal(drawn, self._run_drawn[slot]):
+            return drawn
+        self._run_drawn[slot] = drawn.copy()
+        if len(drawn) == 0:
+            path.setData(x=[], y=[])
+            path.setVisible(False)
+            ball.place(None)
+            return drawn
+        shown = np.clip(drawn, -LIMIT, LIMIT)
+        path.setData(shown[:, 0], shown[:, 1])
+        path.setVisible(True)
+        ball.place(drawn[-1])
+        return drawn
+
     def set_path(self, params: ArrayLike) -> None:
         """Draw the path so far and put the ball on its last point.
 
@@ -258,7 +360,12 @@ class ContourView(pg.PlotWidget):
         self._frame_view()
 
     def _frame_view(self) -> None:
-        finite = self._drawn[np.isfinite(self._drawn).all(axis=1)]
+        points = (
+            np.concatenate([self._drawn, self._run_extent])
+            if len(self._run_extent)
+            else self._drawn
+        )
+        finite = points[np.isfinite(points).all(axis=1)]
         if len(finite):
             low, high = finite.min(axis=0), finite.max(axis=0)
             self._frame.follow((low[0], high[0]), (low[1], high[1]))

@@ -1,4 +1,12 @@
-"""The cost J(m) at the current intercept, with the ball, its trail and the tangent."""
+"""The cost J(m) at the current intercept, with the ball, its trail and the tangent.
+
+In a race the curve is the slice of the cost at the selected run's intercept (its held
+intercept for a slope-only run), and every run has its ball and trail on it in its own
+colour; the tangent is the selected run's. A run whose intercept differs from the
+slice's by more than a sliver of the plot's height has its ball drawn *hollow* at its own
+slope on the shown slice — where it would be if its intercept were the slice's — and the
+title says whose slice it is, so no ball claims a cost it does not have.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +24,10 @@ from gd_explorer.framing import (
     decimate_path,
     frame_interval,
 )
+from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.history import format_number
-from gd_explorer.ui.views.items import Marker, MarkerTrail, ViewFrame
+from gd_explorer.ui.views.items import Layer, Marker, MarkerTrail, ViewFrame
 
 OBJECT_NAME = "costCurvePlot"
 
@@ -31,6 +40,9 @@ CURVE_WORK = 4_000_000
 MIN_CURVE_POINTS = 80
 #: Recent positions drawn behind the ball.
 TRAIL_LENGTH = 30
+#: Of those, how many get a marker for a run that is not the selected one: each marker
+#: is an item to paint, and a race must not cost four times one run's painting.
+OTHER_TRAIL_MARKERS = 10
 #: A logistic curve costing more than this many row evaluations is redrawn only when the
 #: intercept has moved by more than ``B_TOLERANCE`` of the distance that changes the cost
 #: by a typical cost (the difference is then far below a pixel).
@@ -46,6 +58,21 @@ READOUT_SIZE = "13pt"
 CURVE_COLOUR = "#303030"
 #: The tangent's colour, darkened so it reads as text on white.
 READOUT_TANGENT = "#0e7c86"
+#: Another run's ball is drawn solid (on the slice) when its own cost and the slice's cost
+#: at its slope differ by at most this fraction of the curve's height: less than a pixel.
+ON_SLICE = 0.002
+BALL_SIZE = style.MARKER_SIZE + 5
+
+
+def _trail_looks(colour: object) -> list[list[tuple[str, float, None, tuple[int, ...]]]]:
+    """Return the trail's markers, older ones smaller and fainter, in ``colour``."""
+    c = pg.mkColor(colour)
+    return [
+        [("o", float(size), None, (c.red(), c.green(), c.blue(), int(255 * a)))]
+        for size, a in zip(
+            np.linspace(6, 12, TRAIL_LENGTH), np.linspace(0.15, 0.9, TRAIL_LENGTH), strict=True
+        )
+    ]
 
 
 class CostCurveView(pg.PlotWidget):
@@ -67,6 +94,10 @@ class CostCurveView(pg.PlotWidget):
         The markers behind the ball.
     ball : Marker
         The ball; ``getData()`` gives its position as a scatter's would.
+    run_balls, run_trails, run_trail_lines : list
+        One per run slot: the ball (a :class:`Marker`, hollow off the slice), trail
+        markers and trail line of each run that is not the selected one; hidden for
+        the selected slot and unused slots.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -89,6 +120,11 @@ class CostCurveView(pg.PlotWidget):
 
         self._shown: tuple[object, ...] | None = None  # what _redraw drew last
         self._marker_scale = 1.0
+        self._others: tuple[RunTrace, ...] = ()
+        self._run_slot = 0  # the selected run's slot
+        self._race = False  # more than one run: trails in the runs' colours
+        self._label = ""  # the selected run's, named in the title during a race
+        self._hollow: list[bool | None] = [None] * MAX_RUNS  # how each slot's ball is drawn
 
         self.curve = pg.PlotCurveItem(pen=pg.mkPen(CURVE_COLOUR, width=style.LINE_WIDTH - 1))
         self.trail_line = pg.PlotCurveItem(pen=pg.mkPen(style.TRAIL, width=1.5))
@@ -112,6 +148,13 @@ class CostCurveView(pg.PlotWidget):
         # when they leave the frame or shrink well inside it.
         self._frame = ViewFrame(headroom=(0.0, Y_HEADROOM), pixel_padding=ball_size / 2 + 1)
         self.addItem(self._frame)
+        self.run_trail_lines = [pg.PlotCurveItem() for _ in range(MAX_RUNS)]
+        self.run_trails = [
+            MarkerTrail(_trail_looks(style.TRAIL)[-OTHER_TRAIL_MARKERS:]) for _ in range(MAX_RUNS)
+        ]
+        self.run_balls = [Marker([("o", ball_size, None, style.BALL)]) for _ in range(MAX_RUNS)]
+        for item in (*self.run_trail_lines, *self.run_trails, *self.run_balls):
+            self.addItem(item, ignoreBounds=True)
         for item in (self.curve, self.trail_line, self.trail, self.tangent, self.ball):
             self.addItem(item, ignoreBounds=True)
         self._readout = ""
@@ -124,22 +167,9 @@ class CostCurveView(pg.PlotWidget):
         style.theme_plot(self, theme)
         k = self._marker_scale
         self.curve.setPen(pg.mkPen(theme.curve, width=(style.LINE_WIDTH - 1) * k))
-        self.trail_line.setPen(pg.mkPen(theme.trail, width=1.5 * k))
-        colour = pg.mkColor(theme.trail)
-        self.trail.set_looks(
-            [
-                [("o", size, None, (colour.red(), colour.green(), colour.blue(), int(255 * a)))]
-                for size, a in zip(
-                    np.linspace(6, 12, TRAIL_LENGTH),
-                    np.linspace(0.15, 0.9, TRAIL_LENGTH),
-                    strict=True,
-                )
-            ]
-        )
         self.tangent.setPen(pg.mkPen(theme.tangent, width=style.LINE_WIDTH * k))
-        ball_size = style.MARKER_SIZE + 5
-        self.ball.set_layers([("o", ball_size, pg.mkPen(theme.edge, width=2), theme.ball)])
         old, self._theme = self._theme, theme
+        self._style_runs()
         html = self._readout.replace(old.tangent_text, theme.tangent_text)
         self._readout = ""
         self._show_readout(html)
@@ -160,11 +190,50 @@ class CostCurveView(pg.PlotWidget):
         self._marker_scale = factor
         theme = self._theme
         self.curve.setPen(pg.mkPen(theme.curve, width=(style.LINE_WIDTH - 1) * factor))
-        self.trail_line.setPen(pg.mkPen(theme.trail, width=1.5 * factor))
         self.tangent.setPen(pg.mkPen(theme.tangent, width=style.LINE_WIDTH * factor))
-        self.trail.set_scale(factor)
-        self.ball.set_scale(factor)
+        for trail in (self.trail, *self.run_trails):
+            trail.set_scale(factor)
+        for ball in (self.ball, *self.run_balls):
+            ball.set_scale(factor)
+        self._style_runs()
         self._frame.set_pixel_padding((style.MARKER_SIZE + 5) * factor / 2 + 1)
+
+    def _run_colour(self, slot: int) -> object:
+        # Slot 0's ball keeps the theme's ball colour: a lone run looks as it always did.
+        return self._theme.ball if slot == 0 else style.run_colour(slot, self._theme)
+
+    def _style_runs(self) -> None:
+        """Colour the selected run's ball and trail, and every other slot's, for the theme."""
+        theme, k = self._theme, self._marker_scale
+        selected = style.run_colour(self._run_slot, theme)
+        trail = selected if self._race else pg.mkColor(theme.trail)
+        self.trail_line.setPen(pg.mkPen(trail, width=1.5 * k))
+        self.trail.set_looks(_trail_looks(trail))
+        self.ball.set_layers(
+            [("o", BALL_SIZE, pg.mkPen(theme.edge, width=2), self._run_colour(self._run_slot))]
+        )
+        for slot in range(MAX_RUNS):
+            colour = style.run_colour(slot, theme)
+            self.run_trail_lines[slot].setPen(pg.mkPen(colour, width=1.5 * k))
+            self.run_trails[slot].set_looks(_trail_looks(colour)[-OTHER_TRAIL_MARKERS:])
+            self._hollow[slot] = None
+            self._style_ball(slot, False)
+
+    def _style_ball(self, slot: int, hollow: bool) -> None:
+        """Draw slot ``slot``'s ball solid, or as a ring when it is off the slice shown."""
+        if self._hollow[slot] == hollow:
+            return
+        self._hollow[slot] = hollow
+        colour = self._run_colour(slot)
+        layers: list[Layer]
+        if hollow:
+            layers = [
+                ("o", BALL_SIZE, pg.mkPen(self._theme.halo, width=6), None),
+                ("o", BALL_SIZE, pg.mkPen(colour, width=3), None),
+            ]
+        else:
+            layers = [("o", BALL_SIZE, pg.mkPen(self._theme.edge, width=2), colour)]
+        self.run_balls[slot].set_layers(layers)
 
     @property
     def marker_scale(self) -> float:
@@ -183,6 +252,12 @@ class CostCurveView(pg.PlotWidget):
             curve follows the ball's intercept.
         """
         self._problem = problem
+        self._hold(fixed_b)
+
+    def _hold(self, fixed_b: float | None) -> None:
+        """Centre the curve on the optimum with the intercept held at ``fixed_b`` (or not)."""
+        problem = self._problem
+        assert problem is not None
         self._fixed_b = None if fixed_b is None else float(fixed_b)
         fit = reference_fit(problem, None if fixed_b is None else {"b": fixed_b})
         theta = fit.theta if fit.exists and fit.theta is not None else None
@@ -212,6 +287,37 @@ class CostCurveView(pg.PlotWidget):
         self._index = current_index
         self._redraw()
 
+    def show_scene(self, scene: Scene) -> None:
+        """Draw every run of ``scene`` on the slice at the selected run's intercept.
+
+        The selected run has the ball, the trail and the tangent as with
+        :meth:`set_state`; every other run its ball and trail in its colour (see the
+        module's note for runs at another intercept). The cost is the one given to
+        :meth:`set_problem`; a selected run that holds its intercept holds the slice's.
+
+        Parameters
+        ----------
+        scene : Scene
+            What to draw.
+        """
+        if self._problem is None:
+            return
+        current = scene.current
+        held = (current.config.fixed or {}).get("b")
+        held = None if held is None else float(held)
+        if held != self._fixed_b:
+            self._hold(held)
+        race = len(scene.traces) > 1
+        if (current.slot, race) != (self._run_slot, self._race):
+            self._run_slot, self._race = current.slot, race
+            self._style_runs()
+            self._shown = None
+        self._label = current.label
+        self._others = scene.others()
+        self._params = np.asarray(current.params, dtype=np.float64).reshape(-1, 2)
+        self._index = None
+        self._redraw()
+
     def _redraw(self) -> None:
         if self._problem is None:
             return
@@ -233,15 +339,26 @@ class CostCurveView(pg.PlotWidget):
             b = self._fixed_b
         if not math.isfinite(b):  # nothing to draw the curve at: keep the one drawn
             b = self._curve_b if math.isfinite(self._curve_b) else self._default_b
-        self._update_curve(b, decimate_path(self._params[: i + 1])[:, 0])
+        others = self._others
+        path_m = decimate_path(self._params[: i + 1])[:, 0]
+        if others:
+            path_m = np.concatenate([path_m, *(decimate_path(t.params)[:, 0] for t in others)])
+        self._update_curve(b, path_m)
         trail_m = self._params[max(0, i - TRAIL_LENGTH + 1) : i + 1, 0]
         trail_m = trail_m[np.isfinite(trail_m)]
-        # Everything drawn follows from the curve, the intercept and the trail (the ball
-        # is its last point): when none changed, neither did the picture.
-        shown = (self._curve_range, self._curve_b, float(b), trail_m.tobytes())
+        # Everything drawn follows from the curve, the intercept and the trails (a ball
+        # is its trail's last point): when none changed, neither did the picture.
+        shown = (
+            self._curve_range,
+            self._curve_b,
+            float(b),
+            trail_m.tobytes(),
+            tuple((t.slot, t.params[-TRAIL_LENGTH:].tobytes()) for t in others),
+        )
         if shown == self._shown:
             return
         self._shown = shown
+        self._draw_others()
         # Past ~1e154 a cost overflows to inf: the ball is then not drawn (the read-out
         # above the plot still gives the numbers).
         with np.errstate(over="ignore", invalid="ignore"):
@@ -256,10 +373,55 @@ class CostCurveView(pg.PlotWidget):
         self._draw_tangent(m, cost, slope)
         self._frame_view(trail_cost)
         held = " (held)" if self._fixed_b is not None else ""
+        whose = f"{self._label}: " if others else ""
+        hollow = any(self._hollow[t.slot] for t in others)
+        note = " \N{MIDDLE DOT} \N{WHITE CIRCLE} other b" if hollow else ""
         self._show_readout(
-            f"b = {format_number(b)}{held} \N{MIDDLE DOT} "
+            f"{whose}b = {format_number(b)}{held}{note} \N{MIDDLE DOT} "
             f'<span style="color:{self._theme.tangent_text}">dJ/dm = {format_number(slope)}</span>'
         )
+
+    def _draw_others(self) -> None:
+        """Put each other run's ball and trail on the slice shown; hide the unused slots."""
+        assert self._problem is not None
+        others = {t.slot: t for t in self._others}
+        finite = self.cost_values[np.isfinite(self.cost_values)]
+        height = float(np.ptp(finite)) if len(finite) else 0.0
+        for slot in range(MAX_RUNS):
+            ball, trail, line = (
+                self.run_balls[slot],
+                self.run_trails[slot],
+                self.run_trail_lines[slot],
+            )
+            trace = others.get(slot)
+            if trace is None or not len(trace.params):
+                ball.place(None)
+                trail.place(np.empty(0), np.empty(0))
+                line.setData(x=[], y=[])
+                continue
+            trail_m = trace.params[-TRAIL_LENGTH:, 0]
+            trail_m = trail_m[np.isfinite(trail_m)]
+            trail_cost = self._on_curve(trail_m)
+            trail.place(trail_m[-OTHER_TRAIL_MARKERS:], trail_cost[-OTHER_TRAIL_MARKERS:])
+            line.setData(*_finite_points(trail_m, trail_cost))
+            m, b = trace.point
+            if not (len(trail_m) and math.isfinite(m)):
+                ball.place(None)
+                continue
+            self._style_ball(slot, not self._on_slice(trace, float(trail_cost[-1]), height))
+            ball.place((m, float(trail_cost[-1])))
+
+    def _on_slice(self, trace: RunTrace, slice_cost: float, height: float) -> bool:
+        """Return whether ``trace``'s point lies on the slice shown, to within a sliver."""
+        b = trace.point[1]
+        if b == self._curve_b:
+            return True
+        own = trace.current_cost if len(trace.exact) and trace.exact[-1] else math.nan
+        if not math.isfinite(own) and not self._expensive():
+            with np.errstate(over="ignore", invalid="ignore"):
+                own = float(self._problem.cost(trace.point))  # type: ignore[union-attr]
+        gap = abs(own - slice_cost)
+        return math.isfinite(gap) and gap <= ON_SLICE * height
 
     def _frame_view(self, trail_cost: NDArray[np.float64] | None) -> None:
         costs = self.cost_values if trail_cost is None else np.append(self.cost_values, trail_cost)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gd_explorer.engine import Dataset
 from gd_explorer.framing import LIMIT
+from gd_explorer.scene import MAX_RUNS, Scene
 from gd_explorer.ui import style
 
 HIT_RADIUS_PX = 12.0
@@ -47,6 +48,8 @@ CACHED_ABOVE = 2_000
 """Scatters of more points are painted once into a picture of the screen and reused."""
 
 SIGMOID_SAMPLES = 200
+#: Width of the other runs' lines, under the selected run's (``style.LINE_WIDTH``).
+OTHER_LINE_WIDTH = 2.5
 _FAR = 10.0  # the model is clipped this many view heights above and below the view
 _MARGIN = 0.12  # fraction of the data's span left around it by set_dataset
 
@@ -171,9 +174,12 @@ class DataView(QWidget):
     view_box : pyqtgraph.ViewBox
         Its view box.
     line_item, sigmoid_item, residuals_item : pyqtgraph.PlotCurveItem
-        The current model: the straight line (linear), the curve p = σ(m·x + b)
-        (logistic), and one segment per point from the point to the line (linear,
-        drawn as pairs).
+        The current model (the selected run's, in its colour): the straight line
+        (linear), the curve p = σ(m·x + b) (logistic), and one segment per point from
+        the point to the line (linear, drawn as pairs).
+    run_lines : list of pyqtgraph.PlotCurveItem
+        One per run slot: the line or curve of each run that is not the selected one,
+        thinner and under it; hidden for the selected slot and unused slots.
     """
 
     pointAdded = Signal(float, float)
@@ -186,6 +192,9 @@ class DataView(QWidget):
         self._kind = LINEAR
         self._model_kind = LINEAR
         self._theta: tuple[float, float] | None = None
+        self._run_slot = 0  # the selected run's slot: the colour of the current model
+        self._others: dict[int, tuple[float, float]] = {}  # slot: the other runs' (m, b)
+        self.run_lines: list[pg.PlotCurveItem] = []
         self._sampled: IntArray = np.empty(0, dtype=np.intp)
         self._selected: int | None = None
         self._new_class = 0
@@ -287,8 +296,11 @@ class DataView(QWidget):
         ):
             if item.opts["size"] != size * k:
                 item.setSize(size * k)
-        self.line_item.setPen(pg.mkPen(theme.fit, width=style.LINE_WIDTH * k))
-        self.sigmoid_item.setPen(pg.mkPen(theme.fit, width=style.LINE_WIDTH * k))
+        colour = style.run_colour(self._run_slot, theme)
+        self.line_item.setPen(pg.mkPen(colour, width=style.LINE_WIDTH * k))
+        self.sigmoid_item.setPen(pg.mkPen(colour, width=style.LINE_WIDTH * k))
+        for slot, item in enumerate(self.run_lines):
+            item.setPen(pg.mkPen(style.run_colour(slot, theme), width=OTHER_LINE_WIDTH * k))
         self.residuals_item.setPen(pg.mkPen(theme.residual, width=2 * k))
         self.cutoff_item.setPen(pg.mkPen(theme.axis, width=2 * k, style=Qt.PenStyle.DashLine))
 
@@ -322,6 +334,10 @@ class DataView(QWidget):
         self.sigmoid_item = pg.PlotCurveItem(
             pen=pg.mkPen(style.FIT, width=style.LINE_WIDTH), name="p = σ(m·x + b)"
         )
+        self.run_lines = [pg.PlotCurveItem() for _ in range(MAX_RUNS)]
+        for item in self.run_lines:
+            item.setZValue(-0.5)
+            vb.addItem(item, ignoreBounds=True)
         self.residuals_item = pg.PlotCurveItem(
             pen=pg.mkPen(style.RESIDUAL, width=2), connect="pairs", name="errors"
         )
@@ -481,6 +497,33 @@ class DataView(QWidget):
         self._theta, self._model_kind = theta, kind
         self._draw_model()
 
+    def show_scene(self, scene: Scene) -> None:
+        """Draw every run of ``scene``: a line (or sigmoid) per run in its colour.
+
+        The selected run's line is drawn on top and thicker, with its residuals and
+        the rows its step used; the others' lines only. The data are those given to
+        :meth:`set_dataset`.
+
+        Parameters
+        ----------
+        scene : Scene
+            What to draw.
+        """
+        current = scene.current
+        others = {t.slot: t.point for t in scene.others()}
+        if current.slot != self._run_slot:
+            self._run_slot = current.slot
+            self._style_marks()
+            self._set_title()
+        changed = others != self._others
+        self._others = others
+        theta = (float(current.point[0]), float(current.point[1]))
+        if (theta, scene.kind) != (self._theta, self._model_kind):
+            self.set_model(theta, scene.kind)  # draws the others too
+        elif changed:
+            self._draw_others()
+        self.set_sampled(current.rows)
+
     def set_sampled(self, rows: int | NDArray[np.integer] | None) -> None:
         """Highlight the rows the current step used; None clears.
 
@@ -532,7 +575,8 @@ class DataView(QWidget):
         # Errors and sampled rows are named in the hint line: a small plot has no room.
 
     def _set_title(self) -> None:
-        title = _TITLE[self._kind_shown].format(fit=self._theme.fit)
+        colour = style.run_colour(self._run_slot, self._theme).name()
+        title = _TITLE[self._kind_shown].format(fit=colour)
         self.plot.setTitle(title, **style.text_style())
 
     def _fit_view(self) -> None:
@@ -587,7 +631,42 @@ class DataView(QWidget):
         if not (np.array_equal(x, shown_x) and np.array_equal(y, shown_y)):
             self.sampled_item.setData(x, y)
 
+    def _draw_others(self) -> None:
+        """Draw the line of each run but the selected one; hide the unused slots."""
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        height = y1 - y0
+        band = (y0 - _FAR * height, y1 + _FAR * height)
+        for slot, item in enumerate(self.run_lines):
+            theta = self._others.get(slot)
+            if theta is None or self._dataset is None or not all(map(math.isfinite, theta)):
+                _clear(item)
+                item.setVisible(False)
+                continue
+            item.setData(*self._model_curve(theta, (x0, x1), band))
+            item.setVisible(True)
+
+    def _model_curve(
+        self,
+        theta: tuple[float, float],
+        x_range: tuple[float, float],
+        band: tuple[float, float],
+    ) -> tuple[FloatArray, FloatArray]:
+        """Return the points of the model's line (linear) or sigmoid (logistic)."""
+        m, b = theta
+        x0, x1 = x_range
+        if self._model_kind == LINEAR:
+            return _clipped_line(m, b, x_range, band)
+        xs = np.linspace(x0, x1, SIGMOID_SAMPLES)
+        boundary = -b / m if m != 0.0 else math.inf
+        if x0 <= boundary <= x1:
+            # A steep curve needs extra samples around p = 0.5 to look smooth.
+            width = min(8.0 / abs(m), x1 - x0)
+            extra = np.linspace(boundary - width, boundary + width, 41)
+            xs = np.union1d(xs, extra[(extra >= x0) & (extra <= x1)])
+        return xs, _sigmoid(_line_values(m, b, xs))
+
     def _draw_model(self) -> None:
+        self._draw_others()
         theta = self._theta
         finite = theta is not None and bool(np.all(np.isfinite(theta)))
         linear = self._model_kind == LINEAR
@@ -601,7 +680,7 @@ class DataView(QWidget):
         height = y1 - y0
         band = (y0 - _FAR * height, y1 + _FAR * height)
         if linear:
-            self.line_item.setData(*_clipped_line(m, b, (x0, x1), band))
+            self.line_item.setData(*self._model_curve(theta, (x0, x1), band))
             _clear(self.sigmoid_item)
             # One item for all residuals: x_i twice, y_i then the line's value.
             xs, ys_data = self._x[self._residual_slots], self._y[self._residual_slots]
@@ -611,14 +690,7 @@ class DataView(QWidget):
             ys[1::2] = fitted
             self.residuals_item.setData(np.repeat(xs, 2), ys)
         else:
-            xs = np.linspace(x0, x1, SIGMOID_SAMPLES)
-            boundary = -b / m if m != 0.0 else math.inf
-            if x0 <= boundary <= x1:
-                # A steep curve needs extra samples around p = 0.5 to look smooth.
-                width = min(8.0 / abs(m), x1 - x0)
-                extra = np.linspace(boundary - width, boundary + width, 41)
-                xs = np.union1d(xs, extra[(extra >= x0) & (extra <= x1)])
-            self.sigmoid_item.setData(xs, _sigmoid(_line_values(m, b, xs)))
+            self.sigmoid_item.setData(*self._model_curve(theta, (x0, x1), band))
             _clear(self.line_item)
             _clear(self.residuals_item)
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from gd_explorer.engine import Fit
+from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.items import ViewFrame
 
@@ -19,6 +20,9 @@ OBJECT_NAME = "historyPlot"
 
 #: Most vertices drawn, however many steps.
 MAX_POINTS = 4000
+#: Most vertices drawn for a run that is not the selected one: a race of four must not
+#: cost four times one run's painting (300 min-max pairs: about one per pixel column).
+OTHER_POINTS = 600
 #: A cost of exactly 0 (a perfect fit) has no logarithm: it is drawn this many times below
 #: the smallest positive cost, and a note says so.
 ZERO_BELOW = 10.0
@@ -257,6 +261,13 @@ class HistoryView(pg.PlotWidget):
         The optimum's cost.
     floor : float
         The floor costs were clamped to in the last update, or 0 if none were.
+    run_curves : list of pg.PlotCurveItem
+        One per run slot: the cost curve of each run that is not the selected one (its
+        data are log10 of the drawn costs, as the selected run's displayed data are).
+    run_exact_curves : list of pg.PlotDataItem
+        One per run slot: the exact-cost dots beside batch losses of
+        each run that is not the selected one, under the selected run's; hidden for
+        the selected slot and unused slots.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -288,12 +299,24 @@ class HistoryView(pg.PlotWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen(style.FIT, width=LINE_WIDTH))
         self.exact_curve = pg.PlotDataItem(symbol="o")
         self.exact_curve.setVisible(False)
+        self._run_slot = 0
+        # Plain curves given their logarithms: lighter to update than a PlotDataItem.
+        self.run_curves = [pg.PlotCurveItem() for _ in range(MAX_RUNS)]
+        self.run_exact_curves = [pg.PlotDataItem(symbol="o") for _ in range(MAX_RUNS)]
+        self._run_envelopes = [Envelope(OTHER_POINTS) for _ in range(MAX_RUNS)]
+        self._run_mixed = [False] * MAX_RUNS
+        self._run_shown: list[tuple[object, ...] | None] = [None] * MAX_RUNS
+        self._others_values: list[NDArray[np.float64]] = []  # counted in the zero floor
+        self._line: float | None = None
         self._mixed = False
         self._fit_note = ""
         # The view frames the steps so far and the costs, with room to the right: a
         # growing history moves the axes now and then, not at every step.
         self._frame = ViewFrame(headroom=(X_HEADROOM, Y_HEADROOM))
         self.addItem(self._frame)
+        for item in (*self.run_curves, *self.run_exact_curves):
+            item.setVisible(False)
+            self.addItem(item, ignoreBounds=True)
         self.addItem(self.curve, ignoreBounds=True)
         self.addItem(self.exact_curve, ignoreBounds=True)
         self.optimum_line = pg.InfiniteLine(
@@ -349,16 +372,21 @@ class HistoryView(pg.PlotWidget):
 
     def _style_lines(self) -> None:
         theme, k = self._theme, self._marker_scale
-        colour = pg.mkColor(theme.fit)
-        if self._mixed:
-            colour.setAlpha(FAINT_ALPHA)
-        self.curve.setPen(pg.mkPen(colour, width=LINE_WIDTH * k))
-        self.exact_curve.setPen(pg.mkPen(theme.fit, width=LINE_WIDTH * k))
-        self.exact_curve.setSymbolPen(pg.mkPen(theme.fit))
-        self.exact_curve.setSymbolBrush(pg.mkBrush(theme.fit))
-        self.exact_curve.setSymbolSize(DOT_SIZE * k)
+        colour = style.run_colour(self._run_slot, theme)
+        _style_curves(self.curve, self.exact_curve, colour, self._mixed, k)
+        for slot in range(MAX_RUNS):
+            self._style_run(slot)
         self.optimum_line.setPen(
             pg.mkPen(theme.optimum, width=LINE_WIDTH * k, style=Qt.PenStyle.DashLine)
+        )
+
+    def _style_run(self, slot: int) -> None:
+        _style_curves(
+            self.run_curves[slot],
+            self.run_exact_curves[slot],
+            style.run_colour(slot, self._theme),
+            self._run_mixed[slot],
+            self._marker_scale,
         )
 
     def _label_font(self) -> QFont:
@@ -386,7 +414,7 @@ class HistoryView(pg.PlotWidget):
             self._show_title()
 
     def _show_title(self) -> None:
-        parts = [MIXED_TITLE] if self._mixed else []
+        parts = [MIXED_TITLE] if self._mixed or any(self._run_mixed) else []
         if self._fit_note:
             parts.append(self._fit_note)
         item = self.getPlotItem()
@@ -440,7 +468,7 @@ class HistoryView(pg.PlotWidget):
         costs = np.asarray(cost, dtype=np.float64).ravel()
         steps, values = self._envelope(costs)
         optimum = None if optimum_cost is None else float(optimum_cost)
-        floor = self._zero_floor(values, optimum)
+        floor = self._zero_floor(np.concatenate([values, *self._others_values]), optimum)
         self._show_exact(costs, exact, floor)
         if floor:
             values = np.maximum(values, floor)
@@ -465,14 +493,99 @@ class HistoryView(pg.PlotWidget):
             if optimum != self._optimum:
                 self.optimum_line.label.setFormat(f"optimum J* = {format_number(optimum)}")
             self._optimum = optimum
+        self._line = line
         self._frame_view(steps, values, line)
+
+    def show_scene(self, scene: Scene) -> None:
+        """Draw the cost of every run of ``scene`` in its colour, and the optimum's once.
+
+        The selected run's curve is drawn as :meth:`set_history` draws it, on top;
+        each other run's under it, with its exact costs apart from its batch losses as
+        for the selected run. Costs of 0 are drawn at one floor for all runs.
+
+        Parameters
+        ----------
+        scene : Scene
+            What to draw; ``scene.fit.cost`` is the optimum's cost.
+        """
+        current = scene.current
+        if current.slot != self._run_slot:
+            self._run_slot = current.slot
+            self._style_lines()
+        others = {t.slot: t for t in scene.others()}
+        was_mixed = any(self._run_mixed)
+        envelopes = {
+            slot: self._run_envelopes[slot](np.asarray(t.cost, dtype=np.float64).ravel())
+            for slot, t in others.items()
+        }
+        self._others_values = [values for _, values in envelopes.values()]
+        self.set_history(current.cost, scene.fit.cost, current.exact)
+        self._others_values = []
+        frames = []
+        for slot in range(MAX_RUNS):
+            trace = others.get(slot)
+            if trace is None:
+                self._hide_run(slot)
+                continue
+            frames.append(self._draw_run(slot, trace, *envelopes[slot]))
+        if frames:
+            steps = np.concatenate([self._steps, *(s for s, _ in frames)])
+            values = np.concatenate([self._values, *(v for _, v in frames)])
+            self._frame_view(steps, values, self._line)
+        if any(self._run_mixed) != was_mixed:
+            self._show_title()
+
+    def _hide_run(self, slot: int) -> None:
+        if self._run_shown[slot] is not None:
+            self._run_shown[slot] = None
+            self.run_curves[slot].setData([], [])
+            self.run_curves[slot].setVisible(False)
+            self.run_exact_curves[slot].setVisible(False)
+        self._run_mixed[slot] = False
+
+    def _draw_run(
+        self,
+        slot: int,
+        trace: RunTrace,
+        steps: NDArray[np.float64],
+        values: NDArray[np.float64],
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Draw another run's costs in slot ``slot``; return the points drawn."""
+        floor = self.floor
+        if floor:
+            values = np.maximum(values, floor)
+        costs = np.asarray(trace.cost, dtype=np.float64).ravel()
+        flags = np.asarray(trace.exact, dtype=bool)
+        mixed = len(flags) == len(costs) and not bool(flags.all())
+        if mixed != self._run_mixed[slot]:
+            self._run_mixed[slot] = mixed
+            self._style_run(slot)
+        key = (floor, len(costs), values.tobytes(), mixed)
+        if key == self._run_shown[slot]:
+            return steps, values
+        self._run_shown[slot] = key
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log10(values)
+        keep = np.isfinite(logs)
+        self.run_curves[slot].setData(steps[keep], logs[keep])
+        self.run_curves[slot].setVisible(True)
+        exact = self.run_exact_curves[slot]
+        exact.setVisible(mixed)
+        if mixed:
+            where = np.flatnonzero(flags)
+            if len(where) > OTHER_POINTS:
+                keep = np.linspace(0, len(where) - 1, OTHER_POINTS).round().astype(np.intp)
+                where = where[keep]
+            dots = costs[where]
+            exact.setData(where.astype(np.float64), np.maximum(dots, floor) if floor else dots)
+        return steps, values
 
     def _frame_view(
         self, steps: NDArray[np.float64], values: NDArray[np.float64], line: float | None
     ) -> None:
         """Frame every step and the costs (on the log axis) with the optimum's line."""
         # At least the first ten steps, so a lone starting point sits at the left edge.
-        x = (0.0, max(float(steps[-1]), MIN_STEPS_SHOWN)) if len(steps) else None
+        x = (0.0, max(float(steps.max()), MIN_STEPS_SHOWN)) if len(steps) else None
         with np.errstate(divide="ignore", invalid="ignore"):
             logs = np.log10(values[values > 0.0])
         logs = logs[np.isfinite(logs)]
@@ -501,3 +614,21 @@ class HistoryView(pg.PlotWidget):
         # Top right of the plot area, in its pixels: a cost reaches 0 at the end of a run
         # that fell, so the curve is low there (and the optimum's label sits bottom right).
         self.note.setPos(self.getViewBox().width() - 8, 6)
+
+
+def _style_curves(
+    curve: pg.PlotDataItem | pg.PlotCurveItem,
+    exact: pg.PlotDataItem,
+    colour: object,
+    mixed: bool,
+    k: float,
+) -> None:
+    """Give a run's cost line its colour (faint beside exact dots) and the dots theirs."""
+    faint = pg.mkColor(colour)
+    if mixed:
+        faint.setAlpha(FAINT_ALPHA)
+    curve.setPen(pg.mkPen(faint, width=LINE_WIDTH * k))
+    exact.setPen(pg.mkPen(colour, width=LINE_WIDTH * k))
+    exact.setSymbolPen(pg.mkPen(colour))
+    exact.setSymbolBrush(pg.mkBrush(colour))
+    exact.setSymbolSize(DOT_SIZE * k)
