@@ -47,9 +47,9 @@ class Lesson:
         return self.race or (RaceRun("run 1", self.config),)
 
 
-def _race(*runs: RaceRun) -> dict[str, object]:
-    """Return a racing lesson's ``config`` and ``race`` fields (the first run leads)."""
-    return {"config": runs[0].config, "race": runs}
+def _racing(lesson_id: str, title: str, text: str, problem: CostModel, *runs: RaceRun) -> Lesson:
+    """Return a lesson racing ``runs`` (the first leads: it is the lesson's ``config``)."""
+    return Lesson(lesson_id, title, text, problem, runs[0].config, race=runs)
 
 
 _LINE = LinearRegression(article_dataset())
@@ -151,7 +151,7 @@ LESSONS: tuple[Lesson, ...] = (
         _CLASSES,
         DescentConfig(1.0, 1000, fixed={"b": -67.57}),
     ),
-    Lesson(
+    _racing(
         "momentum-valley",
         "Momentum through the narrow valley",
         "Both parameters move from (0, 0), and the valley of this cost is about 200 times "
@@ -162,15 +162,13 @@ LESSONS: tuple[Lesson, ...] = (
         "cancel. At the same learning rate it gets there in under 300 steps. Watch the "
         "two paths on the contour map.",
         _LINE,
-        **_race(
-            RaceRun("gradient descent", DescentConfig(0.01, 4000)),
-            RaceRun(
-                "momentum 0.9",
-                DescentConfig(0.01, 4000, optimizer="momentum", optimizer_options={"beta": 0.9}),
-            ),
+        RaceRun("gradient descent", DescentConfig(0.01, 4000)),
+        RaceRun(
+            "momentum 0.9",
+            DescentConfig(0.01, 4000, optimizer="momentum", optimizer_options={"beta": 0.9}),
         ),
     ),
-    Lesson(
+    _racing(
         "adam-vs-gd",
         "Adam against plain gradient descent",
         "Adam divides each parameter's step by a running measure of that parameter's own "
@@ -180,13 +178,11 @@ LESSONS: tuple[Lesson, ...] = (
         "whatever the slope: look at the path leave the start at 45 degrees on the "
         "contour map. Which run reaches the bottom first, and which one overshoots?",
         _LINE,
-        **_race(
-            RaceRun("gradient descent", DescentConfig(0.01, 4000)),
-            RaceRun("momentum 0.9", DescentConfig(0.01, 4000, optimizer="momentum")),
-            RaceRun("Adam", DescentConfig(0.1, 4000, optimizer="adam")),
-        ),
+        RaceRun("gradient descent", DescentConfig(0.01, 4000)),
+        RaceRun("momentum 0.9", DescentConfig(0.01, 4000, optimizer="momentum")),
+        RaceRun("Adam", DescentConfig(0.1, 4000, optimizer="adam")),
     ),
-    Lesson(
+    _racing(
         "stability-bands",
         "Why a learning rate above 2/L diverges",
         "Only the slope moves (intercept held at 2.6), so the cost is a parabola whose "
@@ -197,12 +193,10 @@ LESSONS: tuple[Lesson, ...] = (
         "further out. Four runs race at 0.02, 0.04, 0.052 and 0.055; the coloured bands "
         "on the learning-rate control show the same three regions.",
         _LINE,
-        **_race(
-            RaceRun("0.02 (smooth)", DescentConfig(0.02, 200, fixed=_B)),
-            RaceRun("0.04 (zig-zag)", DescentConfig(0.04, 200, fixed=_B)),
-            RaceRun("0.052 (barely stable)", DescentConfig(0.052, 200, fixed=_B)),
-            RaceRun("0.055 (diverges)", DescentConfig(0.055, 200, fixed=_B)),
-        ),
+        RaceRun("0.02 (smooth)", DescentConfig(0.02, 200, fixed=_B)),
+        RaceRun("0.04 (zig-zag)", DescentConfig(0.04, 200, fixed=_B)),
+        RaceRun("0.052 (barely stable)", DescentConfig(0.052, 200, fixed=_B)),
+        RaceRun("0.055 (diverges)", DescentConfig(0.055, 200, fixed=_B)),
     ),
     Lesson(
         "feature-scaling",
@@ -218,7 +212,7 @@ LESSONS: tuple[Lesson, ...] = (
         DescentConfig(1.0, 100),
         scaling=True,
     ),
-    Lesson(
+    _racing(
         "stochastic-decay",
         "Stochastic descent settles only with a decaying rate",
         "With one random point per step, each step's gradient is noisy. At a constant "
@@ -228,22 +222,20 @@ LESSONS: tuple[Lesson, ...] = (
         "average out, and the slope settles within about 0.005 of the answer. Compare the "
         "two cost histories.",
         _LINE,
-        **_race(
-            RaceRun(
-                "constant rate",
-                DescentConfig(0.02, 2000, variant="stochastic", seed=2024, fixed=_B),
-            ),
-            RaceRun(
-                "1/t decay",
-                DescentConfig(
-                    0.02,
-                    2000,
-                    variant="stochastic",
-                    seed=2024,
-                    fixed=_B,
-                    schedule="inverse",
-                    schedule_options={"decay": 0.05},
-                ),
+        RaceRun(
+            "constant rate",
+            DescentConfig(0.02, 2000, variant="stochastic", seed=2024, fixed=_B),
+        ),
+        RaceRun(
+            "1/t decay",
+            DescentConfig(
+                0.02,
+                2000,
+                variant="stochastic",
+                seed=2024,
+                fixed=_B,
+                schedule="inverse",
+                schedule_options={"decay": 0.05},
             ),
         ),
     ),
