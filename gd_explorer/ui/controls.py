@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -201,6 +201,25 @@ class OptionBox(NumberBox):
             self.setSingleStep(1.0)
         self.setValue(spec.default)
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Be as wide as the other number fields, whatever the option's bounds."""
+        return self._as_wide_as_others(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Be as narrow as the other number fields, whatever the option's bounds."""
+        return self._as_wide_as_others(super().minimumSizeHint())
+
+    def _as_wide_as_others(self, hint: QSize) -> QSize:
+        # Qt sizes a spin box for the text of its bounds, which for an open or missing
+        # bound is 17 digits long; size it for a bound of a million, as the others are.
+        metrics = self.fontMetrics()
+        used = max(
+            metrics.horizontalAdvance(self.textFromValue(v)[:18])
+            for v in (self.minimum(), self.maximum())
+        )
+        hint.setWidth(max(hint.width() - used + metrics.horizontalAdvance("-1e+06"), 1))
+        return hint
+
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
         """Show six significant digits, or every digit when six would leave the range."""
         short = f"{value:.6g}"
@@ -309,10 +328,13 @@ BANDS = (
 )
 
 
-def band_fill(colour: str, dark: bool) -> QColor:
-    """Return a band's translucent fill: stronger on a dark background, where it fades."""
+def band_fill(colour: str, dark: bool, strength: float = 1.0) -> QColor:
+    """Return a band's translucent fill: stronger on a dark background, where it fades.
+
+    ``strength`` scales the opacity (a plot behind data wants less than a strip).
+    """
     fill = QColor(colour)
-    fill.setAlpha(120 if dark else 80)
+    fill.setAlpha(round((120 if dark else 80) * strength))
     return fill
 
 
@@ -325,8 +347,8 @@ def bands_text(one_over_l: float, two_over_l: float, local: bool) -> str:
     """Return the bands in words, for the caption, tooltips and screen readers."""
     where = "Local, at the current point: smooth" if local else "Smooth"
     return (
-        f"{where} up to {rate_text(one_over_l)} (1/L) · oscillating up to "
-        f"{rate_text(two_over_l)} (2/L) · diverging above"
+        f"{where} up to {rate_text(one_over_l)} (1/\N{WORD JOINER}L) · oscillating up to "
+        f"{rate_text(two_over_l)} (2/\N{WORD JOINER}L) · diverging above"
     )
 
 
@@ -420,6 +442,10 @@ class ControlsPanel(QWidget):
         self._settings = Settings()
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A row too wide for the panel puts its field under its label instead of being cut
+        # off at the panel's edge (the panel scrolls up and down only).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setContentsMargins(0, 0, 0, 0)  # whoever holds the panel gives it margins
 
         self.model = _combo(
             "modelInput",
@@ -473,15 +499,18 @@ class ControlsPanel(QWidget):
         self.band_caption = QLabel()
         self.band_caption.setObjectName("learningRateBandsCaption")
         self.band_caption.setWordWrap(True)
-        rate_row = QGridLayout()
-        rate_row.setContentsMargins(0, 0, 0, 0)
-        rate_row.setVerticalSpacing(2)
-        rate_row.addWidget(self.rate_slider, 0, 0)
-        rate_row.addWidget(self.rate, 0, 1)
-        rate_row.addWidget(self.rate_bands, 1, 0)
-        rate_row.addWidget(self.band_caption, 2, 0, 1, 2)
-        rate_row.setColumnStretch(0, 3)
-        rate_row.setColumnStretch(1, 2)
+        # Wrap to the panel's width rather than ask for a wider panel.
+        caption_policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        caption_policy.setHeightForWidth(True)
+        self.band_caption.setSizePolicy(caption_policy)
+        # The slider spans the panel under its field: the bands need the room.
+        self.rate_scale = QWidget()
+        rate_scale = QGridLayout(self.rate_scale)
+        rate_scale.setContentsMargins(0, 0, 0, 0)
+        rate_scale.setVerticalSpacing(2)
+        rate_scale.addWidget(self.rate_slider, 0, 0)
+        rate_scale.addWidget(self.rate_bands, 1, 0)
+        rate_scale.addWidget(self.band_caption, 2, 0)
 
         self.steps = CountBox("steps", 1, MAX_STEPS)
         self.steps.setObjectName("stepsInput")
@@ -533,16 +562,19 @@ class ControlsPanel(QWidget):
         speed_row.setColumnStretch(0, 1)
 
         self._form = form
+        self._option_rows: dict[OptionBox, QWidget] = {}
+        self._option_labels: list[QLabel] = []
         form.addRow("Model", self.model)
         form.addRow("Scaling", self.scaling)
         form.addRow("Descent", self.variant)
         form.addRow("Update rule", self.optimizer)
         for field_box in self._option_fields(self.rule_options):
-            form.addRow(_row_label(field_box.spec.label), field_box)
-        form.addRow("Learning rate", rate_row)
+            form.addRow(self._option_row(field_box))
+        form.addRow("Learning rate", self.rate)
+        form.addRow(self.rate_scale)
         form.addRow("Schedule", self.schedule)
         for field_box in self._option_fields(self.schedule_options):
-            form.addRow(_row_label(field_box.spec.label), field_box)
+            form.addRow(self._option_row(field_box))
         form.addRow("Steps", self.steps)
         form.addRow("Batch size", self.batch)
         form.addRow("Random seed", self.seed)
@@ -579,8 +611,45 @@ class ControlsPanel(QWidget):
             number.rejected.connect(self.rejected)
         for count in (self.steps, self.batch, self.seed):
             count.rejected.connect(self.rejected)
+        self._base_labels = [form.labelForField(w) for w in (self.model, self.steps, self.seed)]
+        self._base_labels += [form.labelForField(w) for w in (self.start_intercept, self.rate)]
+        self._align_option_fields()
         self.set_bands(None, None, False)
         self.set_settings(self._settings, rows=8)
+
+    def _option_row(self, box: OptionBox) -> QWidget:
+        """Return an option's row: its label, indented under its rule, and its field.
+
+        It spans the form, so a long label ("sufficient decrease c") never widens the
+        label column, and the whole row hides while its rule is not chosen.
+        """
+        row = QWidget()
+        layout = QFormLayout(row)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        indent = self.fontMetrics().horizontalAdvance("    ")
+        layout.setContentsMargins(indent, 0, 0, 0)
+        label = QLabel(_row_label(box.spec.label))
+        self._option_labels.append(label)
+        label.setBuddy(box)
+        label.setToolTip(box.toolTip())
+        layout.addRow(label, box)
+        self._option_rows[box] = row
+        return row
+
+    def _align_option_fields(self) -> None:
+        """Start the options' fields under the other fields, where their labels allow."""
+        widest = max(label.sizeHint().width() for label in self._base_labels if label)
+        indent = self.fontMetrics().horizontalAdvance("    ")
+        for label in self._option_labels:
+            label.setMinimumWidth(widest - indent)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Keep the options' fields aligned when the text size changes (the zoom)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_base_labels"):
+            # After the labels have taken the new font themselves.
+            QTimer.singleShot(0, self, self._align_option_fields)
 
     @property
     def settings(self) -> Settings:
@@ -694,7 +763,7 @@ class ControlsPanel(QWidget):
             for option, box in boxes.items():
                 value = given.get(option, box.spec.default) if name == chosen else box.spec.default
                 box.setValue(value)
-                self._form.setRowVisible(box, name == chosen)
+                self._form.setRowVisible(self._option_rows[box], name == chosen)
 
     @staticmethod
     def _values(boxes: Mapping[str, OptionBox]) -> tuple[tuple[str, float], ...]:
