@@ -255,3 +255,18 @@ def test_no_rule_schedule_or_band_makes_the_panel_wider_than_plain_descent(panel
             widths[rule, schedule] = panel.sizeHint().width(), panel.minimumSizeHint().width()
     wider = {key: w for key, w in widths.items() if w[0] > plain[0] or w[1] > plain[1]}
     assert not wider, (plain, wider)
+
+
+@pytest.mark.parametrize("schedule", ["constant", "step"])
+def test_in_the_window_at_1280_by_800_no_rule_is_cut_off_at_the_panels_edge(
+    qtbot, window, schedule
+):
+    window.resize(1280, 800)
+    controls = window.findChild(ControlsPanel)
+    controls.set_bands(1 / SLOPE_ONLY_L, 2 / SLOPE_ONLY_L, local=True)
+    for rule in DESIGN_RULES:
+        controls.set_settings(Settings(optimizer=rule, schedule=schedule), rows=8)
+        QApplication.processEvents()
+        shown = controls.visibleRegion().boundingRect()
+        assert controls.width() >= controls.minimumSizeHint().width(), rule
+        assert shown.left() == 0 and shown.width() == controls.width(), rule  # none hidden
