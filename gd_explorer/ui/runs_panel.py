@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,10 @@ STATUS_WORDS = {
     "ready": "ready",
 }
 NO_VALUE = "—"
+#: What the columns are first sized for (then widened for longer values).
+COLUMN_SAMPLES = {2: "all steps taken", 3: "100,000", 4: "0.000000", 5: "100,000"}
+#: Pixels either side of a cell's text.
+CELL_PADDING = 8
 
 Colours = Sequence[QColor] | Callable[[int], QColor]
 
@@ -133,9 +137,12 @@ class RunsPanel(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Not ResizeToContents: it measures every cell again at each change, which made a
+        # live frame cost three times as much. Columns widen only when a text needs it.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(24)
+        self._size_columns()
         table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.buttons: dict[str, QToolButton] = {}
@@ -231,7 +238,34 @@ class RunsPanel(QWidget):
         rgba = self._swatches[index] if 0 <= index < len(self._swatches) else None
         return None if rgba is None else QColor.fromRgba(rgba)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Size the columns again for a new text size (the window's zoom)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "table"):
+            self._size_columns()
+
     # Inside.
+
+    def _size_columns(self) -> None:
+        """Make each column wide enough for its title and usual values, or what it shows."""
+        metrics = self.table.fontMetrics()
+        self._longest: dict[int, int] = {}
+        self.table.setColumnWidth(SWATCH, metrics.height() + 2 * CELL_PADDING)
+        for column, sample in COLUMN_SAMPLES.items():
+            shown = [self._items[r][column].text() for r in range(len(self._items))]
+            texts = (COLUMNS[column], sample, *shown)
+            width = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING
+            self.table.setColumnWidth(column, width)
+
+    def _widen_for(self, column: int, text: str) -> None:
+        # Measuring is the dearest part of an update: only a text longer than any yet
+        # shown in its column can need more room.
+        if column not in COLUMN_SAMPLES or len(text) <= self._longest.get(column, 0):
+            return
+        self._longest[column] = len(text)
+        width = self.table.fontMetrics().horizontalAdvance(text) + 2 * CELL_PADDING
+        if width > self.table.columnWidth(column):
+            self.table.setColumnWidth(column, width)
 
     def _resize(self, count: int) -> None:
         table = self.table
@@ -259,6 +293,7 @@ class RunsPanel(QWidget):
             if text != before or old is None:
                 item = self._items[index][column]
                 item.setText(text)
+                self._widen_for(column, text)
                 if column == LABEL:
                     item.setToolTip(text)
         self._rows[index] = row

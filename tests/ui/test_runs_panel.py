@@ -148,3 +148,15 @@ def test_race_presets_are_offered_and_a_choice_leaves_as_its_id(qtbot, panel):
     panel.set_presets([])
     assert not button.isEnabled() and menu.actions() == []
     QApplication.processEvents()
+
+
+def test_a_column_widens_for_a_value_longer_than_any_before(panel):
+    panel.show_runs(FOUR)
+    table = panel.table
+    cost = COLUMNS.index("Cost")
+    before = table.columnWidth(cost)
+    panel.show_runs([RunRow("a", "diverged", 10**12, -1.23456789e-300, 10**12)])
+    text = table.item(0, cost).text()
+    assert text == "-1.23457e-300"
+    assert table.columnWidth(cost) > before
+    assert table.columnWidth(cost) >= table.fontMetrics().horizontalAdvance(text)
