@@ -160,3 +160,15 @@ def test_a_column_widens_for_a_value_longer_than_any_before(panel):
     assert text == "-1.23457e-300"
     assert table.columnWidth(cost) > before
     assert table.columnWidth(cost) >= table.fontMetrics().horizontalAdvance(text)
+
+
+def test_a_diverged_status_takes_the_themes_error_colour(panel):
+    from gd_explorer.ui import style
+
+    panel.show_runs(FOUR)
+    status = COLUMNS.index("Status")
+    for theme in (style.DARK_CB, style.LIGHT):
+        style.set_theme(theme.name)
+        panel.apply_theme(theme)
+        assert panel.table.item(3, status).foreground().color() == QColor(theme.error)
+    assert panel.table.item(0, status).data(Qt.ItemDataRole.ForegroundRole) is None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QProgressBar, QPushButton
 
 from gd_explorer.ui.views import SweepView
@@ -158,3 +159,17 @@ def test_absurd_values_never_warn_or_crash(view, result, bands):
             QApplication.processEvents()
     (left, right), (bottom, top) = view_range(view)
     assert all(math.isfinite(v) for v in (left, right, bottom, top))
+
+
+def test_a_theme_recolours_the_plot_and_its_marks(view):
+    from gd_explorer.ui import style
+
+    view.show_sweep(RESULT, ONE_OVER_L, TWO_OVER_L)
+    try:
+        theme = style.set_theme("dark-cb")
+        view.apply_theme(theme)
+        assert view.plot.backgroundBrush().color() == QColor(theme.background)
+        assert view.diverged_points.opts["pen"].color() == QColor(theme.error)
+        assert view.region_labels["smooth"].color == QColor(theme.foreground)
+    finally:
+        style.set_theme("light")
