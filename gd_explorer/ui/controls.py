@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
+    QSizePolicy,
     QSlider,
     QSpinBox,
+    QStyle,
+    QStyleOptionSlider,
     QWidget,
 )
 
-from gd_explorer.engine import OPTIMIZERS
-from gd_explorer.settings import LEARNING_RATE_RANGE, MAX_STEPS, SPEEDS, Settings
+from gd_explorer.settings import LEARNING_RATE_RANGE, MAX_STEPS, SPEEDS, Settings, options
+from gd_explorer.ui import style
+from gd_explorer.ui.rules import RULES, SCHEDULES, Choice, Option, allows
 
 MODEL_LABELS = {
     "linear": "Linear (least squares)",
@@ -31,7 +37,40 @@ VARIANT_LABELS = {
     "stochastic": "Stochastic: 1 point",
     "minibatch": "Mini-batch: a few",
 }
-OPTIMIZER_LABELS = {"gd": "Gradient descent"}
+#: What each rule does, in a learner's words (the combo's tooltip, beside the formula).
+RULE_HINTS = {
+    "gd": "Steps straight down the slope, further where the slope is steeper.",
+    "momentum": "A heavy ball: keeps part of its speed, so it rolls through a long narrow "
+    "valley instead of zig-zagging across it.",
+    "nesterov": "Momentum that looks where it is heading before it steps, so it overshoots less.",
+    "adagrad": "Gives each parameter its own step size, which shrinks as that parameter's "
+    "slopes add up.",
+    "rmsprop": "Like AdaGrad, but forgets old slopes, so the step size does not shrink for ever.",
+    "adam": "Momentum and RMSProp's own step size per parameter together: a common default "
+    "for neural networks.",
+    "newton": "Uses the curvature as well as the slope: on a least-squares bowl one step at "
+    "learning rate 1 lands on the bottom.",
+    "linesearch": "Tries a step of the learning rate and halves it until the cost drops "
+    "enough, so it never overshoots.",
+}
+#: A few plain words after each rule's name in the list, where the name alone says little.
+RULE_WORDS = {
+    "momentum": "heavy ball",
+    "nesterov": "looks ahead",
+    "adagrad": "shrinking steps",
+    "rmsprop": "adaptive steps",
+    "adam": "momentum + adaptive steps",
+    "newton": "uses curvature",
+}
+SCHEDULE_HINTS = {
+    "constant": "The same learning rate at every step.",
+    "step": "Multiplies the rate by a factor every so many steps.",
+    "exponential": "Multiplies the rate by a factor at every step.",
+    "inverse": "Divides the rate by 1 + decay × step: stochastic descent then settles on the "
+    "bottom instead of jittering around it.",
+    "cosine": "Lowers the rate along half a cosine wave, from the learning rate down to the "
+    "smallest rate at the last step.",
+}
 SLIDER_STEPS_PER_DECADE = 100
 
 
@@ -142,6 +181,131 @@ class CountBox(_Refusing, QSpinBox):
         return number if self.minimum() <= number <= self.maximum() else None
 
 
+class OptionBox(NumberBox):
+    """A field for one option of an update rule or schedule, taking exactly its range.
+
+    Open bounds (β < 1, ε > 0) are refused like any value out of range, with the range
+    said in the message.
+    """
+
+    def __init__(self, spec: Option, owner: str, parent: QWidget | None = None) -> None:
+        low, high = (
+            _spin_bound(spec.low, spec.low_open, 1),
+            _spin_bound(spec.high, spec.high_open, -1),
+        )
+        self.spec = spec  # before Qt's set-up, which already reads and shows values
+        super().__init__(f"{owner}: {spec.label}", low, high, parent)
+        self.setDecimals(323)  # the most Qt keeps: an ε of 1e-20 must not round to 0
+        if spec.whole:
+            self.setStepType(QDoubleSpinBox.StepType.DefaultStepType)
+            self.setSingleStep(1.0)
+        self.setValue(spec.default)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Be as wide as the other number fields, whatever the option's bounds."""
+        return self._as_wide_as_others(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Be as narrow as the other number fields, whatever the option's bounds."""
+        return self._as_wide_as_others(super().minimumSizeHint())
+
+    def _as_wide_as_others(self, hint: QSize) -> QSize:
+        # Qt sizes a spin box for the text of its bounds, which for an open or missing
+        # bound is 17 digits long; size it for a bound of a million, as the others are.
+        metrics = self.fontMetrics()
+        used = max(
+            metrics.horizontalAdvance(self.textFromValue(v)[:18])
+            for v in (self.minimum(), self.maximum())
+        )
+        hint.setWidth(max(hint.width() - used + metrics.horizontalAdvance("-1e+06"), 1))
+        return hint
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
+        """Show six significant digits, or every digit when six would leave the range."""
+        short = f"{value:.6g}"
+        return short if allows(self.spec, float(short)) else repr(value)
+
+    def _read(self, text: str) -> float | None:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if allows(self.spec, value) else None
+
+    def fixup(self, text: str) -> str:
+        """Refuse text out of the option's range, saying what the range is."""
+        value = self.value()
+        self.rejected.emit(
+            f"{self._name}: {text.strip()!r} is not {self.spec.describe_range()}; "
+            f"kept {self.textFromValue(value)}"
+        )
+        return self.textFromValue(value)
+
+
+def _spin_bound(bound: float, open_: bool, inward: int) -> float:
+    """Return the spin box's limit for an option bound: finite, and inside an open bound."""
+    if math.isinf(bound):
+        return -inward * sys.float_info.max
+    if not open_:
+        return bound
+    if bound == 0.0:
+        return inward * 1e-323  # the smallest step the spin box's 323 decimals keep
+    return math.nextafter(bound, inward * math.inf)
+
+
+def _object_name(*words: str) -> str:
+    """Return ``words`` joined in camel case, as the fixed object names are spelled."""
+    parts = [part for word in words for part in word.split("_")]
+    return parts[0] + "".join(part[:1].upper() + part[1:] for part in parts[1:]) + "Input"
+
+
+def _row_label(label: str) -> str:
+    return label[:1].upper() + label[1:] if label[:1].isascii() else label
+
+
+SLIDER_TIP = "Drag to change the learning rate (a log scale: 1e-6 … 10)."
+
+
+def _choice_combo(
+    name: str,
+    table: Mapping[str, Choice],
+    words: Mapping[str, str],
+    hints: Mapping[str, str],
+    tip: str,
+) -> QComboBox:
+    """Return a combo offering each choice by its label (and a few words), hinted in full."""
+    labels = {
+        key: f"{choice.label} ({words[key]})" if key in words else choice.label
+        for key, choice in table.items()
+    }
+    box = _combo(name, labels, tip)
+    for index, (key, choice) in enumerate(table.items()):
+        hint = hints.get(key, "")
+        box.setItemData(
+            index, f"{hint}\n{choice.description}".strip(), Qt.ItemDataRole.ToolTipRole
+        )
+    return box
+
+
+def _option_boxes(table: Mapping[str, Choice], kind: str) -> dict[str, dict[str, OptionBox]]:
+    """Return a field for each option of each choice in ``table``, named for tests."""
+    fields: dict[str, dict[str, OptionBox]] = {}
+    for key, choice in table.items():
+        fields[key] = {}
+        for spec in choice.specs:
+            box = OptionBox(spec, choice.label)
+            box.setObjectName(
+                _object_name(key, kind.lower(), spec.name)
+                if kind
+                else _object_name(key, spec.name)
+            )
+            box.setToolTip(
+                f"{choice.label}: {spec.label}, {spec.describe_range()}.\n{choice.description}"
+            )
+            fields[key][spec.name] = box
+    return fields
+
+
 def _combo(name: str, labels: dict[str, str], tip: str) -> QComboBox:
     box = QComboBox()
     box.setObjectName(name)
@@ -152,6 +316,119 @@ def _combo(name: str, labels: dict[str, str], tip: str) -> QComboBox:
         box.addItem(label, key)
     box.setToolTip(tip)
     return box
+
+
+#: The learning-rate bands, slowest first: name (also the label), Okabe–Ito colour (safe for
+#: the common colour-vision deficiencies) and a fill pattern, so colour is never all that
+#: tells them apart.
+BANDS = (
+    ("smooth", "#009E73", Qt.BrushStyle.SolidPattern),
+    ("oscillating", "#E69F00", Qt.BrushStyle.BDiagPattern),
+    ("diverging", "#D55E00", Qt.BrushStyle.DiagCrossPattern),
+)
+
+
+def band_fill(colour: str, dark: bool, strength: float = 1.0) -> QColor:
+    """Return a band's translucent fill: stronger on a dark background, where it fades.
+
+    ``strength`` scales the opacity (a plot behind data wants less than a strip).
+    """
+    fill = QColor(colour)
+    fill.setAlpha(round((120 if dark else 80) * strength))
+    return fill
+
+
+def rate_text(rate: float) -> str:
+    """Return a learning rate as a person reads it: three digits, ∞ for no limit."""
+    return "∞" if math.isinf(rate) else f"{rate:.3g}"
+
+
+def bands_text(one_over_l: float, two_over_l: float, local: bool) -> str:
+    """Return the bands in words, for the caption, tooltips and screen readers."""
+    where = "Local, at the current point: smooth" if local else "Smooth"
+    return (
+        f"{where} up to {rate_text(one_over_l)} (1/\N{WORD JOINER}L) · oscillating up to "
+        f"{rate_text(two_over_l)} (2/\N{WORD JOINER}L) · diverging above"
+    )
+
+
+class RateBands(QWidget):
+    """A strip under the learning-rate slider: smooth, oscillating and diverging rates.
+
+    Edges are slider positions (floats); the strip draws them under the slider's handle
+    positions, labelled in words where a band is wide enough, patterned everywhere.
+    """
+
+    def __init__(self, slider: QSlider, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("learningRateBands")
+        self._slider = slider
+        self._edges: tuple[float, float] | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().height() + 6)
+
+    @property
+    def edges(self) -> tuple[float, float] | None:
+        """(float, float) or None: the slider positions of 1/L and 2/L, as drawn."""
+        return self._edges
+
+    def set_edges(self, edges: tuple[float, float] | None) -> None:
+        """Draw the bands with edges at these slider positions (None: no bands)."""
+        self._edges = edges
+        self.update()
+
+    def slider_x(self, position: float) -> float:
+        """Return the x, in the slider's own pixels, of the handle's centre at ``position``."""
+        slider = self._slider
+        option = QStyleOptionSlider()
+        slider.initStyleOption(option)
+        control = QStyle.ComplexControl.CC_Slider
+        groove = slider.style().subControlRect(
+            control, option, QStyle.SubControl.SC_SliderGroove, slider
+        )
+        handle = slider.style().subControlRect(
+            control, option, QStyle.SubControl.SC_SliderHandle, slider
+        )
+        low, high = slider.minimum(), slider.maximum()
+        share = (position - low) / (high - low) if high > low else 0.0
+        span = groove.width() - handle.width()
+        return groove.x() + handle.width() / 2 + share * span
+
+    def edge_pixels(self) -> tuple[float, float] | None:
+        """Return where the edges fall on the slider, in its pixels (None: no bands)."""
+        if self._edges is None:
+            return None
+        return self.slider_x(self._edges[0]), self.slider_x(self._edges[1])
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        """Draw each band filled, patterned and, where it fits, named."""
+        if self._edges is None:
+            return
+        origin = self.mapTo(self.window(), QPoint(0, 0)).x()
+        shift = self._slider.mapTo(self.window(), QPoint(0, 0)).x() - origin
+        ends = (self._slider.minimum(), *self._edges, self._slider.maximum())
+        xs = [round(self.slider_x(p) + shift) for p in ends]
+        theme = style.current_theme()
+        painter = QPainter(self)
+        metrics = painter.fontMetrics()
+        height = self.height()
+        for (name, colour, pattern), left, right in zip(BANDS, xs, xs[1:], strict=False):
+            if right <= left:
+                continue
+            rect = QRect(left, 0, right - left, height)
+            painter.fillRect(rect, band_fill(colour, theme.dark))
+            if pattern != Qt.BrushStyle.SolidPattern:
+                painter.fillRect(rect, QBrush(QColor(colour), pattern))
+            label = next(
+                (t for t in (name, name[0]) if metrics.horizontalAdvance(t) + 4 <= rect.width()),
+                "",
+            )
+            painter.setPen(QColor(theme.foreground))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        painter.setPen(QPen(QColor(theme.foreground), 1))
+        for x in xs[1:3]:
+            painter.drawLine(x, 0, x, height)
+        painter.end()
 
 
 class ControlsPanel(QWidget):
@@ -165,6 +442,10 @@ class ControlsPanel(QWidget):
         self._settings = Settings()
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A row too wide for the panel puts its field under its label instead of being cut
+        # off at the panel's edge (the panel scrolls up and down only).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setContentsMargins(0, 0, 0, 0)  # whoever holds the panel gives it margins
 
         self.model = _combo(
             "modelInput",
@@ -178,11 +459,30 @@ class ControlsPanel(QWidget):
             "How many points each step looks at: all of them (batch), one picked at random "
             "(stochastic) or a few picked at random (mini-batch).",
         )
-        self.optimizer = _combo(
+        self.optimizer = _choice_combo(
             "optimizerInput",
-            {k: OPTIMIZER_LABELS.get(k, k) for k in OPTIMIZERS},
+            RULES,
+            RULE_WORDS,
+            RULE_HINTS,
             "The rule that turns the slope of the cost into a step.",
         )
+        self.schedule = _choice_combo(
+            "scheduleInput",
+            SCHEDULES,
+            {},
+            SCHEDULE_HINTS,
+            "How the learning rate changes from step to step.",
+        )
+        self.scaling = QCheckBox("Standardise x")
+        self.scaling.setObjectName("scalingInput")
+        self.scaling.setToolTip(
+            "Shift and scale x to mean 0 and standard deviation 1 before descending, so the "
+            "cost's long narrow valley becomes a round bowl. Results are shown back in the "
+            "data's own units."
+        )
+        # One field per option of each rule and schedule, shown only while it is chosen.
+        self.rule_options = _option_boxes(RULES, "")
+        self.schedule_options = _option_boxes(SCHEDULES, "Schedule")
         low, high = LEARNING_RATE_RANGE
         self.rate = NumberBox("learning rate", low, high)
         self.rate.setObjectName("learningRateInput")
@@ -194,10 +494,23 @@ class ControlsPanel(QWidget):
         self.rate_slider.setObjectName("learningRateSlider")
         decades = math.log10(high / low)
         self.rate_slider.setRange(0, round(decades * SLIDER_STEPS_PER_DECADE))
-        self.rate_slider.setToolTip("Drag to change the learning rate (a log scale: 1e-6 … 10).")
-        rate_row = QHBoxLayout()
-        rate_row.addWidget(self.rate_slider, 3)
-        rate_row.addWidget(self.rate, 2)
+        self.rate_slider.setToolTip(SLIDER_TIP)
+        self.rate_bands = RateBands(self.rate_slider)
+        self.band_caption = QLabel()
+        self.band_caption.setObjectName("learningRateBandsCaption")
+        self.band_caption.setWordWrap(True)
+        # Wrap to the panel's width rather than ask for a wider panel.
+        caption_policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        caption_policy.setHeightForWidth(True)
+        self.band_caption.setSizePolicy(caption_policy)
+        # The slider spans the panel under its field: the bands need the room.
+        self.rate_scale = QWidget()
+        rate_scale = QGridLayout(self.rate_scale)
+        rate_scale.setContentsMargins(0, 0, 0, 0)
+        rate_scale.setVerticalSpacing(2)
+        rate_scale.addWidget(self.rate_slider, 0, 0)
+        rate_scale.addWidget(self.rate_bands, 1, 0)
+        rate_scale.addWidget(self.band_caption, 2, 0)
 
         self.steps = CountBox("steps", 1, MAX_STEPS)
         self.steps.setObjectName("stepsInput")
@@ -227,9 +540,11 @@ class ControlsPanel(QWidget):
         self.held = NumberBox("held intercept", -1e6, 1e6)
         self.held.setObjectName("heldInterceptInput")
         self.held.setToolTip("The value the intercept is held at.")
-        hold_row = QHBoxLayout()
-        hold_row.addWidget(self.hold)
-        hold_row.addWidget(self.held, 1)
+        hold_row = QGridLayout()
+        hold_row.setContentsMargins(0, 0, 0, 0)
+        hold_row.addWidget(self.hold, 0, 0)
+        hold_row.addWidget(self.held, 0, 1)
+        hold_row.setColumnStretch(1, 1)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setObjectName("speedInput")
         self.speed.setRange(0, len(SPEEDS) - 1)
@@ -240,14 +555,26 @@ class ControlsPanel(QWidget):
         )
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(110)
-        speed_row = QHBoxLayout()
-        speed_row.addWidget(self.speed, 1)
-        speed_row.addWidget(self.speed_label)
+        speed_row = QGridLayout()
+        speed_row.setContentsMargins(0, 0, 0, 0)
+        speed_row.addWidget(self.speed, 0, 0)
+        speed_row.addWidget(self.speed_label, 0, 1)
+        speed_row.setColumnStretch(0, 1)
 
+        self._form = form
+        self._option_rows: dict[OptionBox, QWidget] = {}
+        self._option_labels: list[QLabel] = []
         form.addRow("Model", self.model)
+        form.addRow("Scaling", self.scaling)
         form.addRow("Descent", self.variant)
         form.addRow("Update rule", self.optimizer)
-        form.addRow("Learning rate", rate_row)
+        for field_box in self._option_fields(self.rule_options):
+            form.addRow(self._option_row(field_box))
+        form.addRow("Learning rate", self.rate)
+        form.addRow(self.rate_scale)
+        form.addRow("Schedule", self.schedule)
+        for field_box in self._option_fields(self.schedule_options):
+            form.addRow(self._option_row(field_box))
         form.addRow("Steps", self.steps)
         form.addRow("Batch size", self.batch)
         form.addRow("Random seed", self.seed)
@@ -256,11 +583,20 @@ class ControlsPanel(QWidget):
         form.addRow("Intercept", hold_row)
         form.addRow("Speed", speed_row)
 
-        combos = ((self.model, "model"), (self.variant, "variant"), (self.optimizer, "optimizer"))
+        combos = ((self.model, "model"), (self.variant, "variant"))
         for box, field in combos:
             box.currentIndexChanged.connect(
                 lambda _i, box=box, field=field: self._edit(**{field: box.currentData()})
             )
+        self.optimizer.currentIndexChanged.connect(self._rule_chosen)
+        self.schedule.currentIndexChanged.connect(self._schedule_chosen)
+        self.scaling.toggled.connect(lambda on: self._edit(scaling=on))
+        for field_box in self._option_fields(self.rule_options):
+            field_box.valueChanged.connect(self._rule_option_typed)
+            field_box.rejected.connect(self.rejected)
+        for field_box in self._option_fields(self.schedule_options):
+            field_box.valueChanged.connect(self._schedule_option_typed)
+            field_box.rejected.connect(self.rejected)
         self.rate.valueChanged.connect(self._rate_typed)
         self.rate_slider.valueChanged.connect(self._rate_slid)
         self.steps.valueChanged.connect(lambda v: self._edit(steps=v))
@@ -275,7 +611,45 @@ class ControlsPanel(QWidget):
             number.rejected.connect(self.rejected)
         for count in (self.steps, self.batch, self.seed):
             count.rejected.connect(self.rejected)
+        self._base_labels = [form.labelForField(w) for w in (self.model, self.steps, self.seed)]
+        self._base_labels += [form.labelForField(w) for w in (self.start_intercept, self.rate)]
+        self._align_option_fields()
+        self.set_bands(None, None, False)
         self.set_settings(self._settings, rows=8)
+
+    def _option_row(self, box: OptionBox) -> QWidget:
+        """Return an option's row: its label, indented under its rule, and its field.
+
+        It spans the form, so a long label ("sufficient decrease c") never widens the
+        label column, and the whole row hides while its rule is not chosen.
+        """
+        row = QWidget()
+        layout = QFormLayout(row)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        indent = self.fontMetrics().horizontalAdvance("    ")
+        layout.setContentsMargins(indent, 0, 0, 0)
+        label = QLabel(_row_label(box.spec.label))
+        self._option_labels.append(label)
+        label.setBuddy(box)
+        label.setToolTip(box.toolTip())
+        layout.addRow(label, box)
+        self._option_rows[box] = row
+        return row
+
+    def _align_option_fields(self) -> None:
+        """Start the options' fields under the other fields, where their labels allow."""
+        widest = max(label.sizeHint().width() for label in self._base_labels if label)
+        indent = self.fontMetrics().horizontalAdvance("    ")
+        for label in self._option_labels:
+            label.setMinimumWidth(widest - indent)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Keep the options' fields aligned when the text size changes (the zoom)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_base_labels"):
+            # After the labels have taken the new font themselves.
+            QTimer.singleShot(0, self, self._align_option_fields)
 
     @property
     def settings(self) -> Settings:
@@ -288,12 +662,17 @@ class ControlsPanel(QWidget):
         widgets = (
             self.model, self.variant, self.optimizer, self.rate, self.rate_slider, self.steps,
             self.batch, self.seed, self.start_slope, self.start_intercept, self.hold,
-            self.held, self.speed,
+            self.held, self.speed, self.schedule, self.scaling,
+            *self._option_fields(self.rule_options), *self._option_fields(self.schedule_options),
         )  # fmt: skip
         blockers = [QSignalBlocker(w) for w in widgets]
         self.model.setCurrentIndex(self.model.findData(settings.model))
+        self.scaling.setChecked(settings.scaling)
         self.variant.setCurrentIndex(self.variant.findData(settings.variant))
         self.optimizer.setCurrentIndex(self.optimizer.findData(settings.optimizer))
+        self._show_options(self.rule_options, settings.optimizer, settings.optimizer_options)
+        self.schedule.setCurrentIndex(self.schedule.findData(settings.schedule))
+        self._show_options(self.schedule_options, settings.schedule, settings.schedule_options)
         self.rate.setValue(settings.learning_rate)
         self.rate_slider.setValue(self._slider_position(settings.learning_rate))
         self.steps.setValue(settings.steps)
@@ -312,6 +691,99 @@ class ControlsPanel(QWidget):
         self.speed.setValue(index)
         self.speed_label.setText(speed_text(SPEEDS[index]))
         del blockers
+
+    def set_bands(
+        self, one_over_l: float | None, two_over_l: float | None, local: bool = False
+    ) -> None:
+        """Show the smooth, oscillating and diverging learning rates under the slider.
+
+        Parameters
+        ----------
+        one_over_l, two_over_l : float or None
+            The rates 1/L and 2/L; None (or not a number) hides the bands. Rates beyond the
+            slider's ends put the edge at that end.
+        local : bool
+            Whether they hold only near the current point (logistic), which the caption says.
+        """
+        known = (
+            one_over_l is not None
+            and two_over_l is not None
+            and not math.isnan(one_over_l)
+            and not math.isnan(two_over_l)
+        )
+        if not known:
+            self.rate_bands.set_edges(None)
+            self.rate_bands.hide()
+            self.band_caption.hide()
+            self.band_caption.clear()
+            self.rate_slider.setToolTip(SLIDER_TIP)
+            return
+        assert one_over_l is not None and two_over_l is not None  # for the type checker
+        one = self._band_position(one_over_l)
+        two = max(one, self._band_position(two_over_l))
+        self.rate_bands.set_edges((one, two))
+        text = bands_text(one_over_l, two_over_l, local)
+        self.band_caption.setText(text)
+        self.rate_slider.setToolTip(f"{SLIDER_TIP}\n{text}")
+        self.rate_bands.setToolTip(text)
+        self.rate_bands.setAccessibleDescription(text)
+        self.rate_bands.show()
+        self.band_caption.show()
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Redraw the bands in ``theme``'s colours."""
+        self.rate_bands.update()
+
+    def _band_position(self, rate: float) -> float:
+        top = float(self.rate_slider.maximum())
+        if rate <= 0.0:
+            return 0.0
+        if math.isinf(rate):
+            return top
+        low = LEARNING_RATE_RANGE[0]
+        position = (math.log10(rate) - math.log10(low)) * SLIDER_STEPS_PER_DECADE
+        return min(max(position, 0.0), top)
+
+    @staticmethod
+    def _option_fields(table: dict[str, dict[str, OptionBox]]) -> list[OptionBox]:
+        return [box for boxes in table.values() for box in boxes.values()]
+
+    def _show_options(
+        self,
+        table: dict[str, dict[str, OptionBox]],
+        chosen: str,
+        values: tuple[tuple[str, float], ...],
+    ) -> None:
+        """Show the chosen rule's (or schedule's) fields with its values, hide the rest.
+
+        Hidden fields go back to their defaults, so choosing a rule starts from them.
+        """
+        given = dict(values)
+        for name, boxes in table.items():
+            for option, box in boxes.items():
+                value = given.get(option, box.spec.default) if name == chosen else box.spec.default
+                box.setValue(value)
+                self._form.setRowVisible(self._option_rows[box], name == chosen)
+
+    @staticmethod
+    def _values(boxes: Mapping[str, OptionBox]) -> tuple[tuple[str, float], ...]:
+        return options({name: box.value() for name, box in boxes.items()})
+
+    def _rule_chosen(self) -> None:
+        rule = self.optimizer.currentData()
+        self._edit(optimizer=rule, optimizer_options=self._values(self.rule_options[rule]))
+
+    def _schedule_chosen(self) -> None:
+        name = self.schedule.currentData()
+        self._edit(schedule=name, schedule_options=self._values(self.schedule_options[name]))
+
+    def _rule_option_typed(self) -> None:
+        boxes = self.rule_options.get(self._settings.optimizer, {})
+        self._edit(optimizer_options=self._values(boxes))
+
+    def _schedule_option_typed(self) -> None:
+        boxes = self.schedule_options.get(self._settings.schedule, {})
+        self._edit(schedule_options=self._values(boxes))
 
     def _edit(self, **changes: Any) -> None:
         self.settingsEdited.emit(self._settings.replace(**changes))

@@ -5,6 +5,7 @@ from gd_explorer.ui.views.cost_curve import CostCurveView
 from gd_explorer.ui.views.data_view import DataView
 from gd_explorer.ui.views.dataset_table import DatasetTable
 from gd_explorer.ui.views.history import HistoryView
+from gd_explorer.ui.views.sweep import SweepView
 
 __all__ = [
     "ContourView",
@@ -12,4 +13,5 @@ __all__ = [
     "DataView",
     "DatasetTable",
     "HistoryView",
+    "SweepView",
 ]

@@ -1,0 +1,348 @@
+"""The runs panel: one row per run racing on the problem, with its colour, and race presets.
+
+Passive: ``show_runs`` draws what it is given, updating cells in place (it is called at
+the screen's rate while runs race); only a user's click or keys leave as ``runSelected``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gd_explorer.ui import style
+
+#: Where a run's cost counts as reached: within this of the optimal cost.
+REACH_TOLERANCE = 1e-6
+COLUMNS = ("", "Run", "Status", "Steps", "Cost", "Steps to optimum")
+COLUMN_TIPS = (
+    "The run's colour on every view.",
+    "The run's name.",
+    "Whether the run is going, finished, converged or diverged.",
+    "Steps taken so far.",
+    "The cost at the last step.",
+    f"Steps the run took to come within {REACH_TOLERANCE:g} of the optimal cost "
+    "(— if it has not yet).",
+)
+SWATCH, LABEL, STATUS, STEPS, COST, REACHED = range(len(COLUMNS))
+#: The engine's and the window's run states, in a learner's words.
+STATUS_WORDS = {
+    "max_steps": "all steps taken",
+    "converged": "converged",
+    "diverged": "diverged",
+    "running": "running",
+    "paused": "paused",
+    "ready": "ready",
+}
+NO_VALUE = "—"
+#: What the columns are first sized for (then widened for longer values).
+COLUMN_SAMPLES = {2: "all steps taken", 3: "100,000", 4: "0.000000", 5: "100,000"}
+#: Pixels either side of a cell's text.
+CELL_PADDING = 8
+
+Colours = Sequence[QColor] | Callable[[int], QColor]
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """What the panel shows of one run.
+
+    Attributes
+    ----------
+    label : str
+        The run's name.
+    status : str
+        A key of :data:`STATUS_WORDS` (shown in words) or any text.
+    steps : int
+        Steps taken so far.
+    cost : float
+        The cost at the last step.
+    steps_to_optimum : int or None
+        The first step within :data:`REACH_TOLERANCE` of the optimal cost; None (or a
+        negative number) if not reached.
+    slot : int or None
+        The run's colour slot (stable while other runs come and go); None: its row.
+    """
+
+    label: str
+    status: str
+    steps: int
+    cost: float
+    steps_to_optimum: int | None = None
+    slot: int | None = None
+
+
+def number_text(value: float) -> str:
+    """Return a cost as shown in a cell: six digits, ∞ or — for what is not a number."""
+    if math.isnan(value):
+        return NO_VALUE
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:.6g}"
+
+
+def _row_texts(row: RunRow) -> tuple[str, ...]:
+    reached = row.steps_to_optimum
+    return (
+        "",
+        row.label,
+        STATUS_WORDS.get(row.status, row.status),
+        f"{row.steps:,}",
+        number_text(float(row.cost)),
+        NO_VALUE if reached is None or reached < 0 else f"{reached:,}",
+    )
+
+
+class RunsPanel(QWidget):
+    """The runs, one row each; buttons for the run actions and a menu of race presets."""
+
+    runSelected = Signal(int)  # a row the user picked
+    presetChosen = Signal(str)  # a preset's id
+
+    def __init__(self, colours: Colours | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("runsPanel")
+        self._colours: Colours = colours if colours is not None else ()
+        self._rows: list[RunRow | None] = []
+        self._swatches: list[int | None] = []  # the rgba each row's swatch shows
+        self._items: list[list[QTableWidgetItem]] = []  # kept, to update in place
+        self._icons: dict[int, QIcon] = {}
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("runsTable")
+        self.table.setAccessibleName("Runs")
+        table = self.table
+        table.setHorizontalHeaderLabels(COLUMNS)
+        for column, tip in enumerate(COLUMN_TIPS):
+            header_item = table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
+        table.verticalHeader().hide()
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = table.horizontalHeader()
+        # Not ResizeToContents: it measures every cell again at each change, which made a
+        # live frame cost three times as much. Columns widen only when a text needs it.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
+        self._size_columns()
+        table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.buttons: dict[str, QToolButton] = {}
+        button_row = QHBoxLayout()
+        button_row.setContentsMargins(0, 0, 0, 0)
+        for key in ("add", "duplicate", "remove", "branch"):
+            button = QToolButton()
+            button.setObjectName(f"run{key.capitalize()}Button")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.hide()  # until it has an action to show
+            self.buttons[key] = button
+            button_row.addWidget(button)
+        button_row.addStretch(1)
+        self.presets = QToolButton()
+        self.presets.setObjectName("racePresetsButton")
+        self.presets.setText("Race presets")
+        self.presets.setToolTip("Start a race set up to show one thing: pick a preset.")
+        self.presets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presets.setMenu(QMenu(self.presets))
+        self.presets.setEnabled(False)
+        button_row.addWidget(self.presets)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(button_row)
+        layout.addWidget(table, 1)
+
+    # What the window sets.
+
+    def set_actions(
+        self, add: QAction, duplicate: QAction, remove: QAction, branch: QAction
+    ) -> None:
+        """Show these actions as the panel's buttons (their text, state and shortcuts)."""
+        for key, action in zip(
+            ("add", "duplicate", "remove", "branch"), (add, duplicate, remove, branch), strict=True
+        ):
+            button = self.buttons[key]
+            button.setDefaultAction(action)
+            button.show()
+
+    def set_presets(self, presets: Sequence[tuple[str, str]]) -> None:
+        """Offer these race presets, as (id, label) pairs, in the presets menu."""
+        menu = self.presets.menu()
+        menu.clear()
+        for preset_id, label in presets:
+            action = menu.addAction(label)
+            action.setData(preset_id)
+            action.triggered.connect(lambda _on=False, p=preset_id: self.presetChosen.emit(p))
+        self.presets.setEnabled(bool(presets))
+
+    def set_colours(self, colours: Colours) -> None:
+        """Colour each row's swatch: a colour per row, or a function of the run's slot."""
+        self._colours = colours
+        for index, row in enumerate(self._rows):
+            if row is not None:
+                self._show_swatch(index, row)
+
+    def apply_theme(self, theme: style.Theme) -> None:
+        """Redraw the status colours for ``theme``."""
+        for index, row in enumerate(self._rows):
+            if row is not None:
+                self._show_status_colour(index, row)
+
+    def show_runs(self, rows: Sequence[RunRow], selected: int | None = None) -> None:
+        """Show ``rows``, changing only the cells that differ; select ``selected`` if given.
+
+        Never emits ``runSelected``.
+        """
+        table = self.table
+        blockers = (QSignalBlocker(table), QSignalBlocker(table.selectionModel()))
+        if table.rowCount() != len(rows):
+            self._resize(len(rows))
+        for index, row in enumerate(rows):
+            if self._rows[index] != row:
+                self._show_row(index, row)
+        if selected is not None:
+            self._select(selected)
+        del blockers
+
+    def set_selected(self, index: int | None) -> None:
+        """Select row ``index`` (None: none) without emitting ``runSelected``."""
+        blockers = (QSignalBlocker(self.table), QSignalBlocker(self.table.selectionModel()))
+        self._select(index)
+        del blockers
+
+    def selected(self) -> int | None:
+        """Return the selected row, or None."""
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def colour(self, index: int) -> QColor | None:
+        """Return the colour row ``index``'s swatch shows, or None if it has none."""
+        rgba = self._swatches[index] if 0 <= index < len(self._swatches) else None
+        return None if rgba is None else QColor.fromRgba(rgba)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Size the columns again for a new text size (the window's zoom)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "table"):
+            self._size_columns()
+
+    # Inside.
+
+    def _size_columns(self) -> None:
+        """Make each column wide enough for its title and usual values, or what it shows."""
+        metrics = self.table.fontMetrics()
+        self._longest: dict[int, int] = {}
+        self.table.setColumnWidth(SWATCH, metrics.height() + 2 * CELL_PADDING)
+        for column, sample in COLUMN_SAMPLES.items():
+            shown = [self._items[r][column].text() for r in range(len(self._items))]
+            texts = (COLUMNS[column], sample, *shown)
+            width = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING
+            self.table.setColumnWidth(column, width)
+
+    def _widen_for(self, column: int, text: str) -> None:
+        # Measuring is the dearest part of an update: only a text longer than any yet
+        # shown in its column can need more room.
+        if column not in COLUMN_SAMPLES or len(text) <= self._longest.get(column, 0):
+            return
+        self._longest[column] = len(text)
+        width = self.table.fontMetrics().horizontalAdvance(text) + 2 * CELL_PADDING
+        if width > self.table.columnWidth(column):
+            self.table.setColumnWidth(column, width)
+
+    def _resize(self, count: int) -> None:
+        table = self.table
+        old = table.rowCount()
+        table.setRowCount(count)
+        del self._items[count:]
+        for index in range(old, count):
+            items = []
+            for column in range(len(COLUMNS)):
+                item = QTableWidgetItem()
+                if column >= STEPS:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                table.setItem(index, column, item)
+                items.append(item)
+            self._items.append(items)
+        self._rows = (self._rows + [None] * count)[:count]
+        self._swatches = (self._swatches + [None] * count)[:count]
+
+    def _show_row(self, index: int, row: RunRow) -> None:
+        old = self._rows[index]
+        old_texts = _row_texts(old) if old is not None else ("",) * len(COLUMNS)
+        for column, (text, before) in enumerate(zip(_row_texts(row), old_texts, strict=True)):
+            if text != before or old is None:
+                item = self._items[index][column]
+                item.setText(text)
+                self._widen_for(column, text)
+                if column == LABEL:
+                    item.setToolTip(text)
+        self._rows[index] = row
+        if old is None or old.slot != row.slot:
+            self._show_swatch(index, row)
+        if old is None or old.status != row.status:
+            self._show_status_colour(index, row)
+
+    def _show_swatch(self, index: int, row: RunRow) -> None:
+        colour = self._colour_of(index, row)
+        rgba = None if colour is None else colour.rgba()
+        if rgba == self._swatches[index]:
+            return
+        self._swatches[index] = rgba
+        item = self._items[index][SWATCH]
+        item.setIcon(QIcon() if rgba is None else self._icon(rgba))
+        item.setToolTip(f"{row.label}'s colour" if rgba is not None else "")
+
+    def _colour_of(self, index: int, row: RunRow) -> QColor | None:
+        colours = self._colours
+        slot = index if row.slot is None else row.slot
+        if callable(colours):
+            return QColor(colours(slot))
+        return QColor(colours[index]) if index < len(colours) else None
+
+    def _icon(self, rgba: int) -> QIcon:
+        icon = self._icons.get(rgba)
+        if icon is None:
+            size = max(12, self.fontMetrics().height() - 4)
+            pixmap = QPixmap(size, size)
+            pixmap.fill(QColor.fromRgba(rgba))
+            icon = self._icons[rgba] = QIcon(pixmap)
+        return icon
+
+    def _show_status_colour(self, index: int, row: RunRow) -> None:
+        item = self._items[index][STATUS]
+        if row.status == "diverged":
+            item.setForeground(QColor(style.current_theme().error))
+        else:
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
+
+    def _select(self, index: int | None) -> None:
+        table = self.table
+        if index is None or not 0 <= index < table.rowCount():
+            table.clearSelection()
+            table.setCurrentIndex(QModelIndex())
+            return
+        table.selectRow(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.runSelected.emit(current.row())
