@@ -188,3 +188,52 @@ def test_a_logistic_analysis_measures_curvature_at_the_optimum(state):
     assert analysis.stability.theta == pytest.approx(analysis.fit.theta)
     separated, _ = state.switch_model(Settings(model="logistic"), article_dataset(ARTICLE_CLASSES))
     assert analyse(separated).stability.theta == (0.0, 0.0)
+
+
+# Scenes: the step that reached the optimum, found once per new step.
+
+
+def test_steps_to_reach_is_the_first_step_within_a_millionth():
+    from gd_explorer.scene import steps_to_reach
+
+    assert steps_to_reach([5.0, 2.0, 1.0 + 2e-6, 1.0 + 1e-6, 1.0], 1.0) == 3
+    assert steps_to_reach([5.0, 2.0], 1.0) is None
+    assert steps_to_reach([5.0, 2.0], None) is None
+    # Relative above 1: 1e-6 of |J*|.
+    assert steps_to_reach([1000.002, 1000.0009], 1000.0) == 1
+    assert steps_to_reach([float("nan"), 0.0], 0.0) == 1
+
+
+def test_reach_looks_at_each_new_cost_once(monkeypatch):
+    from gd_explorer import scene
+
+    looked = []
+    real = scene.steps_to_reach
+
+    def counted(costs, optimum):
+        looked.append(len(costs))
+        return real(costs, optimum)
+
+    monkeypatch.setattr(scene, "steps_to_reach", counted)
+    reach = scene.Reach(1.0)
+    costs = [5.0, 4.0, 3.0, 2.0, 1.0, 1.0]
+    assert reach.update(costs[:2]) is None
+    assert reach.update(costs[:4]) is None
+    assert reach.update(costs) == 4
+    assert looked == [2, 2, 2]
+    assert reach.update(costs + [1.0]) == 4 and looked == [2, 2, 2]  # found: no more looking
+    assert reach.at(3, costs) is None and reach.at(4, costs) == 4
+
+
+def test_a_records_trace_is_cut_at_the_step_shown():
+    from gd_explorer.engine import DescentConfig, LinearRegression, descend
+    from gd_explorer.scene import start_trace, trajectory_trace
+
+    problem = LinearRegression(article_dataset())
+    run = descend(problem, DescentConfig(0.01, 10))
+    trace = trajectory_trace(run, 4, "running", optimum=0.5)
+    assert trace.step == 4 and len(trace.grad) == 4 and trace.status == "running"
+    assert trace.point == tuple(run.params[4]) and trace.before == tuple(run.params[3])
+    start = start_trace(run.config, problem)
+    assert start.step == 0 and start.status == "ready" and start.last_gradient is None
+    assert start.current_cost == pytest.approx(problem.cost(run.config.start))
