@@ -18,7 +18,7 @@ from gd_explorer.state import ExplorerState, StateError
 from gd_explorer.ui import autosave
 
 if TYPE_CHECKING:
-    from gd_explorer.ui.main_window import MainWindow
+    from gd_explorer.ui.window_files import FileWork
 
 
 def write(path: str | Path, state: ExplorerState) -> None:
@@ -71,7 +71,7 @@ def settings_of(where: str, values: dict[str, object]) -> Settings:
     return settings
 
 
-def offer_recovery(window: MainWindow) -> int:
+def offer_recovery(window: FileWork) -> int:
     """Offer to restore the work of windows that did not close (a crash, a kill).
 
     Returns
