@@ -62,33 +62,33 @@ def measure(app: QApplication, rows: int, seconds: float) -> dict[str, float]:
     data = dataset(rows)
 
     start = time.perf_counter()
-    window._change_state("Open data", data, window.settings)
+    window.explorer.change("Open data", window.explorer.state.edit_data(data)[0])
     app.processEvents()
     window.grab()  # painted with the new data
     shown = time.perf_counter() - start
     assert len(window.dataset) == rows
 
     heartbeat = Heartbeat()
-    draw = window._draw
+    draw = window.explorer._draw
     frames: list[float] = []
 
     def timed_draw() -> None:
-        fresh = window._stale is not None
+        fresh = window.explorer._stale is not None
         t0 = time.perf_counter()
         draw()
         if fresh:
             frames.append(time.perf_counter() - t0)
 
-    window._draw_timer.timeout.disconnect()
-    window._draw_timer.timeout.connect(timed_draw)
-    window._draw = timed_draw  # type: ignore[method-assign]
+    window.explorer._draw_timer.timeout.disconnect()
+    window.explorer._draw_timer.timeout.connect(timed_draw)
+    window.explorer._draw = timed_draw  # type: ignore[method-assign]
     clock = {"t0": 0.0, "t1": 0.0}
 
     def begin() -> None:
         settings = window.settings.replace(
             speed=0.0, steps=10**7, learning_rate=1e-3, variant="stochastic"
         )
-        window._on_settings(settings)
+        window.explorer.set_settings(settings, from_panel=False)
         clock["t0"] = time.perf_counter()
         heartbeat.start()
         window.toggle_run()

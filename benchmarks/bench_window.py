@@ -99,21 +99,21 @@ def measure_ours(app: QApplication, seconds: float) -> dict[str, float]:
     window.show()
     heartbeat = Heartbeat()
     counted = {"frames": 0, "t0": 0.0, "t1": 0.0, "steps": 0, "cpu0": 0.0, "cpu1": 0.0}
-    draw = window._draw
+    draw = window.explorer._draw
 
     def counting_draw() -> None:
-        if window._stale is not None:
+        if window.explorer._stale is not None:
             counted["frames"] += 1
         draw()
 
-    window._draw_timer.timeout.disconnect()
-    window._draw_timer.timeout.connect(counting_draw)
-    window._draw = counting_draw  # type: ignore[method-assign]
+    window.explorer._draw_timer.timeout.disconnect()
+    window.explorer._draw_timer.timeout.connect(counting_draw)
+    window.explorer._draw = counting_draw  # type: ignore[method-assign]
 
     def start() -> None:
         speed = float(os.environ.get("SPEED", "0"))  # steps/s; 0 is unlimited
         settings = window.settings.replace(speed=speed, steps=10**7, learning_rate=1e-6)
-        window._on_settings(settings)
+        window.explorer.set_settings(settings, from_panel=False)
         counted["t0"] = time.perf_counter()
         counted["cpu0"] = time.thread_time()
         heartbeat.start()

@@ -168,13 +168,17 @@ def soak(cycles: int, edits: int, seed: int) -> dict[str, object]:
         elif roll < 0.5:
             window.action_reset.trigger()
         elif roll < 0.6:
-            window._on_settings(settings.replace(model=rng.choice(models)))
+            window.explorer.set_settings(
+                settings.replace(model=rng.choice(models)), from_panel=False
+            )
         elif roll < 0.7:
-            window._on_settings(settings.replace(variant=rng.choice(variants)))
+            window.explorer.set_settings(
+                settings.replace(variant=rng.choice(variants)), from_panel=False
+            )
         elif roll < 0.85:
             # Log-uniform over the whole control: about a third of these diverge.
             rate = 10 ** rng.uniform(-4, 1)
-            window._on_settings(settings.replace(learning_rate=rate))
+            window.explorer.set_settings(settings.replace(learning_rate=rate), from_panel=False)
         elif roll < 0.92:
             window.undo_stack.undo()
         else:

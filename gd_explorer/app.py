@@ -226,7 +226,7 @@ def export_main(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gd_explorer.ui import MainWindow
-    from gd_explorer.ui.export import ExportError, export_gif, export_window_png
+    from gd_explorer.ui.export import ExportError, export_window_png
 
     app = QApplication.instance() or QApplication(["gd-explorer"])
     with tempfile.TemporaryDirectory(prefix="gd-explorer-export-") as folder:
@@ -238,7 +238,9 @@ def export_main(argv: Sequence[str]) -> int:
             window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
             window.resize(*EXPORT_WINDOW_SIZE)
             window.load_lesson(args.lesson)
-            window._on_settings(window.settings.replace(speed=0.0))  # as fast as it can
+            window.explorer.set_settings(
+                window.settings.replace(speed=0.0), from_panel=False
+            )  # as fast as it can
             window.show()  # lays the views out; nothing reaches a screen
             app.processEvents()
             window.toggle_run()
@@ -254,7 +256,7 @@ def export_main(argv: Sequence[str]) -> int:
             assert trajectory is not None
             written = []
             if args.gif is not None:
-                export_gif(window, args.gif, frames=args.frames, size=args.size)
+                window.export_gif(args.gif, frames=args.frames, size=args.size)
                 written.append(f"{args.gif} ({args.frames} frames, {args.size[0]}x{args.size[1]})")
             if args.png is not None:
                 export_window_png(window, args.png)

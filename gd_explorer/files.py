@@ -15,7 +15,7 @@ import math
 import os
 import reprlib
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -63,6 +63,9 @@ class Session:
     lesson: str | None = None
     #: What was left out on reading (an unknown lesson, say), for the user to be told.
     notes: tuple[str, ...] = ()
+    #: Every run's settings when the session holds several (``settings`` is the selected one's).
+    runs: tuple[dict[str, Any], ...] = ()
+    selected: int = 0
 
 
 def _write_atomically(path: Path, content: str | bytes) -> None:
@@ -112,6 +115,8 @@ def save_session(
     dataset: Dataset,
     settings: Mapping[str, Any],
     lesson_id: str | None = None,
+    runs: Sequence[Mapping[str, Any]] = (),
+    selected: int = 0,
 ) -> None:
     """Write a session file.
 
@@ -126,6 +131,11 @@ def save_session(
         also written at the top level.
     lesson_id : str, optional
         The lesson the session started from.
+    runs : sequence of mappings, optional
+        Every run's settings, when there are several; written as ``"runs"`` with the
+        ``"selected"`` index beside ``"settings"``, which older readers keep using.
+    selected : int, optional
+        Which of ``runs`` ``settings`` is.
 
     Raises
     ------
@@ -151,6 +161,9 @@ def save_session(
         "settings": dict(settings),
         "lesson": lesson_id,
     }
+    if len(runs) > 1:
+        document["runs"] = [dict(run) for run in runs]
+        document["selected"] = int(selected)
     target = Path(path)
     try:
         data = _session_text(document).encode("utf-8")
@@ -420,7 +433,39 @@ def _load(where: str, document: Any) -> Session:
     settings = _settings(where, _field(where, document, "settings"))
     settings["model"] = model  # the top-level key is the one that counts
     lesson, notes = _lesson(where, document.get("lesson"))
-    return Session(dataset=dataset, settings=settings, lesson=lesson, notes=cut + notes)
+    runs, selected = _runs(where, document, model)
+    return Session(
+        dataset=dataset,
+        settings=settings,
+        lesson=lesson,
+        notes=cut + notes,
+        runs=runs,
+        selected=selected,
+    )
+
+
+def _runs(
+    where: str, document: dict[str, Any], model: str
+) -> tuple[tuple[dict[str, Any], ...], int]:
+    """Return a session's runs' settings and the selected index (none: one run)."""
+    if "runs" not in document:
+        return (), 0
+    runs = document["runs"]
+    if not isinstance(runs, list) or not runs:
+        raise SessionError(f"{where}: 'runs' must be a list of settings (it is {_kind(runs)})")
+    items = tuple(
+        {**_settings(f"{where}: runs[{i}]", run), "model": model} for i, run in enumerate(runs)
+    )
+    selected = document.get("selected", 0)
+    if (
+        isinstance(selected, bool)
+        or not isinstance(selected, int)
+        or not 0 <= selected < len(items)
+    ):
+        raise SessionError(
+            f"{where}: 'selected' must be the index of one of the {len(items)} runs"
+        )
+    return items, selected
 
 
 def write_trajectory_csv(path: PathLike, trajectory: Trajectory) -> None:

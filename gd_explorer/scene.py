@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from gd_explorer.engine import Dataset, DescentConfig, Fit
+from gd_explorer.engine import CostModel, Dataset, DescentConfig, Fit, Trajectory
 
 #: Runs that may race at once; each has its own colour slot (``RunTrace.slot``).
 MAX_RUNS = 4
@@ -110,3 +111,157 @@ class Scene:
     def others(self) -> tuple[RunTrace, ...]:
         """Return the traces of the runs that are not selected."""
         return tuple(t for i, t in enumerate(self.traces) if i != self.selected)
+
+
+# Building scenes: from a run's record (live or replayed), a finished trajectory, or a start.
+
+#: How near the optimal cost counts as reached: cost − J* ≤ REACH_TOLERANCE · max(1, |J*|).
+REACH_TOLERANCE = 1e-6
+
+
+def steps_to_reach(costs: ArrayLike, optimum: float | None) -> int | None:
+    """Return the first step whose cost is within 1e-6 of the optimal cost ``optimum``.
+
+    Within means ``cost − optimum ≤ 1e-6 · max(1, |optimum|)``. Returns None when no
+    step gets there (or there is no optimum).
+    """
+    if optimum is None or not math.isfinite(optimum):
+        return None
+    values = np.asarray(costs, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        near = values - optimum <= REACH_TOLERANCE * max(1.0, abs(optimum))
+    hits = np.flatnonzero(near)
+    return int(hits[0]) if len(hits) else None
+
+
+class Reach:
+    """:func:`steps_to_reach` over a growing run, looking at each new cost once.
+
+    A live run grows by a few steps a frame: searching it all again would cost
+    O(steps) per frame, and a million-step run would slow every frame down.
+    """
+
+    def __init__(self, optimum: float | None) -> None:
+        self.optimum = optimum
+        self._searched = 0
+        self._found: int | None = None
+
+    def update(self, costs: ArrayLike) -> int | None:
+        """Return the first step of ``costs`` (the whole run so far) that reached the optimum."""
+        if self._found is None:
+            values = np.asarray(costs)
+            found = steps_to_reach(values[self._searched :], self.optimum)
+            if found is not None:
+                self._found = self._searched + found
+            self._searched = len(values)
+        return self._found
+
+    def at(self, step: int, costs: ArrayLike) -> int | None:
+        """Return the first step that reached the optimum, if it is ``step`` or before."""
+        found = self.update(costs)
+        return found if found is not None and found <= step else None
+
+
+class Recorded(Protocol):
+    """What :func:`record_trace` reads of a run's record (``worker.RunRecord``)."""
+
+    config: DescentConfig
+    grad: NDArray[np.float64]
+    status: str
+    message: str
+    diverged_at: int | None
+
+    @property
+    def steps(self) -> int: ...  # noqa: D102
+
+    def view(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...  # noqa: D102
+
+    def exact_view(self) -> NDArray[np.bool_]: ...  # noqa: D102
+
+
+def record_trace(
+    record: Recorded,
+    step: int,
+    status: str,
+    *,
+    slot: int = 0,
+    label: str = "",
+    rows: Rows = None,
+    reached: int | None = None,
+) -> RunTrace:
+    """Return a run's trace up to ``step`` from its record (views of its arrays, no copy).
+
+    ``status`` is what the run is said to be doing (the caller knows whether it is
+    paused or replayed). The divergence is told from the step it happened on.
+    """
+    params, cost = record.view()
+    step = min(max(int(step), 0), record.steps)
+    diverged = record.diverged_at
+    return RunTrace(
+        slot=slot,
+        label=label,
+        config=record.config,
+        params=params[: step + 1],
+        cost=cost[: step + 1],
+        exact=record.exact_view()[: step + 1],
+        grad=record.grad[:step],
+        status=status,
+        message=record.message,
+        diverged_at=diverged if diverged is not None and step >= diverged else None,
+        rows=rows,
+        reached=reached,
+    )
+
+
+def trajectory_trace(
+    trajectory: Trajectory,
+    step: int,
+    status: str,
+    *,
+    slot: int = 0,
+    label: str = "",
+    rows: Rows = None,
+    optimum: float | None = None,
+) -> RunTrace:
+    """Return a finished run's trace up to ``step`` (an export's frame)."""
+    step = min(max(int(step), 0), trajectory.steps)
+    reached = steps_to_reach(trajectory.cost[: step + 1], optimum)
+    diverged = trajectory.diverged_at
+    return RunTrace(
+        slot=slot,
+        label=label,
+        config=trajectory.config,
+        params=trajectory.params[: step + 1],
+        cost=trajectory.cost[: step + 1],
+        exact=trajectory.cost_exact[: step + 1],
+        grad=trajectory.grad[:step],
+        status=status,
+        message=trajectory.message,
+        diverged_at=diverged if diverged is not None and step >= diverged else None,
+        rows=rows,
+        reached=reached,
+    )
+
+
+def start_trace(
+    config: DescentConfig,
+    problem: CostModel,
+    *,
+    slot: int = 0,
+    label: str = "",
+    optimum: float | None = None,
+) -> RunTrace:
+    """Return the trace of a run not started yet: the ball at its start, ready."""
+    start = np.array([config.start], dtype=np.float64)
+    cost = np.array([problem.cost(start[0])], dtype=np.float64)
+    return RunTrace(
+        slot=slot,
+        label=label,
+        config=config,
+        params=start,
+        cost=cost,
+        exact=np.ones(1, dtype=bool),
+        grad=np.empty((0, 2)),
+        status="ready",
+        reached=steps_to_reach(cost, optimum),
+    )

@@ -1,7 +1,7 @@
 """Export: PNG of a view or the whole window, SVG of a 2-D view, an animated GIF of a run.
 
-The GIF is made from the real views: each frame draws one step of the window's
-current trajectory in every view, grabs the window and scales it. Pillow writes it.
+The GIF is made from the real views: each frame draws one scene (a step of the
+run) in every view, grabs the window and scales it. Pillow writes it.
 
 Every picture is made in memory first and then written with
 :func:`gd_explorer.engine.atomic.write_bytes`: a full disk or a read-only folder
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +22,12 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
 from gd_explorer.engine import atomic
+from gd_explorer.ui.painter import Views, paint
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from gd_explorer.engine import Trajectory
-    from gd_explorer.ui.main_window import MainWindow
+    from gd_explorer.scene import Scene
 
 #: Colour of the progress bar along the bottom of each GIF frame.
 PROGRESS_COLOUR = QColor(31, 119, 180)
@@ -174,15 +175,17 @@ def export_surface_png(surface: QWidget, path: str | os.PathLike[str]) -> Path:
     return _save_png(surface_image(surface), path)
 
 
-def window_image(window: MainWindow) -> QImage:
+def window_image(window: QWidget, surface: QWidget | None = None) -> QImage:
     """Return the whole window as an image, with the 3-D view's pixels in place.
 
     ``QWidget.grab`` leaves the GL view blank: it is a native child window that Qt's
     widget painting does not reach. Its framebuffer is drawn in at its place.
+    ``surface`` is that view (by default the window's ``surface``).
     """
     image = window.grab().toImage()
-    surface = window.surface
-    if hasattr(surface, "grabFramebuffer") and surface.isVisible():
+    if surface is None:
+        surface = getattr(window, "surface", None)
+    if surface is not None and hasattr(surface, "grabFramebuffer") and surface.isVisible():
         frame = surface_image(surface)
         painter = QPainter(image)
         try:
@@ -193,7 +196,7 @@ def window_image(window: MainWindow) -> QImage:
     return image
 
 
-def export_window_png(window: MainWindow, path: str | os.PathLike[str]) -> Path:
+def export_window_png(window: QWidget, path: str | os.PathLike[str]) -> Path:
     """Save the whole window, the 3-D view included, as a PNG.
 
     Raises
@@ -205,46 +208,6 @@ def export_window_png(window: MainWindow, path: str | os.PathLike[str]) -> Path:
 
 
 # The GIF.
-
-
-def _finished_trajectory(window: MainWindow) -> Trajectory:
-    trajectory = window.trajectory
-    if trajectory is None or trajectory.steps == 0:
-        raise ExportError("no run to export yet: run the descent first")
-    if window.controller.running:
-        raise ExportError("the run is still going: pause it or let it finish, then export")
-    return trajectory
-
-
-def draw_step(window: MainWindow, trajectory: Trajectory, step: int) -> None:
-    """Show ``step`` of ``trajectory`` in every view of ``window`` (as its run drew it)."""
-    from gd_explorer.engine import reference_fit
-
-    params, cost = trajectory.params[: step + 1], trajectory.cost[: step + 1]
-    m, b = float(params[-1, 0]), float(params[-1, 1])
-    problem = window.problem
-    config = trajectory.config
-    window.data_view.set_model((m, b), problem.kind)
-    record = window.controller.record
-    rows = None if record is None else record.sampled_rows(step, problem.data)
-    window.data_view.set_sampled(rows)
-    window.cost_curve.set_state(params)
-    window.contour.set_path(params)
-    window.surface.set_path(params, cost)
-    exact = trajectory.cost_exact[: step + 1]
-    window.history.set_history(cost, reference_fit(problem, config.fixed).cost, exact)
-    last = step == trajectory.steps
-    status = trajectory.status if last else "running"
-    gradient = float(np.hypot(*trajectory.grad[step - 1])) if step else None
-    window.readout.show_step(step, config.steps, float(cost[-1]), (m, b), gradient, status)
-    if step:
-        before = (float(params[-2, 0]), float(params[-2, 1]))
-        used = (float(trajectory.grad[step - 1, 0]), float(trajectory.grad[step - 1, 1]))
-        window.equations.show_step(
-            problem.kind, config, step, before, (m, b), used, float(cost[-1]), rows, problem.data
-        )
-    else:
-        window.equations.show_start(problem.kind, config, (m, b), float(cost[-1]))
 
 
 def frame_steps(steps: int, frames: int) -> list[int]:
@@ -285,27 +248,43 @@ def _fit_frame(image: QImage, size: tuple[int, int], progress: float) -> QImage:
     return frame
 
 
+def check_gif(frames: int, size: tuple[int, int], duration_ms: int) -> None:
+    """Refuse a GIF's options before any work: too few frames, too small, too fast.
+
+    Raises
+    ------
+    ExportError
+        Saying which option is refused.
+    """
+    if frames < 2:
+        raise ExportError(f"a GIF needs at least 2 frames, not {frames}")
+    width, height = size
+    if width < 16 or height < 16 + PROGRESS_HEIGHT:
+        raise ExportError(f"a GIF of {width}×{height} pixels is too small")
+    if duration_ms < 10:
+        raise ExportError(f"a frame must show for at least 10 ms, not {duration_ms}")
+
+
 def export_gif(
-    window: MainWindow,
+    views: Views,
+    scenes: Sequence[Scene],
     path: str | os.PathLike[str],
-    frames: int = 40,
     size: tuple[int, int] = (960, 600),
     duration_ms: int = 80,
 ) -> Path:
-    """Save the window's current run as an animated GIF, replayed in the real views.
+    """Save a run as an animated GIF: each scene drawn in the real views, one per frame.
 
-    Each frame shows one of ``frames`` evenly spaced steps, from the start to the
-    last step, in every view; a bar along the bottom shows how far the run is. The
-    window is left showing the run's last step.
+    A bar along the bottom of each frame shows how far the run is. The views are left
+    showing the last scene.
 
     Parameters
     ----------
-    window : MainWindow
-        The window; its run must exist and not be running.
+    views : Views
+        The views to draw in; ``views.frame`` is what each frame pictures.
+    scenes : sequence of Scene
+        One scene per frame, at least 2 (see ``ExplorerController.gif_scenes``).
     path : str or path-like
         The file to write.
-    frames : int, optional
-        The number of frames, at least 2.
     size : (int, int), optional
         Width and height of the GIF in pixels; the window is scaled to fit.
     duration_ms : int, optional
@@ -319,25 +298,19 @@ def export_gif(
     Raises
     ------
     ExportError
-        With no run yet, a run still going, bad sizes, or a file that cannot be written.
+        With bad options or a file that cannot be written.
     """
-    if frames < 2:
-        raise ExportError(f"a GIF needs at least 2 frames, not {frames}")
-    width, height = size
-    if width < 16 or height < 16 + PROGRESS_HEIGHT:
-        raise ExportError(f"a GIF of {width}×{height} pixels is too small")
-    if duration_ms < 10:
-        raise ExportError(f"a frame must show for at least 10 ms, not {duration_ms}")
-    trajectory = _finished_trajectory(window)
+    check_gif(len(scenes), size, duration_ms)
     target = _check_target(path)
     images: list[Image.Image] = []
+    last = len(scenes) - 1
     try:
-        for index, step in enumerate(frame_steps(trajectory.steps, frames)):
-            draw_step(window, trajectory, step)
-            frame = _fit_frame(window_image(window), size, index / (frames - 1))
-            images.append(_to_pillow(frame))
+        for index, scene in enumerate(scenes):
+            paint(scene, views)
+            image = window_image(views.frame, views.surface)
+            images.append(_to_pillow(_fit_frame(image, size, index / last)))
     finally:
-        draw_step(window, trajectory, trajectory.steps)
+        paint(scenes[-1], views)
     stream = io.BytesIO()
     images[0].save(
         stream,

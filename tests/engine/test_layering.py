@@ -22,6 +22,13 @@ def test_engine_and_lessons_import_without_qt():
         import gd_explorer.engine
         import gd_explorer.lessons
         import gd_explorer.runner  # the engine's process loop needs no Qt either
+        # What the window is made of besides its widgets: state, scene, settings, framing.
+        import gd_explorer.expressions
+        import gd_explorer.files
+        import gd_explorer.framing
+        import gd_explorer.scene
+        import gd_explorer.settings
+        import gd_explorer.state
         from gd_explorer.engine import DescentConfig, descend
         lesson = gd_explorer.lessons.get_lesson("slope-small-steps")
         run = descend(lesson.problem, lesson.config)

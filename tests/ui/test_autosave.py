@@ -70,7 +70,7 @@ def test_an_edit_is_autosaved_and_undoing_it_removes_the_file(window, data_folde
 
 
 def test_a_settings_change_alone_is_autosaved(window, data_folder):
-    window._on_settings(window.settings.replace(learning_rate=0.0123))
+    window.explorer.set_settings(window.settings.replace(learning_rate=0.0123), from_panel=False)
     window.flush_autosave()
     [path] = autosaves(data_folder)
     assert autosave.decode(path).settings["learning_rate"] == 0.0123
@@ -92,7 +92,8 @@ DRIVER = textwrap.dedent(
         window.load_lesson("overshoot")
         window.data_view.pointAdded.emit(2.5, 6.25)
         window.data_view.pointMoved.emit(0, 1.125, 4.0625)
-        window._on_settings(window.settings.replace(learning_rate=0.0123, steps=777))
+        settings = window.settings.replace(learning_rate=0.0123, steps=777)
+        window.explorer.set_settings(settings, from_panel=False)
         window.flush_autosave()
         print("saved", flush=True)
         app.exec()
@@ -234,10 +235,10 @@ def test_open_asks_before_discarding_edits(qtbot, window, monkeypatch):
     )
     with asking(window):
         answer(qtbot, "unsavedChangesDialog", "Cancel")
-        window._open_dialog()
+        window.dialogs.open_dataset()
         assert asked == []  # cancelled before the file dialog
         answer(qtbot, "unsavedChangesDialog", "Discard")
-        window._open_session_dialog()
+        window.dialogs.open_session()
     assert len(asked) == 1
 
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from gd_explorer.engine import atomic
 from gd_explorer.ui.export import (
     ExportError,
-    export_gif,
     export_surface_png,
     export_view_png,
     export_view_svg,
@@ -36,7 +35,7 @@ def pixels(image):
 
 
 def run_to_end(qtbot, window, steps):
-    window._on_settings(window.settings.replace(steps=steps, speed=0.0))
+    window.explorer.set_settings(window.settings.replace(steps=steps, speed=0.0), from_panel=False)
     window.toggle_run()
     qtbot.waitUntil(lambda: window.trajectory.status != "running", timeout=RUN_TIMEOUT)
     return window.trajectory
@@ -65,7 +64,7 @@ def test_svg_needs_a_2d_plot(window, tmp_path):
 
 def test_no_run_and_bad_paths_raise_export_error(window, tmp_path):
     with pytest.raises(ExportError, match="no run"):
-        export_gif(window, tmp_path / "run.gif")
+        window.export_gif(tmp_path / "run.gif")
     missing = tmp_path / "no" / "such" / "folder" / "x.png"
     with pytest.raises(ExportError, match="no such folder"):
         export_view_png(window.contour, missing)
@@ -78,8 +77,8 @@ def test_gif_of_a_run(qtbot, window, tmp_path):
     trajectory = run_to_end(qtbot, window, 50)
     assert trajectory.steps == 50
     with pytest.raises(ExportError, match="at least 2 frames"):
-        export_gif(window, tmp_path / "one.gif", frames=1)
-    path = export_gif(window, tmp_path / "run.gif", frames=12, size=(480, 300))
+        window.export_gif(tmp_path / "one.gif", frames=1)
+    path = window.export_gif(tmp_path / "run.gif", frames=12, size=(480, 300))
     with Image.open(path) as gif:
         assert gif.format == "GIF"
         assert gif.size == (480, 300)
@@ -195,7 +194,7 @@ EXPORTS = {
     "view svg": lambda window, path: export_view_svg(window.cost_curve, path),
     "surface png": lambda window, path: export_surface_png(window.surface, path),
     "window png": export_window_png,
-    "gif": lambda window, path: export_gif(window, path, frames=3, size=(96, 64)),
+    "gif": lambda window, path: window.export_gif(path, frames=3, size=(96, 64)),
 }
 
 

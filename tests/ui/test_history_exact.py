@@ -10,6 +10,7 @@ from gd_explorer.engine import (
     article_dataset,
     reference_fit,
 )
+from gd_explorer.state import ExplorerState
 from gd_explorer.ui.views import HistoryView
 
 
@@ -71,7 +72,9 @@ def test_an_undetermined_slope_is_said_above_the_plot(view):
 
 
 def test_the_window_says_when_the_slope_is_undetermined(window):
-    window._show_state(Dataset([2.0, 2.0, 2.0], [1.0, 2.0, 6.0]), window._settings)
+    window.explorer.restore(
+        ExplorerState(Dataset([2.0, 2.0, 2.0], [1.0, 2.0, 6.0]), (window.settings,))
+    )
     assert "slope undetermined" in title(window.history)
 
 
@@ -82,7 +85,7 @@ def test_a_window_run_of_stochastic_logistic_steps_shows_which_costs_are_exact(q
     settings = window.settings.replace(
         model="logistic", variant="stochastic", steps=3000, speed=0.0, learning_rate=0.5
     )
-    window._show_state(data, settings)
+    window.explorer.restore(ExplorerState(data, (settings,)))
     window.action_run.trigger()
     qtbot.waitUntil(lambda: window.trajectory.status != "running", timeout=30_000)
     run = window.trajectory
@@ -95,13 +98,15 @@ def test_a_window_run_of_stochastic_logistic_steps_shows_which_costs_are_exact(q
 
 def test_an_exported_frame_also_tells_the_row_loss_from_the_exact_cost(qtbot, window):
     from gd_explorer.engine import DescentConfig, descend
-    from gd_explorer.ui.export import draw_step
+    from gd_explorer.ui.painter import paint
 
     rng = np.random.default_rng(6)
     x = rng.normal(size=20_000)
     data = Dataset(x, (x + rng.normal(size=x.size) > 0).astype(float))
-    window._show_state(data, window.settings.replace(model="logistic", variant="stochastic"))
+    window.explorer.restore(
+        ExplorerState(data, (window.settings.replace(model="logistic", variant="stochastic"),))
+    )
     run = descend(window.problem, DescentConfig(0.5, 1000, "stochastic", seed=2))
     assert not run.cost_exact.all()
-    draw_step(window, run, run.steps)
+    paint(window.explorer.trajectory_scene(run, run.steps), window.views)
     assert window.history.exact_curve.isVisible()

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QComboBox, QTableView
 
 from gd_explorer.engine import Dataset
+from gd_explorer.state import ExplorerState
 from gd_explorer.ui.views.data_view import MAX_SHOWN_POINTS
 
 MILLION = 10**6
@@ -17,7 +18,9 @@ def test_a_million_rows_are_shown_run_on_and_edited(qtbot, make_window):
     rng = np.random.default_rng(11)
     x = rng.uniform(0.0, 10.0, MILLION)
     data = Dataset(x, 0.85 * x + 2.6 + rng.normal(0.0, 1.0, MILLION), name="a million")
-    window._change_state("Open data", data, window.settings)  # as an opened file does
+    window.explorer.change(
+        "Open data", ExplorerState(data, (window.settings,))
+    )  # as an opened file does
     assert window.dataset is data
     assert window.findChild(QTableView, "datasetTable").model().rowCount() == MILLION + 1
     view = window.data_view

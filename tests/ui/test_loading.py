@@ -87,7 +87,7 @@ def test_cancel_leaves_everything_as_it_was(window, large_csv, monkeypatch):
 
     ticks = Ticks(window, press_cancel)
     try:
-        window._open_dialog()  # File → Open dataset…
+        window.dialogs.open_dataset()  # File → Open dataset…
     finally:
         ticks.stop()
     assert ticks.during >= 2
@@ -106,7 +106,7 @@ def test_a_bad_file_is_reported_as_before_and_the_data_kept(window, tmp_path, mo
         main_window.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
     )
     monkeypatch.setattr(main_window.QMessageBox, "warning", lambda *args: warnings.append(args))
-    window._open_dialog()
+    window.dialogs.open_dataset()
     assert window.dataset is before
     message = f"{path}: line 3, column 2 (y): 'four' is not a number"
     assert window.statusBar().currentMessage() == message

@@ -555,9 +555,9 @@ def test_maps_of_large_logistic_data_are_computed_off_the_window_thread(qtbot, w
 
 
 def test_maps_that_could_not_be_made_are_reported_and_the_old_ones_stay(window):
-    window._maps_tag, window._maps_pending = 9, (window.problem, None, None)
+    window.explorer._maps_tag, window.explorer._maps_pending = 9, (window.problem, None, None)
     shown = window.contour._problem
-    window._on_grids(9, None)
+    window.explorer._on_grids(9, None)
     assert "could not be computed" in window.statusBar().currentMessage()
     assert window.contour._problem is shown
 
@@ -603,7 +603,7 @@ def test_the_lessons_panel_loads_lessons_and_follows_the_menu(qtbot, window):
 @pytest.mark.parametrize("lesson", [lesson.id for lesson in LESSONS])
 def test_every_lesson_reproduces_its_run_through_the_window(qtbot, window, lesson):
     window.load_lesson(lesson)
-    window._on_settings(window.settings.replace(speed=0.0))
+    window.explorer.set_settings(window.settings.replace(speed=0.0), from_panel=False)
     action(window, "actionRun").trigger()
     trajectory = wait_done(qtbot, window)
     expected = descend(get_lesson(lesson).problem, get_lesson(lesson).config)

@@ -14,7 +14,7 @@ STEPS = 50
 
 
 def finished_run(qtbot, window):
-    window._on_settings(window.settings.replace(speed=0.0, steps=STEPS))
+    window.explorer.set_settings(window.settings.replace(speed=0.0, steps=STEPS), from_panel=False)
     window.findChild(type(window.action_run), "actionRun").trigger()
     qtbot.waitUntil(
         lambda: window.trajectory is not None and window.trajectory.status != "running",
@@ -70,7 +70,9 @@ def test_left_steps_back_and_right_steps_forward_in_replay(qtbot, window):
 
 
 def test_scrubbing_mid_run_keeps_the_views_while_the_run_records(qtbot, window):
-    window._on_settings(window.settings.replace(speed=20.0, steps=10_000))
+    window.explorer.set_settings(
+        window.settings.replace(speed=20.0, steps=10_000), from_panel=False
+    )
     window.action_run.trigger()
     qtbot.waitUntil(lambda: window.controller.record is not None)
     record = window.controller.record
@@ -94,7 +96,7 @@ def test_scrubbing_mid_run_keeps_the_views_while_the_run_records(qtbot, window):
 
 
 def test_brackets_halve_and_double_the_learning_rate_and_clamp_at_the_limit(qtbot, window):
-    window._on_settings(window.settings.replace(learning_rate=0.01))
+    window.explorer.set_settings(window.settings.replace(learning_rate=0.01), from_panel=False)
     qtbot.keyClick(window, Qt.Key.Key_BracketRight)
     assert window.settings.learning_rate == pytest.approx(0.02)
     assert window.controls.rate.value() == pytest.approx(0.02)
@@ -102,7 +104,7 @@ def test_brackets_halve_and_double_the_learning_rate_and_clamp_at_the_limit(qtbo
     qtbot.keyClick(window, Qt.Key.Key_BracketLeft)
     assert window.settings.learning_rate == pytest.approx(0.005)
     high = LEARNING_RATE_RANGE[1]
-    window._on_settings(window.settings.replace(learning_rate=8.0))
+    window.explorer.set_settings(window.settings.replace(learning_rate=8.0), from_panel=False)
     qtbot.keyClick(window, Qt.Key.Key_BracketRight)
     assert window.settings.learning_rate == high
     assert "limit" in window.statusBar().currentMessage()
@@ -152,7 +154,9 @@ def test_zoom_scales_markers_too(window):
 
 @pytest.mark.parametrize(("variant", "batch_size"), [("stochastic", 1), ("minibatch", 3)])
 def test_replay_marks_the_rows_each_step_used(qtbot, window, variant, batch_size):
-    window._on_settings(window.settings.replace(variant=variant, batch_size=batch_size, seed=7))
+    window.explorer.set_settings(
+        window.settings.replace(variant=variant, batch_size=batch_size, seed=7), from_panel=False
+    )
     record = finished_run(qtbot, window)
     # The rows each step used, from the engine run one step at a time.
     descent = Descent(window.problem, record.config)
@@ -176,7 +180,9 @@ def test_replay_marks_the_rows_each_step_used(qtbot, window, variant, batch_size
 
 
 def test_replay_marks_no_rows_once_the_data_changed(qtbot, window):
-    window._on_settings(window.settings.replace(variant="stochastic", seed=7))
+    window.explorer.set_settings(
+        window.settings.replace(variant="stochastic", seed=7), from_panel=False
+    )
     record = finished_run(qtbot, window)
     window.show_step(10)
     assert window.data_view.sampled_item.getData()[0].size == 1

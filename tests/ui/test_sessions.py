@@ -15,7 +15,7 @@ RUN_TIMEOUT = 30_000
 
 
 def run_to_end(qtbot, window):
-    window._on_settings(window.settings.replace(speed=0.0))
+    window.explorer.set_settings(window.settings.replace(speed=0.0), from_panel=False)
     window.findChild(type(window.action_run), "actionRun").trigger()
     qtbot.waitUntil(
         lambda: window.trajectory is not None and window.trajectory.status != "running",
@@ -28,7 +28,9 @@ def test_saved_session_reopens_identical(make_window, qtbot, tmp_path):
     first = make_window(use_gl=False)
     first.load_lesson("mini-batch")
     first.data_view.pointMoved.emit(0, 1.5, 4.25)  # an edit after the lesson
-    first._on_settings(first.settings.replace(speed=0.0, learning_rate=0.02))
+    first.explorer.set_settings(
+        first.settings.replace(speed=0.0, learning_rate=0.02), from_panel=False
+    )
     assert first.dataset.x[0] == 1.5
     path = tmp_path / "class.json"
     assert first.save_session(path)
@@ -108,7 +110,7 @@ def test_export_trajectory_csv(window, qtbot, tmp_path):
     path = tmp_path / "run.csv"
     assert not window.export_trajectory(path)
     assert "no run to export" in window.statusBar().currentMessage()
-    window._on_settings(window.settings.replace(steps=200))
+    window.explorer.set_settings(window.settings.replace(steps=200), from_panel=False)
     trajectory = run_to_end(qtbot, window)
     assert window.export_trajectory(path)
     assert path.read_text(encoding="utf-8").startswith(
@@ -127,7 +129,7 @@ def test_recent_sessions_update_and_drop_missing_files(window, tmp_path):
     assert window.open_session(paths[0])  # opening moves it to the top
     expected = [str(p.resolve()) for p in [paths[0], *paths[:0:-1]]][:RECENT_COUNT]
     assert window.recent_sessions() == expected
-    window._fill_recent_menu()
+    window.fill_recent_menu()
     titles = [action.text() for action in window.recent_menu.actions()]
     assert titles[0] == "&1 s0.json" and len(titles) == RECENT_COUNT
 
@@ -228,13 +230,13 @@ def test_dialogs_show_the_reason_a_save_failed(qtbot, window, tmp_path, monkeypa
 
     monkeypatch.setattr(atomic.os, "fsync", full_disk)
     dialogs = [
-        window._save_dialog,
-        window._save_session_dialog,
-        window._export_trajectory_dialog,
-        window._export_png_dialog,
-        window._export_gif_dialog,
-        lambda: window._export_view_dialog("history", "png"),
-        lambda: window._export_view_dialog("history", "svg"),
+        window.dialogs.save_dataset,
+        window.dialogs.save_session,
+        window.dialogs.export_trajectory,
+        window.dialogs.export_png,
+        window.dialogs.export_gif,
+        lambda: window.dialogs.export_view("history", "png"),
+        lambda: window.dialogs.export_view("history", "svg"),
     ]
     for dialog in dialogs:
         shown.clear()
@@ -253,7 +255,7 @@ def test_open_dialog_shows_why_a_session_cannot_be_read(window, tmp_path, monkey
     for path, reason in [(tmp_path, "it is a folder"), (os.devnull, "it is a device")]:
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, p=path: (str(p), ""))
         shown.clear()
-        window._open_session_dialog()
+        window.dialogs.open_session()
         assert len(shown) == 1 and reason in shown[0], shown
 
 

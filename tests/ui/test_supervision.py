@@ -46,7 +46,7 @@ def assert_the_next_run_works(qtbot, window):
 
 
 def test_a_killed_engine_is_restarted_and_nothing_the_user_made_is_lost(qtbot, window):
-    window._edit("Add point", lambda d: d.with_point(12.0, 12.5))
+    window.explorer.edit("Add point", lambda d: d.with_point(12.0, 12.5))
     set_controls(window, 200, 10**6, 0.001)
     data, settings, undo = window.dataset, window.settings, window.undo_stack.count()
     window.action_run.trigger()
@@ -72,9 +72,15 @@ def test_a_killed_engine_is_restarted_and_nothing_the_user_made_is_lost(qtbot, w
     assert_the_next_run_works(qtbot, window)
 
 
-def test_a_fault_inside_the_engine_ends_the_run_as_failed_with_its_reason(qtbot, window):
+def test_a_fault_inside_the_engine_ends_the_run_as_failed_with_its_reason(
+    qtbot, window, monkeypatch
+):
     set_controls(window, 500, 4000, 0.0001)
-    window.problem = BreaksPastSlope(window.dataset)  # as if the engine hit a fault
+    start = window.controller.start
+    faulty = BreaksPastSlope(window.dataset)  # as if the engine hit a fault
+    monkeypatch.setattr(
+        window.controller, "start", lambda problem, *args, **kw: start(faulty, *args, **kw)
+    )
     process = window.controller.process
     window.action_run.trigger()
     qtbot.waitUntil(lambda: readout(window, "status") == "failed", timeout=RUN_TIMEOUT)
@@ -82,5 +88,5 @@ def test_a_fault_inside_the_engine_ends_the_run_as_failed_with_its_reason(qtbot,
     assert "planted fault" in window.statusBar().currentMessage()
     assert window.trajectory.status == "failed" and window.trajectory.steps > 0
     assert window.controller.process is process  # the process carried on
-    window.problem = window.settings.problem(window.dataset)
+    monkeypatch.undo()  # the window's own problem again
     assert_the_next_run_works(qtbot, window)

@@ -6,7 +6,8 @@ import weakref
 import numpy as np
 
 from gd_explorer.engine import Dataset
-from gd_explorer.ui import main_window
+from gd_explorer.state import ExplorerState
+from gd_explorer.ui import controller
 
 
 def held_bytes(window):
@@ -21,9 +22,9 @@ def held_bytes(window):
 def test_edits_on_large_data_keep_the_history_within_its_budget(window, monkeypatch):
     rows = 20_000  # 320 kB a dataset
     budget = 10 * rows * 16
-    monkeypatch.setattr(main_window, "UNDO_MEMORY_BYTES", budget)
+    monkeypatch.setattr(controller, "UNDO_MEMORY_BYTES", budget)
     x = np.linspace(0, 10, rows)
-    window._change_state("Open", Dataset(x, 2 * x + 1), window.settings)
+    window.explorer.change("Open", ExplorerState(Dataset(x, 2 * x + 1), (window.settings,)))
     states = [window.dataset]
     for i in range(30):
         window.table.cellEdited.emit(i, 1, float(i))

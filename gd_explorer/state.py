@@ -1,0 +1,355 @@
+"""What the explorer holds, as one immutable value, and every change to it.
+
+The window never changes its state in place: each action of the user is a
+transition from one :class:`ExplorerState` to the next, which also says what the
+change means for the run and the views (an :class:`Effect`). The analysis of a
+state — the cost model, its exact optimum, its curvature and the maps' framing —
+is computed once per change (:func:`analyse`), however many views draw it.
+No Qt here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from gd_explorer.engine import (
+    CostModel,
+    Dataset,
+    Fit,
+    Stability,
+    article_dataset,
+    reference_fit,
+    stability,
+)
+from gd_explorer.framing import Domain, problem_domain
+from gd_explorer.scene import MAX_RUNS
+from gd_explorer.settings import Settings
+
+#: Settings that belong to the problem rather than to one run: equal across runs.
+SHARED = ("model", "speed", "scaling")
+#: Settings whose change mid-run restarts the run from where the ball is.
+RESTARTING = frozenset(
+    {
+        "model",
+        "variant",
+        "optimizer",
+        "optimizer_options",
+        "schedule",
+        "schedule_options",
+        "learning_rate",
+        "batch_size",
+        "hold_intercept",
+        "held_intercept",
+        "scaling",
+    }
+)
+#: Settings that move the run's held line or best point: the maps are framed anew.
+REFRAMING = frozenset({"model", "hold_intercept", "held_intercept", "scaling"})
+STARTING = frozenset({"start_slope", "start_intercept"})
+
+
+class Effect(enum.Flag):
+    """What a transition means for the run and the views."""
+
+    NONE = 0
+    #: The views show something else: draw them again.
+    REDRAW = enum.auto()
+    #: The problem or its best point changed: frame the maps anew.
+    REFRAME = enum.auto()
+    #: A live run carries on over the edited data from where it is.
+    CARRY_ON = enum.auto()
+    #: A live run starts again from where the ball is, with the new settings.
+    RESTART = enum.auto()
+    #: The run is over: a lesson, a session or a new start replaces everything.
+    DISCARD = enum.auto()
+    #: The start point moved (frame the maps anew only if it left them).
+    START = enum.auto()
+    #: The run's pace changed.
+    SPEED = enum.auto()
+
+
+class StateError(ValueError):
+    """A change that cannot be made; the message says why, for the person who asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What a state implies, computed once: the problem, its optimum, curvature and framing.
+
+    ``stability`` is None where the curvature cannot be measured (no optimum to
+    measure a logistic cost at, say). ``domain`` frames the start and the optima.
+    """
+
+    problem: CostModel
+    fit: Fit
+    stability: Stability | None
+    domain: Domain
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ExplorerState:
+    """The data, each run's settings, which run is selected, and the lesson.
+
+    ``runs`` holds 1 to :data:`MAX_RUNS` settings; the model, the speed and the
+    scaling are the problem's and equal in every run. Compare states with
+    :meth:`same`: the data are compared by identity (a million rows are not
+    compared value by value).
+    """
+
+    data: Dataset
+    runs: tuple[Settings, ...]
+    selected: int = 0
+    lesson: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.runs) <= MAX_RUNS:
+            raise StateError(f"there must be 1 to {MAX_RUNS} runs, not {len(self.runs)}")
+        if not 0 <= self.selected < len(self.runs):
+            raise StateError(f"no run {self.selected + 1} to select")
+        first = self.runs[0]
+        for run in self.runs[1:]:
+            for name in SHARED:
+                if getattr(run, name) != getattr(first, name):
+                    raise StateError(f"every run must share the {name} (the problem's)")
+
+    @classmethod
+    def initial(
+        cls, settings: Settings | None = None, data: Dataset | None = None
+    ) -> ExplorerState:
+        """Return the state a window opens with: the article's data, one run."""
+        return cls(article_dataset() if data is None else data, (settings or Settings(),))
+
+    @property
+    def settings(self) -> Settings:
+        """Settings: the selected run's."""
+        return self.runs[self.selected]
+
+    def same(self, other: ExplorerState) -> bool:
+        """Return whether ``other`` holds the same data (by identity), runs and lesson."""
+        return (
+            self.data is other.data
+            and self.runs == other.runs
+            and self.selected == other.selected
+            and self.lesson == other.lesson
+        )
+
+    # Transitions: each returns the new state and what the change means.
+
+    def edit_data(self, data: Dataset) -> tuple[ExplorerState, Effect]:
+        """Replace the data (a point added, moved or removed; a file opened).
+
+        Raises
+        ------
+        DatasetError
+            If the model cannot fit ``data`` (logistic needs two classes, say).
+        """
+        self.settings.problem(data)
+        return (
+            replace(self, data=data),
+            Effect.REDRAW | Effect.REFRAME | Effect.CARRY_ON,
+        )
+
+    def set_settings(self, settings: Settings) -> tuple[ExplorerState, Effect]:
+        """Change the selected run's settings; the problem's settings change in every run.
+
+        Raises
+        ------
+        StateError
+            If the settings are not valid (the engine refuses them).
+        DatasetError
+            If a new model cannot fit the data.
+        """
+        try:
+            settings.config()
+        except ValueError as error:
+            raise StateError(str(error)) from None
+        old = self.settings
+        changed = {
+            name for name in settings.to_dict() if getattr(settings, name) != getattr(old, name)
+        }
+        if not changed:
+            return self, Effect.NONE
+        if "model" in changed:
+            settings.problem(self.data)
+        shared = {name: getattr(settings, name) for name in SHARED}
+        runs = tuple(
+            settings if i == self.selected else run.replace(**shared)
+            for i, run in enumerate(self.runs)
+        )
+        return replace(self, runs=runs), _effect(changed)
+
+    def switch_model(self, settings: Settings, data: Dataset) -> tuple[ExplorerState, Effect]:
+        """Change the model along with the data it needs (logistic needs classes).
+
+        Raises
+        ------
+        DatasetError
+            If the model cannot fit ``data``.
+        """
+        if settings.model == "logistic" and settings.hold_intercept:
+            settings = settings.replace(hold_intercept=False)
+        settings.problem(data)
+        shared = {name: getattr(settings, name) for name in SHARED}
+        runs = tuple(
+            settings
+            if i == self.selected
+            else run.replace(**shared, hold_intercept=False)
+            if settings.model == "logistic"
+            else run.replace(**shared)
+            for i, run in enumerate(self.runs)
+        )
+        effect = Effect.REDRAW | Effect.REFRAME | Effect.RESTART
+        return replace(self, data=data, runs=runs), effect
+
+    def add_run(self, settings: Settings | None = None) -> tuple[ExplorerState, Effect]:
+        """Add a run (a copy of the selected one by default) and select it.
+
+        Raises
+        ------
+        StateError
+            If :data:`MAX_RUNS` runs are there already.
+        """
+        if len(self.runs) >= MAX_RUNS:
+            raise StateError(f"at most {MAX_RUNS} runs can race at once")
+        new = self.settings if settings is None else settings
+        shared = {name: getattr(self.settings, name) for name in SHARED}
+        runs = (*self.runs, new.replace(**shared))
+        return replace(self, runs=runs, selected=len(runs) - 1), Effect.REDRAW
+
+    def duplicate_run(self) -> tuple[ExplorerState, Effect]:
+        """Add a copy of the selected run and select it (see :meth:`add_run`)."""
+        return self.add_run()
+
+    def remove_run(self, index: int | None = None) -> tuple[ExplorerState, Effect]:
+        """Remove run ``index`` (the selected one by default); one run always stays.
+
+        Raises
+        ------
+        StateError
+            If it is the only run, or there is no such run.
+        """
+        index = self.selected if index is None else index
+        if len(self.runs) == 1:
+            raise StateError("the last run cannot be removed")
+        if not 0 <= index < len(self.runs):
+            raise StateError(f"no run {index + 1} to remove")
+        runs = self.runs[:index] + self.runs[index + 1 :]
+        selected = self.selected - (index < self.selected)
+        selected = min(selected, len(runs) - 1)
+        return replace(self, runs=runs, selected=selected), Effect.REDRAW
+
+    def select_run(self, index: int) -> tuple[ExplorerState, Effect]:
+        """Select run ``index``: the controls, read-out and equations are about it.
+
+        Raises
+        ------
+        StateError
+            If there is no such run.
+        """
+        if not 0 <= index < len(self.runs):
+            raise StateError(f"no run {index + 1} to select")
+        if index == self.selected:
+            return self, Effect.NONE
+        return replace(self, selected=index), Effect.REDRAW | Effect.REFRAME
+
+    def load_lesson(self, lesson: Any, speed: float) -> tuple[ExplorerState, Effect]:
+        """Replace everything by a lesson's data and one run of its settings.
+
+        ``lesson`` is a :class:`gd_explorer.lessons.Lesson`; the speed is kept.
+        """
+        settings = Settings.from_config(lesson.problem.kind, lesson.config, speed)
+        state = ExplorerState(lesson.problem.data, (settings,), 0, lesson.id)
+        return state, _REPLACED
+
+    def load_session(
+        self,
+        data: Dataset,
+        runs: tuple[Settings, ...],
+        selected: int = 0,
+        lesson: str | None = None,
+    ) -> tuple[ExplorerState, Effect]:
+        """Replace everything by a session's (or a recovered autosave's) contents.
+
+        Raises
+        ------
+        StateError
+            If the runs do not share the problem's settings or there are too many.
+        DatasetError
+            If the model cannot fit the data.
+        """
+        state = ExplorerState(data, tuple(runs), selected, lesson)
+        state.settings.problem(data)
+        return state, _REPLACED
+
+    def new(self) -> tuple[ExplorerState, Effect]:
+        """Start afresh: the article's data, default settings at the same speed."""
+        settings = Settings().replace(speed=self.settings.speed)
+        return ExplorerState(article_dataset(), (settings,)), _REPLACED
+
+
+_REPLACED = Effect.DISCARD | Effect.REDRAW | Effect.REFRAME
+
+
+def _effect(changed: set[str]) -> Effect:
+    effect = Effect.REDRAW
+    if changed & RESTARTING:
+        effect |= Effect.RESTART
+    if changed & REFRAMING:
+        effect |= Effect.REFRAME
+    if changed & STARTING:
+        effect |= Effect.START
+    if "speed" in changed:
+        effect |= Effect.SPEED
+    if changed == {"speed"}:
+        effect &= ~Effect.REDRAW
+    return effect
+
+
+# The analysis, once per change.
+
+#: Analyses kept: undo and redo go back and forth between a few states.
+ANALYSES_KEPT = 8
+_analyses: OrderedDict[tuple[object, ...], tuple[Dataset, Analysis]] = OrderedDict()
+
+
+def _key(state: ExplorerState) -> tuple[object, ...]:
+    settings = state.settings
+    config = settings.config()
+    fixed = tuple(sorted((config.fixed or {}).items()))
+    return (id(state.data), settings.model, settings.scaling, fixed, config.start)
+
+
+def analyse(state: ExplorerState) -> Analysis:
+    """Return the analysis of ``state``'s selected run on its data (cached by state).
+
+    States that share the data, the model and the selected run's held parameters
+    and start share one analysis: changing the learning rate computes nothing.
+    """
+    key = _key(state)
+    kept = _analyses.get(key)
+    if kept is not None and kept[0] is state.data:
+        _analyses.move_to_end(key)
+        return kept[1]
+    settings = state.settings
+    config = settings.config()
+    problem = settings.problem(state.data)
+    fit = reference_fit(problem, config.fixed)
+    try:
+        # Logistic curvature is measured at the optimum: passed, so it is not found twice.
+        where = fit.theta if problem.kind == "logistic" and fit.theta is not None else None
+        if problem.kind == "logistic" and where is None:
+            where = (0.0, 0.0)
+        curvature: Stability | None = stability(problem, where, config.fixed)
+    except (ValueError, np.linalg.LinAlgError):
+        curvature = None
+    domain = problem_domain(problem, config.start, None, fixed=config.fixed)
+    analysis = Analysis(problem, fit, curvature, domain)
+    _analyses[key] = (state.data, analysis)
+    while len(_analyses) > ANALYSES_KEPT:
+        _analyses.popitem(last=False)
+    return analysis

@@ -1,0 +1,370 @@
+"""The window's actions, menus and toolbar, as tables turned into QActions in one loop.
+
+Each row names the action (its fixed object name), its text, keys, what it does
+(a function of the window), its tip and its place. Adding a command is adding a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from gd_explorer.lessons import LESSONS
+
+if TYPE_CHECKING:
+    from gd_explorer.ui.main_window import MainWindow
+
+Keys = tuple[str | QKeySequence.StandardKey, ...]
+#: Presentation zoom: each Ctrl+= / Ctrl+- multiplies or divides the scale by this.
+ZOOM_STEP = 1.25
+NOT_YET = "Comes with runs racing side by side"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One command of the window.
+
+    ``handler`` is called with the window (and, for a checkable action, whether it
+    is now checked). ``shared`` actions belong to the window itself, so their keys
+    work everywhere and the shortcuts sheet lists them; the others live in a menu.
+    """
+
+    name: str
+    text: str
+    keys: Keys
+    handler: Callable[..., object]
+    tip: str = ""
+    shared: bool = True
+    checkable: bool = False
+    enabled: bool = True
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "actionRun",
+        "Run",
+        ("Space",),
+        lambda w: w.toggle_run(),
+        "Run or pause the descent (Space)",
+    ),
+    ActionSpec(
+        "actionStep", "Step", ("Right",), lambda w: w.step_once(), "Take exactly one step (→)"
+    ),
+    ActionSpec(
+        "actionStepBack",
+        "Step back",
+        ("Left",),
+        lambda w: w.step_back(),
+        "Replay: show the step before (←)",
+    ),
+    ActionSpec(
+        "actionReset",
+        "Reset",
+        ("R",),
+        lambda w: w.reset(),
+        "Put the ball back at the start and clear the run (R)",
+    ),
+    ActionSpec(
+        "actionHalveRate",
+        "Halve the learning rate",
+        ("[",),
+        lambda w: w.scale_learning_rate(0.5),
+        "Halve the learning rate ([)",
+    ),
+    ActionSpec(
+        "actionDoubleRate",
+        "Double the learning rate",
+        ("]",),
+        lambda w: w.scale_learning_rate(2.0),
+        "Double the learning rate (])",
+    ),
+    ActionSpec(
+        "actionBestRate",
+        "Best learning rate",
+        (),
+        lambda w: w.explorer.best_rate(),
+        "Set the learning rate to 2/(L + μ): the fastest steady descent on this data",
+    ),
+    ActionSpec("actionAddRun", "Add a run", (), lambda w: None, NOT_YET, enabled=False),
+    ActionSpec("actionRemoveRun", "Remove the run", (), lambda w: None, NOT_YET, enabled=False),
+    ActionSpec(
+        "actionBranch", "Branch from this step", (), lambda w: None, NOT_YET, enabled=False
+    ),
+    ActionSpec(
+        "actionFullScreen",
+        "Full screen",
+        ("F11",),
+        lambda w: w.toggle_full_screen(),
+        "Fill the screen, for a classroom (F11)",
+    ),
+    ActionSpec(
+        "actionZoomIn",
+        "Larger text",
+        ("Ctrl++", "Ctrl+="),
+        lambda w: w.zoom(ZOOM_STEP),
+        "Make text larger, for the back of the room (Ctrl++)",
+    ),
+    ActionSpec(
+        "actionZoomOut",
+        "Smaller text",
+        ("Ctrl+-",),
+        lambda w: w.zoom(1 / ZOOM_STEP),
+        "Make text smaller (Ctrl+−)",
+    ),
+    ActionSpec(
+        "actionZoomReset",
+        "Normal text size",
+        ("Ctrl+0",),
+        lambda w: w.set_zoom(1.0),
+        "Back to the normal text size (Ctrl+0)",
+    ),
+    ActionSpec(
+        "actionShortcuts",
+        "Keyboard shortcuts",
+        ("F1",),
+        lambda w: w.show_shortcuts(),
+        "List every keyboard shortcut (F1)",
+    ),
+    ActionSpec(
+        "actionNew",
+        "&New",
+        (QKeySequence.StandardKey.New,),
+        lambda w: w.new_from_menu(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionOpenDataset",
+        "&Open dataset…",
+        (QKeySequence.StandardKey.Open,),
+        lambda w: w.dialogs.open_dataset(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionSaveDataset",
+        "&Save dataset…",
+        (QKeySequence.StandardKey.Save,),
+        lambda w: w.dialogs.save_dataset(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionOpenSession",
+        "Open s&ession…",
+        (),
+        lambda w: w.dialogs.open_session(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionSaveSession",
+        "Save sess&ion…",
+        ("Ctrl+Shift+S",),
+        lambda w: w.dialogs.save_session(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionExportTrajectory",
+        "Export &trajectory CSV…",
+        (),
+        lambda w: w.dialogs.export_trajectory(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionExportPng",
+        "Export window as &PNG…",
+        (),
+        lambda w: w.dialogs.export_png(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionExportGif",
+        "Export run as animated &GIF…",
+        (),
+        lambda w: w.dialogs.export_gif(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionQuit", "&Quit", (QKeySequence.StandardKey.Quit,), lambda w: w.close(), shared=False
+    ),
+    ActionSpec(
+        "actionCalculus",
+        "&Derivatives and partial derivatives…",
+        (),
+        lambda w: w.show_calculus(),
+        shared=False,
+    ),
+    ActionSpec(
+        "actionColourBlind",
+        "Colour-blind-safe colours",
+        (),
+        lambda w, on: w.set_theme(w.theme[0], on),
+        "The Okabe–Ito palette: nothing to tell apart by red against green",
+        shared=False,
+        checkable=True,
+    ),
+)
+
+#: The theme choices: (name, object name, text).
+THEMES = (
+    ("system", "actionThemeSystem", "Follow the system"),
+    ("light", "actionThemeLight", "Light"),
+    ("dark", "actionThemeDark", "Dark"),
+)
+#: Views that File → Export a view offers: (menu title, name for ``export_view``).
+EXPORTABLE_VIEWS = (
+    ("Data", "data"),
+    ("Cost from above", "contour"),
+    ("3-D surface", "surface"),
+    ("Cost curve", "cost_curve"),
+    ("Cost per step", "history"),
+)
+TOOLBAR = (
+    "actionRun",
+    "actionStepBack",
+    "actionStep",
+    "actionReset",
+    "-",
+    "actionUndo",
+    "actionRedo",
+)
+#: The menus: an action's name, "-" for a separator, or "@name" for a part built in code.
+MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "&File",
+        (
+            "actionNew",
+            "actionOpenDataset",
+            "actionSaveDataset",
+            "-",
+            "actionOpenSession",
+            "actionSaveSession",
+            "@recent",
+            "actionExportTrajectory",
+            "actionExportPng",
+            "actionExportGif",
+            "@exportViews",
+            "-",
+            "actionQuit",
+        ),
+    ),
+    ("&Edit", ("actionUndo", "actionRedo")),
+    (
+        "&Run",
+        (
+            "actionRun",
+            "actionStep",
+            "actionStepBack",
+            "actionReset",
+            "-",
+            "actionHalveRate",
+            "actionDoubleRate",
+            "actionBestRate",
+            "-",
+            "actionAddRun",
+            "actionRemoveRun",
+            "actionBranch",
+        ),
+    ),
+    (
+        "&View",
+        ("actionFullScreen", "actionZoomIn", "actionZoomOut", "actionZoomReset", "-", "@theme"),
+    ),
+    ("&Calculus", ("actionCalculus",)),
+    ("&Lessons", ("@lessons",)),
+    ("&Help", ("actionShortcuts",)),
+)
+
+
+def _make(window: MainWindow, spec: ActionSpec) -> QAction:
+    action = QAction(spec.text, window)
+    action.setObjectName(spec.name)
+    action.setShortcuts([QKeySequence(k) for k in spec.keys])
+    if spec.tip:
+        action.setToolTip(spec.tip)
+    action.setEnabled(spec.enabled)
+    if spec.checkable:
+        action.setCheckable(True)
+        action.toggled.connect(partial(spec.handler, window))
+    else:
+        action.triggered.connect(lambda _=False, run=spec.handler: run(window))
+    if spec.shared:
+        window.addAction(action)
+    return action
+
+
+def build(window: MainWindow) -> dict[str, QAction]:
+    """Make every action, the toolbar and the menus of ``window``; return the actions by name."""
+    actions = {spec.name: _make(window, spec) for spec in ACTIONS}
+    stack = window.explorer.undo_stack
+    undo = stack.createUndoAction(window, "Undo")
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    redo = stack.createRedoAction(window, "Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    for name, action in (("actionUndo", undo), ("actionRedo", redo)):
+        action.setObjectName(name)
+        window.addAction(action)
+        actions[name] = action
+    toolbar = window.addToolBar("Run")
+    toolbar.setObjectName("runToolbar")
+    toolbar.setMovable(False)
+    for name in TOOLBAR:
+        toolbar.addSeparator() if name == "-" else toolbar.addAction(actions[name])
+    parts: dict[str, Callable[[QMenu], None]] = {
+        "@recent": partial(_recent_menu, window),
+        "@exportViews": partial(_export_views_menu, window),
+        "@theme": partial(_theme_menu, window, actions),
+        "@lessons": partial(_lessons_menu, window),
+    }
+    for title, entries in MENUS:
+        menu = window.menuBar().addMenu(title)
+        for entry in entries:
+            if entry == "-":
+                menu.addSeparator()
+            elif entry in parts:
+                parts[entry](menu)
+            else:
+                menu.addAction(actions[entry])
+    return actions
+
+
+def _recent_menu(window: MainWindow, menu: QMenu) -> None:
+    recent = menu.addMenu("&Recent sessions")
+    recent.setObjectName("recentSessionsMenu")
+    recent.aboutToShow.connect(window.fill_recent_menu)
+    window.recent_menu = recent
+
+
+def _export_views_menu(window: MainWindow, menu: QMenu) -> None:
+    views = menu.addMenu("Export a &view")
+    views.setObjectName("exportViewMenu")
+    for title, name in EXPORTABLE_VIEWS:
+        views.addAction(f"{title} as PNG…", partial(window.dialogs.export_view, name, "png"))
+        if name != "surface":  # the 3-D view is a picture of OpenGL: no vector form
+            views.addAction(f"{title} as SVG…", partial(window.dialogs.export_view, name, "svg"))
+
+
+def _theme_menu(window: MainWindow, actions: dict[str, QAction], menu: QMenu) -> None:
+    themes = menu.addMenu("&Theme")
+    themes.setObjectName("themeMenu")
+    group = QActionGroup(window)
+    group.setExclusive(True)
+    for name, object_name, text in THEMES:
+        action = QAction(text, window)
+        action.setObjectName(object_name)
+        action.setCheckable(True)
+        action.triggered.connect(lambda _=False, n=name: window.set_theme(n, window.theme[1]))
+        group.addAction(action)
+        themes.addAction(action)
+        window.theme_actions[name] = action
+    themes.addSeparator()
+    themes.addAction(actions["actionColourBlind"])
+
+
+def _lessons_menu(window: MainWindow, menu: QMenu) -> None:
+    menu.addAction(window.lessons_dock.toggleViewAction())
+    menu.addSeparator()
+    for lesson in LESSONS:
+        menu.addAction(lesson.title, partial(window.lesson_from_menu, lesson.id))

@@ -1,0 +1,71 @@
+"""The one drawing path: a :class:`~gd_explorer.scene.Scene` drawn in every view.
+
+Live frames, replay, the start, state changes and each frame of an exported GIF
+all come here, so the views cannot disagree about what a step looks like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from gd_explorer.scene import Scene
+
+
+@dataclass(frozen=True, slots=True)
+class Views:
+    """The views a scene is drawn in, and the widget a picture of them is taken of."""
+
+    data_view: Any
+    cost_curve: Any
+    contour: Any
+    surface: Any
+    history: Any
+    readout: Any
+    equations: Any
+    #: The data table, told about new data (it draws no step).
+    table: Any
+    #: What a picture of the views shows (the window), and its 3-D view's place in it.
+    frame: QWidget
+
+
+def paint(scene: Scene, views: Views) -> None:
+    """Draw ``scene`` in every view: the selected run's step, its numbers and equations."""
+    trace = scene.current
+    kind, point = scene.kind, trace.point
+    views.data_view.set_model(point, kind)
+    views.data_view.set_sampled(trace.rows)
+    views.cost_curve.set_state(trace.params)
+    views.contour.set_path(trace.params)
+    views.surface.set_path(trace.params, trace.cost)
+    views.history.set_history(trace.cost, scene.fit.cost, trace.exact)
+    views.readout.show_step(
+        trace.step,
+        trace.config.steps,
+        trace.current_cost,
+        point,
+        trace.gradient_norm,
+        trace.status,
+    )
+    before, grad = trace.before, trace.last_gradient
+    if before is not None and grad is not None:
+        views.equations.show_step(
+            kind,
+            trace.config,
+            trace.step,
+            before,
+            point,
+            grad,
+            trace.current_cost,
+            trace.rows,
+            scene.data,
+        )
+    else:
+        views.equations.show_start(kind, trace.config, point, trace.current_cost)
+    if trace.status == "ready":
+        views.readout.show_banner(None)
+    elif trace.diverged_at is not None and not scene.replaying:
+        # From the step it blew up, while the ball may still be flying.
+        views.readout.show_banner(trace.message)
