@@ -66,7 +66,7 @@ class Counts:
         self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
         shown = self.examples.setdefault(kind, [])
         if len(shown) < 3:
-            shown.append(message[:400])
+            shown.append(message[-1200:])
 
 
 def soak(cycles: int, edits: int, seed: int) -> dict[str, object]:

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from gd_explorer.engine import CostModel, Dataset, DescentConfig, Fit, Trajectory
+from gd_explorer.engine import steps_to_reach as engine_steps_to_reach
 
 #: Runs that may race at once; each has its own colour slot (``RunTrace.slot``).
 MAX_RUNS = 4
@@ -115,23 +116,16 @@ class Scene:
 
 # Building scenes: from a run's record (live or replayed), a finished trajectory, or a start.
 
-#: How near the optimal cost counts as reached: cost − J* ≤ REACH_TOLERANCE · max(1, |J*|).
-REACH_TOLERANCE = 1e-6
-
 
 def steps_to_reach(costs: ArrayLike, optimum: float | None) -> int | None:
-    """Return the first step whose cost is within 1e-6 of the optimal cost ``optimum``.
+    """Return the first step within 1e-6 of the optimal cost, None when none is.
 
-    Within means ``cost − optimum ≤ 1e-6 · max(1, |optimum|)``. Returns None when no
-    step gets there (or there is no optimum).
+    The rule is the engine's (:func:`gd_explorer.engine.steps_to_reach`, shared with
+    the learning-rate sweep); here "never" is None rather than -1.
     """
-    if optimum is None or not math.isfinite(optimum):
-        return None
-    values = np.asarray(costs, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        near = values - optimum <= REACH_TOLERANCE * max(1.0, abs(optimum))
-    hits = np.flatnonzero(near)
-    return int(hits[0]) if len(hits) else None
+        found = engine_steps_to_reach(costs, optimum)
+    return None if found < 0 else found
 
 
 class Reach:

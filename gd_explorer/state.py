@@ -105,10 +105,21 @@ class ExplorerState:
     runs: tuple[Settings, ...]
     selected: int = 0
     lesson: str | None = None
+    #: Each run's colour slot (kept when another run is removed) and name; by default
+    #: slots 0, 1, … and "run 1", "run 2", ….
+    slots: tuple[int, ...] = ()
+    labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.runs) <= MAX_RUNS:
             raise StateError(f"there must be 1 to {MAX_RUNS} runs, not {len(self.runs)}")
+        n = len(self.runs)
+        slots = self.slots if len(self.slots) == n else tuple(range(n))
+        if len(set(slots)) != n or not all(0 <= s < MAX_RUNS for s in slots):
+            slots = tuple(range(n))
+        labels = self.labels if len(self.labels) == n else tuple(f"run {s + 1}" for s in slots)
+        object.__setattr__(self, "slots", tuple(slots))
+        object.__setattr__(self, "labels", tuple(labels))
         if not 0 <= self.selected < len(self.runs):
             raise StateError(f"no run {self.selected + 1} to select")
         first = self.runs[0]
@@ -136,6 +147,7 @@ class ExplorerState:
             and self.runs == other.runs
             and self.selected == other.selected
             and self.lesson == other.lesson
+            and self.labels == other.labels
         )
 
     # Transitions: each returns the new state and what the change means.
@@ -206,8 +218,12 @@ class ExplorerState:
         effect = Effect.REDRAW | Effect.REFRAME | Effect.RESTART
         return replace(self, data=data, runs=runs), effect
 
-    def add_run(self, settings: Settings | None = None) -> tuple[ExplorerState, Effect]:
+    def add_run(
+        self, settings: Settings | None = None, label: str | None = None
+    ) -> tuple[ExplorerState, Effect]:
         """Add a run (a copy of the selected one by default) and select it.
+
+        It takes the first free colour slot; ``label`` names it ("run k" by default).
 
         Raises
         ------
@@ -219,7 +235,15 @@ class ExplorerState:
         new = self.settings if settings is None else settings
         shared = {name: getattr(self.settings, name) for name in SHARED}
         runs = (*self.runs, new.replace(**shared))
-        return replace(self, runs=runs, selected=len(runs) - 1), Effect.REDRAW
+        slot = min(set(range(MAX_RUNS)) - set(self.slots))
+        state = replace(
+            self,
+            runs=runs,
+            selected=len(runs) - 1,
+            slots=(*self.slots, slot),
+            labels=(*self.labels, label or f"run {slot + 1}"),
+        )
+        return state, Effect.REDRAW
 
     def duplicate_run(self) -> tuple[ExplorerState, Effect]:
         """Add a copy of the selected run and select it (see :meth:`add_run`)."""
@@ -241,7 +265,10 @@ class ExplorerState:
         runs = self.runs[:index] + self.runs[index + 1 :]
         selected = self.selected - (index < self.selected)
         selected = min(selected, len(runs) - 1)
-        return replace(self, runs=runs, selected=selected), Effect.REDRAW
+        slots = self.slots[:index] + self.slots[index + 1 :]
+        labels = self.labels[:index] + self.labels[index + 1 :]
+        state = replace(self, runs=runs, selected=selected, slots=slots, labels=labels)
+        return state, Effect.REDRAW
 
     def select_run(self, index: int) -> tuple[ExplorerState, Effect]:
         """Select run ``index``: the controls, read-out and equations are about it.
@@ -262,9 +289,37 @@ class ExplorerState:
 
         ``lesson`` is a :class:`gd_explorer.lessons.Lesson`; the speed is kept.
         """
-        settings = Settings.from_config(lesson.problem.kind, lesson.config, speed)
-        state = ExplorerState(lesson.problem.data, (settings,), 0, lesson.id)
+        runs = tuple(
+            Settings.from_config(lesson.problem.kind, run.config, speed).replace(
+                scaling=getattr(lesson, "scaling", False)
+            )
+            for run in lesson.runs
+        )
+        labels = tuple(run.label for run in lesson.runs) if len(runs) > 1 else ()
+        state = ExplorerState(lesson.problem.data, runs, 0, lesson.id, labels=labels)
         return state, _REPLACED
+
+    def race(self, runs: tuple[tuple[str, Settings], ...]) -> tuple[ExplorerState, Effect]:
+        """Replace the runs by a race of labelled settings (a preset) on the same data.
+
+        Raises
+        ------
+        StateError
+            If there are more than :data:`MAX_RUNS` or a run's settings are not valid.
+        """
+        for _, settings in runs:
+            try:
+                settings.config()
+            except ValueError as error:
+                raise StateError(str(error)) from None
+        state = ExplorerState(
+            self.data,
+            tuple(settings for _, settings in runs),
+            0,
+            self.lesson,
+            labels=tuple(label for label, _ in runs),
+        )
+        return state, Effect.DISCARD | Effect.REDRAW | Effect.REFRAME
 
     def load_session(
         self,

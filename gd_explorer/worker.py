@@ -579,6 +579,11 @@ class DescentController(QObject):
         self._speed = float(steps_per_second)
         self._send(SetSpeed(self._speed))
 
+    @property
+    def problem(self) -> CostModel | None:
+        """The problem the race descends (None before any race)."""
+        return self._problem
+
     def set_problem(self, problem: CostModel) -> None:
         """Let the live runs carry on with edited data."""
         self._problem = problem

@@ -42,6 +42,8 @@ class ActionSpec:
     shared: bool = True
     checkable: bool = False
     enabled: bool = True
+    #: What a button showing the action says, when shorter than ``text``.
+    short: str = ""
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -90,10 +92,37 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.explorer.best_rate(),
         "Set the learning rate to 2/(L + μ): the fastest steady descent on this data",
     ),
-    ActionSpec("actionAddRun", "Add a run", (), lambda w: None, NOT_YET, enabled=False),
-    ActionSpec("actionRemoveRun", "Remove the run", (), lambda w: None, NOT_YET, enabled=False),
     ActionSpec(
-        "actionBranch", "Branch from this step", (), lambda w: None, NOT_YET, enabled=False
+        "actionAddRun",
+        "Add a run",
+        ("Ctrl+Shift+N",),
+        lambda w: w.explorer.add_run(),
+        "Add a run with default settings, to race the others on the same data (up to four)",
+        short="Add",
+    ),
+    ActionSpec(
+        "actionDuplicateRun",
+        "Duplicate the run",
+        ("Ctrl+D",),
+        lambda w: w.explorer.duplicate_run(),
+        "Add a copy of the selected run: change one setting and race them",
+        short="Duplicate",
+    ),
+    ActionSpec(
+        "actionRemoveRun",
+        "Remove the run",
+        ("Ctrl+Shift+Backspace",),
+        lambda w: w.explorer.remove_run(),
+        "Remove the selected run; the others carry on",
+        short="Remove",
+    ),
+    ActionSpec(
+        "actionBranch",
+        "Branch from this step",
+        ("B",),
+        lambda w: w.explorer.branch(),
+        "While replaying: a new run starting from the step shown, beside the original (B)",
+        short="Branch here",
     ),
     ActionSpec(
         "actionFullScreen",
@@ -264,6 +293,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "actionBestRate",
             "-",
             "actionAddRun",
+            "actionDuplicateRun",
             "actionRemoveRun",
             "actionBranch",
         ),
@@ -281,6 +311,8 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def _make(window: MainWindow, spec: ActionSpec) -> QAction:
     action = QAction(spec.text, window)
     action.setObjectName(spec.name)
+    if spec.short:
+        action.setIconText(spec.short)
     action.setShortcuts([QKeySequence(k) for k in spec.keys])
     if spec.tip:
         action.setToolTip(spec.tip)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -25,7 +25,9 @@ from gd_explorer.engine import (
     Trajectory,
     article_dataset,
 )
+from gd_explorer.engine.sweep import suggested_rates
 from gd_explorer.framing import Domain, problem_domain
+from gd_explorer.presets import get_preset
 from gd_explorer.scene import (
     Reach,
     RunTrace,
@@ -35,7 +37,15 @@ from gd_explorer.scene import (
     trajectory_trace,
 )
 from gd_explorer.settings import LEARNING_RATE_RANGE, Settings
-from gd_explorer.state import RESTARTING, Analysis, Effect, ExplorerState, StateError, analyse
+from gd_explorer.state import (
+    RESTARTING,
+    SHARED,
+    Analysis,
+    Effect,
+    ExplorerState,
+    StateError,
+    analyse,
+)
 from gd_explorer.ui.export import ExportError, frame_steps
 from gd_explorer.ui.painter import Views, paint
 from gd_explorer.ui.surface_view import grid_axes as surface_grid_axes
@@ -49,6 +59,8 @@ DRAW_MS = 16
 UNDO_MEMORY_BYTES = 512 * 2**20
 #: How long a complaint stays in the status bar, in milliseconds.
 COMPLAINT_MS = 12_000
+#: Learning rates a sweep tries, log-spaced around the stability limit.
+SWEEP_RATES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +144,12 @@ class ExplorerController(QObject):
     failureCleared = Signal(str)
     #: The state changed (any way): for the title and the unsaved mark.
     stateChanged = Signal(object)
+    #: The learning rates where steps stop being smooth (1/L) and diverge (2/L), and
+    #: whether they are local (logistic): None, None when unknown.
+    bandsChanged = Signal(object, object, bool)
+    #: A learning-rate sweep: (runs done, runs in all) while it goes, then its result.
+    sweepProgress = Signal(int, int)
+    sweepDone = Signal(object, object, object)
 
     def __init__(
         self,
@@ -158,7 +176,14 @@ class ExplorerController(QObject):
         self._panel: tuple[Settings, int] | None = None
         self._reach: tuple[object, Reach] | None = None
         self._failure_shown: str | None = None
+        #: The engine's run id of each colour slot in the race.
+        self._ids: dict[int, int] = {}
+        self._reaches: dict[tuple[int, int, float | None], Reach] = {}
+        self._sweep_tag: int | None = None
+        self._sweep_bands: tuple[float | None, float | None] = (None, None)
         self.runner.frame.connect(self._on_frame)
+        self.runner.sweepProgress.connect(self._on_sweep_progress)
+        self.runner.sweepDone.connect(self._on_sweep_done)
         self.runner.gridsReady.connect(self._on_grids)
         self.runner.failed.connect(self._on_run_failed)
 
@@ -172,11 +197,22 @@ class ExplorerController(QObject):
     @property
     def runs(self) -> tuple[Run, ...]:
         """Return each run's configuration and steps so far (the selected one's are live)."""
-        trajectory = self.runner.trajectory()
+        records = self._records()
         return tuple(
-            Run(s.config(), trajectory if i == self.state.selected else None)
+            Run(
+                s.config(),
+                None if records[i] is None else records[i].trajectory(),  # type: ignore[union-attr]
+            )
             for i, s in enumerate(self.state.runs)
         )
+
+    def _records(self) -> list[RunRecord | None]:
+        """Return each run's record in the state's order (None: not raced yet)."""
+        by_id = {record.run_id: record for record in self.runner.records}
+        return [by_id.get(self._ids.get(slot, -1)) for slot in self.state.slots]
+
+    def _selected_record(self) -> RunRecord | None:
+        return self._records()[self.state.selected]
 
     # Changes of state.
 
@@ -275,8 +311,11 @@ class ExplorerController(QObject):
         state, _ = self.state.set_settings(settings)
         self.state = state
         self._sync_panel()
-        if self.runner.live:
-            self._start(settings.config(), paused=not self.runner.running)
+        record = self._selected_record()
+        if self.runner.live and record is not None:
+            self.runner.replace_run(record.run_id, settings.config())  # the others go on
+        elif self.runner.live:
+            self._ids[state.slots[state.selected]] = self.runner.add_run(settings.config())
         else:
             self.show_start()
         self.stateChanged.emit(state)
@@ -325,7 +364,11 @@ class ExplorerController(QObject):
             restart = any(
                 getattr(old.settings, name) != getattr(state.settings, name) for name in RESTARTING
             )
+        same_runs = old.slots == state.slots
         self.state = state
+        if not same_runs or (self.runner.live and restart and len(state.runs) > 1):
+            self._reconcile(old, state)
+            restart = False  # each run that changes has been started again from its point
         analysis = analyse(state)
         problem, fixed = analysis.problem, state.settings.config().fixed
         views = self.views
@@ -333,19 +376,68 @@ class ExplorerController(QObject):
         self._sync_panel()
         views.data_view.set_dataset(state.data, problem.kind)
         views.table.set_dataset(state.data, problem.kind)
-        record = self.runner.record
-        path = record.view()[0] if record is not None else None
-        self._show_maps(self._domain(path))
+        self._show_maps(self._domain(self._paths()))
         views.cost_curve.set_problem(problem, (fixed or {}).get("b"))
+        self._show_bands(analysis)
         if self.runner.live and not restart:
-            self.runner.set_problem(problem)  # the ball keeps rolling on the new cost
+            if problem is not self.runner.problem:
+                self.runner.set_problem(problem)  # the balls keep rolling on the new cost
         elif self.runner.live:
             self._restart_from_here()
-        if record is None or not self.runner.live:
+        if not self.runner.live:
             self.show_start()
         else:
-            views.history.set_history(record.view()[1], analysis.fit.cost, record.exact_view())
+            self._repaint()
         self.stateChanged.emit(state)
+
+    def _show_bands(self, analysis: Analysis) -> None:
+        """Tell the learning-rate control where steps are smooth, oscillate or diverge."""
+        curvature = analysis.stability
+        if curvature is None or not np.isfinite(curvature.max_stable_lr):
+            self.bandsChanged.emit(None, None, False)
+            return
+        two_over_l = float(curvature.max_stable_lr)
+        self.bandsChanged.emit(two_over_l / 2, two_over_l, analysis.problem.kind == "logistic")
+
+    def _reconcile(self, old: ExplorerState, new: ExplorerState) -> None:
+        """Make the race hold the new state's runs: drop, add or restart runs by slot."""
+        records = {record.run_id: record for record in self.runner.records}
+        if not records:
+            return
+        live = self.runner.live
+        for slot in set(old.slots) - set(new.slots):
+            run_id = self._ids.pop(slot, None)
+            if run_id in records:
+                self.runner.remove_run(run_id)
+        before = dict(zip(old.slots, old.runs, strict=True))
+        for slot, settings in zip(new.slots, new.runs, strict=True):
+            record = records.get(self._ids.get(slot, -1))
+            config = settings.config()
+            if record is None:
+                if live:
+                    self._ids[slot] = self.runner.add_run(config)
+                continue
+            changed = (
+                any(getattr(before[slot], name) != getattr(settings, name) for name in RESTARTING)
+                if slot in before
+                else True
+            )
+            if changed and record.live:
+                self.runner.replace_run(record.run_id, self._from_here(record, config))
+
+    @staticmethod
+    def _from_here(record: RunRecord, config: DescentConfig) -> DescentConfig:
+        """Return ``config`` starting where ``record``'s ball is drawn."""
+        params = record.view()[0]
+        if not len(params):
+            return config
+        m, b = (float(v) for v in params[-1])
+        return config.replace(init=(m, b))
+
+    def _paths(self) -> np.ndarray | None:
+        """Return every recorded run's points together (for framing), or None."""
+        paths = [r.view()[0] for r in self._records() if r is not None and r.steps]
+        return np.concatenate(paths) if paths else None
 
     def _sync_panel(self) -> None:
         """Write the settings panel only when it does not show the state already."""
@@ -451,89 +543,104 @@ class ExplorerController(QObject):
         return bool(self.runner.running)
 
     def toggle_run(self) -> None:
-        """Run, pause or resume."""
+        """Run, pause or resume every run of the race."""
         if self.runner.running:
             self.runner.pause()
         elif self.runner.live:
             self._follow_run()
             self.runner.resume()
         else:
-            self._start(self.state.settings.config())
+            self._start_race()
         self._run_state()
 
     def step_once(self) -> None:
-        """Take one step, starting a paused run first; while replaying, show the next step."""
+        """Take one step in every run (a paused race starts first); replaying: the next."""
         if self.replay_step is not None:
             self.show_step(self.replay_step + 1)
             return
         if not self.runner.live:
-            self._start(self.state.settings.config(), paused=True)
+            self._start_race(paused=True)
         self.runner.step()
         self._run_state()
 
     def reset(self) -> None:
-        """Forget the run and put the ball back at the start."""
+        """Forget the runs and put the balls back at their starts."""
         self.runner.discard()
+        self._ids.clear()
         self.show_start()
         self._run_state()
 
+    def _recorded_steps(self) -> int:
+        """Return the steps of the longest recorded run (the replay slider's end)."""
+        return max((r.steps for r in self._records() if r is not None), default=0)
+
     def step_back(self) -> None:
-        """Replay: show the step before the one shown, pausing a running run first."""
-        record = self.runner.record
+        """Replay: show the step before the one shown, pausing a running race first."""
         if self.runner.running:
             self.runner.pause()
             self._run_state()
-        if record is None or record.steps == 0:
+        steps = self._recorded_steps()
+        if steps == 0:
             return
-        shown = record.steps if self.replay_step is None else self.replay_step
+        shown = steps if self.replay_step is None else self.replay_step
         self.show_step(max(shown - 1, 0))
 
     def show_step(self, step: int) -> None:
-        """Show recorded step ``step`` of the run in every view.
+        """Show recorded step ``step`` of every run in every view.
 
-        Before the run's newest step the views stay there while the run goes on; at the
-        newest step they follow the run again.
+        Before the newest step the views stay there while the runs go on; at the newest
+        step they follow the runs again.
         """
-        record = self.runner.record
-        if record is None:
+        if not any(r is not None for r in self._records()):
             return
-        step = min(max(int(step), 0), record.steps)
-        self.replay_step = None if step == record.steps else step
-        self.replayMoved.emit(step, record.steps)
+        steps = self._recorded_steps()
+        step = min(max(int(step), 0), steps)
+        self.replay_step = None if step == steps else step
+        self.replayMoved.emit(step, steps)
         paint(self.scene(step), self.views)
 
     def _follow_run(self) -> None:
-        """Leave the replay: the next frame draws the run's newest step."""
+        """Leave the replay: the next frame draws the runs' newest steps."""
         if self.replay_step is not None:
             self.replay_step = None
-            record = self.runner.record
-            if record is not None:
-                self.replayMoved.emit(record.steps, record.steps)
-                paint(self.scene(record.steps), self.views)
+            self._repaint()
+
+    def _repaint(self) -> None:
+        steps = self._recorded_steps()
+        self.replayMoved.emit(steps, steps)
+        paint(self.scene(steps), self.views)
 
     def show_start(self) -> None:
-        """Draw the ball at the start, ready to run."""
+        """Draw the balls at their starts, ready to run."""
         self.replay_step = None
         self.replayMoved.emit(0, 0)
         paint(self.scene(), self.views)
 
-    def _start(self, config: DescentConfig, paused: bool = False) -> None:
+    def _start_race(self, paused: bool = False) -> None:
+        """Start every run of the state from its own start."""
+        self._start([s.config() for s in self.state.runs], paused=paused)
+
+    def _start(self, configs: list[DescentConfig], paused: bool = False) -> None:
         if self._failure_shown:
             self.failureCleared.emit(self._failure_shown)  # about a run that is over
         self._failure_shown = None
         self.replay_step = None
         self.runner.set_speed(self.state.settings.speed)
-        self.runner.start(self.analysis.problem, config, paused=paused)
+        self.runner.start(self.analysis.problem, configs, paused=paused)
+        self._ids = {
+            slot: record.run_id
+            for slot, record in zip(self.state.slots, self.runner.records, strict=True)
+        }
         self.views.readout.show_banner(None)
 
     def _restart_from_here(self) -> None:
-        """Start a new run from the ball's current place with the current settings."""
-        record = self.runner.record
-        config = self.state.settings.config()
-        if record is not None and len(record.view()[0]):  # from where the ball is drawn
-            m, b = (float(v) for v in record.view()[0][-1])
-            config = config.replace(init=(m, b))
-        self._start(config, paused=not self.runner.running)
+        """Start the race again, each run from where its ball is, with its settings now."""
+        records = self._records()
+        configs = [
+            s.config() if r is None else self._from_here(r, s.config())
+            for s, r in zip(self.state.runs, records, strict=True)
+        ]
+        self._start(configs, paused=not self.runner.running)
 
     def _run_state(self) -> None:
         running, live = bool(self.runner.running), bool(self.runner.live)
@@ -542,32 +649,156 @@ class ExplorerController(QObject):
             self.views.readout.show_status("running" if running else "paused")
         self.runStateChanged.emit(running, live)
 
+    # More runs: a race.
+
+    def _change_runs(self, text: str, change: Callable[[], tuple[ExplorerState, Effect]]) -> None:
+        try:
+            state, _ = change()
+        except StateError as error:
+            self.complain(str(error))
+            return
+        self.change(text, state)
+
+    def add_run(self) -> None:
+        """Add a run with default settings beside the others (undoable)."""
+        base = Settings().replace(
+            **{name: getattr(self.state.settings, name) for name in SHARED},
+            steps=self.state.settings.steps,
+            seed=self.state.settings.seed,
+        )
+        self._change_runs("Add run", lambda: self.state.add_run(base))
+
+    def duplicate_run(self) -> None:
+        """Add a copy of the selected run (undoable): change one setting, then race."""
+        label = f"copy of {self.state.labels[self.state.selected]}"
+        self._change_runs("Duplicate run", lambda: self.state.add_run(label=label))
+
+    def remove_run(self) -> None:
+        """Remove the selected run (undoable); the others carry on."""
+        self._change_runs("Remove run", self.state.remove_run)
+
+    def select_run(self, index: int) -> None:
+        """Point the controls, the read-out and the equations at run ``index``."""
+        try:
+            state, _ = self.state.select_run(index)
+        except StateError as error:
+            self.complain(str(error))
+            return
+        if state is self.state:
+            return
+        self.state = state
+        self._sync_panel()
+        self._show_maps(self._domain(self._paths()))
+        fixed = state.settings.config().fixed
+        self.views.cost_curve.set_problem(self.analysis.problem, (fixed or {}).get("b"))
+        self._show_bands(self.analysis)
+        if self.replay_step is not None:
+            self.show_step(self.replay_step)
+        elif any(r is not None for r in self._records()):
+            self._repaint()
+        else:
+            self.show_start()
+        self.stateChanged.emit(state)
+
+    def branch(self) -> None:
+        """Add a run starting from the step shown of the selected run (while replaying).
+
+        It is a copy of the selected run's settings, started at that step's point and
+        selected, so the next change in the controls applies to the branch alone.
+        """
+        record = self._selected_record()
+        if record is None or record.steps == 0:
+            self.complain("nothing to branch from yet: run, then replay to a step")
+            return
+        step = record.steps if self.replay_step is None else min(self.replay_step, record.steps)
+        m, b = (float(v) for v in record.view()[0][step])
+        settings = self.state.settings.replace(start_slope=m, start_intercept=b)
+        if settings.hold_intercept:
+            settings = settings.replace(held_intercept=b)
+        label = f"{self.state.labels[self.state.selected]} from step {step}"
+        try:
+            state, _ = self.state.add_run(settings, label=label)
+        except StateError as error:
+            self.complain(str(error))
+            return
+        self.replay_step = None
+        self.change(f"Branch from step {step}", state)
+        record = self._selected_record()
+        if record is None:  # no race left to join: the branch races alone
+            self._ids[state.slots[-1]] = self.runner.add_run(settings.config(), paused=True)
+            self._repaint()
+
+    def apply_preset(self, preset_id: str) -> None:
+        """Replace the runs by a race preset built from the selected run's settings."""
+        preset = get_preset(preset_id)
+        curvature = self.analysis.stability
+        limit = None if curvature is None else float(curvature.max_stable_lr)
+        runs = preset.runs(self.state.settings, limit)
+        self.runner.discard()
+        self._ids.clear()
+        self._run_state()
+        self._change_runs(f"Race: {preset.label}", lambda: self.state.race(runs))
+
+    # Sweep.
+
+    def sweep(self, count: int = SWEEP_RATES) -> None:
+        """Run the selected run's settings at ``count`` learning rates, in the engine."""
+        curvature = self.analysis.stability
+        if curvature is None or not np.isfinite(curvature.max_stable_lr):
+            self.complain("no stability limit to sweep around for this data")
+            self.sweepDone.emit(None, None, None)
+            return
+        limit = float(curvature.max_stable_lr)
+        config = self.state.settings.config()
+        rates = suggested_rates(self.analysis.problem, config, count)
+        self._sweep_bands = (limit / 2, limit)
+        self._sweep_tag = self.runner.sweep(self.analysis.problem, config, rates)
+
+    def cancel_sweep(self) -> None:
+        """Stop the sweep under way; the rates done so far are shown."""
+        self.runner.cancel_sweep()
+
+    def _on_sweep_progress(self, tag: int, done: int, total: int) -> None:
+        if tag == self._sweep_tag:
+            self.sweepProgress.emit(done, total)
+
+    def _on_sweep_done(self, tag: int, result: object) -> None:
+        if tag != self._sweep_tag:
+            return
+        self._sweep_tag = None
+        if result is None:
+            self.complain("the learning-rate sweep could not be finished for this data")
+        one, two = self._sweep_bands
+        self.sweepDone.emit(result, one, two)
+
     # Scenes and frames.
 
     def scene(self, step: int | None = None) -> Scene:
-        """Return what every view shows at recorded ``step`` (None: the start, no run)."""
+        """Return what every view shows at recorded ``step`` (None: the starts, no run)."""
         analysis, state = self.analysis, self.state
-        record = self.runner.record
+        records = self._records() if step is not None else [None] * len(state.runs)
         traces: list[RunTrace] = []
-        for index, settings in enumerate(state.runs):
-            if index == state.selected and record is not None and step is not None:
-                traces.append(self._record_trace(record, step, index))
-            else:
-                optimum = analysis.fit.cost
-                traces.append(
-                    start_trace(settings.config(), analysis.problem, slot=index, optimum=optimum)
+        optimum = analysis.fit.cost
+        for settings, slot, label, record in zip(
+            state.runs, state.slots, state.labels, records, strict=True
+        ):
+            if record is None or not len(record.view()[0]):  # no frame of it yet
+                trace = start_trace(
+                    settings.config(), analysis.problem, slot=slot, optimum=optimum
                 )
-        replaying = self.replay_step is not None
+                traces.append(replace(trace, label=label))
+            else:
+                traces.append(self._record_trace(record, step or 0, slot, label))
         return Scene(
             analysis.problem.kind,
             state.data,
             analysis.fit,
             tuple(traces),
             state.selected,
-            replaying,
+            self.replay_step is not None,
         )
 
-    def _record_trace(self, record: RunRecord, step: int, slot: int) -> RunTrace:
+    def _record_trace(self, record: RunRecord, step: int, slot: int, label: str) -> RunTrace:
         step = min(max(step, 0), record.steps)
         newest = step == record.steps
         status = record.status if newest else "replay"
@@ -578,10 +809,16 @@ class ExplorerController(QObject):
         else:
             rows = record.sampled_rows(step, self.state.data)
         optimum = self.analysis.fit.cost
-        if self._reach is None or self._reach[0] != (id(record), optimum):
-            self._reach = ((id(record), optimum), Reach(optimum))
-        reached = self._reach[1].at(step, record.view()[1])
-        return record_trace(record, step, status, slot=slot, rows=rows, reached=reached)
+        key = (record.run_id, record.version, optimum)
+        reach = self._reaches.get(key)
+        if reach is None:
+            if len(self._reaches) > 16:
+                self._reaches.clear()
+            reach = self._reaches[key] = Reach(optimum)
+        reached = reach.at(step, record.view()[1])
+        return record_trace(
+            record, step, status, slot=slot, label=label, rows=rows, reached=reached
+        )
 
     def _on_frame(self, frame: Frame) -> None:
         self._stale = frame
@@ -593,15 +830,14 @@ class ExplorerController(QObject):
 
     def _draw(self) -> None:
         frame, self._stale = self._stale, None
-        record = self.runner.record
-        # A frame kept from the run before a restart is stale: the new record may be empty.
-        if frame is None or record is None or frame.generation != self.runner.generation:
+        # A frame kept from the race before a restart is stale.
+        if frame is None or frame.generation != self.runner.generation:
             if not self.runner.running:
                 self._draw_timer.stop()
             return
-        steps = record.steps
+        steps = self._recorded_steps()
         if self.replay_step is not None:
-            # Scrubbing: the run goes on, the slider grows, the views stay on the chosen step.
+            # Scrubbing: the runs go on, the slider grows, the views stay on the chosen step.
             self.replayMoved.emit(self.replay_step, steps)
             if frame.done:
                 self._run_state()
@@ -610,16 +846,16 @@ class ExplorerController(QObject):
         paint(self.scene(steps), self.views)
         if frame.done:
             self._run_state()
-            if frame.status == "diverged":
-                # Show the flight: widen the maps to the path (the views follow the ball).
-                self._show_maps(self._domain(record.view()[0]))
+            if any(r.status == "diverged" for r in self.runner.records):
+                # Show the flight: widen the maps to the paths (the views follow the balls).
+                self._show_maps(self._domain(self._paths()))
 
     def _on_run_failed(self, message: str) -> None:
-        """Say why the run ended (or the engine was restarted); everything else stays."""
+        """Say why a run ended (or the engine was restarted); everything else stays."""
         if self._stale is not None:
             self._draw()  # the steps that arrived before the failure
         self._run_state()
-        record = self.runner.record
+        record = self._selected_record()
         if record is not None and record.status == "failed":
             if self.replay_step is None:  # a replayed step keeps its own status
                 self.views.readout.show_status("failed")
@@ -630,38 +866,51 @@ class ExplorerController(QObject):
     # Export.
 
     def gif_scenes(self, frames: int) -> Sequence[Scene]:
-        """Return the scenes of a GIF: ``frames`` steps evenly spread over the finished run.
+        """Return the scenes of a GIF: ``frames`` steps evenly spread over the finished runs.
 
         Raises
         ------
         ExportError
             With no run yet, or a run still going.
         """
-        trajectory = self.runner.trajectory()
-        if trajectory is None or trajectory.steps == 0:
+        steps = self._recorded_steps()
+        if steps == 0:
             raise ExportError("no run to export yet: run the descent first")
         if self.runner.running:
             raise ExportError("the run is still going: pause it or let it finish, then export")
-        steps = frame_steps(trajectory.steps, max(frames, 2))
-        return [self.trajectory_scene(trajectory, step) for step in steps]
+        shown, self.replay_step = self.replay_step, None
+        try:
+            scenes = [self.scene(step) for step in frame_steps(steps, max(frames, 2))]
+        finally:
+            self.replay_step = shown
+        # A GIF plays the runs: a step before a run's end is the run going on.
+        return [
+            replace(
+                scene,
+                traces=tuple(
+                    replace(t, status="running") if t.status == "replay" else t
+                    for t in scene.traces
+                ),
+            )
+            for scene in scenes
+        ]
 
     def trajectory_scene(self, trajectory: Trajectory, step: int) -> Scene:
-        """Return the scene of ``step`` of a finished run, as its run drew it."""
+        """Return the scene of ``step`` of a finished run alone, as its run drew it."""
         analysis, state = self.analysis, self.state
-        record = self.runner.record
+        record = self._selected_record()
         data = analysis.problem.data
         rows = None if record is None else record.sampled_rows(step, data)
         status = trajectory.status if step == trajectory.steps else "running"
         trace = trajectory_trace(
-            trajectory, step, status, slot=state.selected, rows=rows, optimum=analysis.fit.cost
+            trajectory,
+            step,
+            status,
+            slot=state.slots[state.selected],
+            rows=rows,
+            optimum=analysis.fit.cost,
         )
-        traces = tuple(
-            trace
-            if i == state.selected
-            else start_trace(s.config(), analysis.problem, slot=i, optimum=analysis.fit.cost)
-            for i, s in enumerate(state.runs)
-        )
-        return Scene(analysis.problem.kind, data, analysis.fit, traces, state.selected)
+        return Scene(analysis.problem.kind, data, analysis.fit, (trace,), 0)
 
     def shutdown(self) -> None:
         """Stop the engine and the frame timer."""

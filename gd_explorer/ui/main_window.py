@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gd_explorer.engine import CostModel, Dataset
 from gd_explorer.lessons import get_lesson
+from gd_explorer.presets import PRESETS
 from gd_explorer.settings import Settings
 from gd_explorer.state import ExplorerState
 from gd_explorer.ui import actions, autosave, style
@@ -39,10 +40,12 @@ from gd_explorer.ui.lessons_panel import LessonsPanel
 from gd_explorer.ui.painter import Views
 from gd_explorer.ui.presentation import THEME_KEY, Presentation, _stored_theme
 from gd_explorer.ui.readout import Readout
+from gd_explorer.ui.runs_panel import RunsPanel
 from gd_explorer.ui.shortcuts import ShortcutsDialog
 from gd_explorer.ui.surface_view import create_surface_view
 from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
 from gd_explorer.ui.views.equations import EquationsPanel
+from gd_explorer.ui.views.sweep import SweepView
 from gd_explorer.ui.window_files import RECENT_COUNT, FileWork
 from gd_explorer.worker import DescentController
 
@@ -109,9 +112,11 @@ class MainWindow(FileWork, Presentation):
         self.surface = create_surface_view(use_gl)
         self.history = HistoryView()
         self.equations = EquationsPanel()
+        self.runs_panel = RunsPanel(colours=style.run_colour)
+        self.sweep_view = SweepView()
         self.views = Views(
             self.data_view, self.cost_curve, self.contour, self.surface, self.history,
-            self.readout, self.equations, self.table, frame=self,
+            self.readout, self.equations, self.table, frame=self, runs_panel=self.runs_panel,
         )  # fmt: skip
         self._build_layout()
         self.lessons_panel = LessonsPanel()
@@ -136,6 +141,14 @@ class MainWindow(FileWork, Presentation):
         self.action_reset, self.action_new = named["actionReset"], named["actionNew"]
         self.action_undo, self.action_redo = named["actionUndo"], named["actionRedo"]
         self.action_colour_blind = named["actionColourBlind"]
+        self.runs_panel.set_actions(
+            named["actionAddRun"],
+            named["actionDuplicateRun"],
+            named["actionRemoveRun"],
+            named["actionBranch"],
+        )
+        self.runs_panel.set_presets([(p.id, p.label) for p in PRESETS])
+        self._fit_side_panel()  # now that the runs panel shows its buttons
         self._connect()
         self._check_theme_actions()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
@@ -202,6 +215,7 @@ class MainWindow(FileWork, Presentation):
     def _build_layout(self) -> None:
         side = QWidget()
         side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.runs_panel)
         side_layout.addWidget(self.controls)
         side_layout.addWidget(self.equations)
         side_layout.addStretch(1)
@@ -214,9 +228,16 @@ class MainWindow(FileWork, Presentation):
         self._fit_side_panel()
         top = QSplitter(Qt.Orientation.Horizontal)
         bottom = QSplitter(Qt.Orientation.Horizontal)
+        # The history and the learning-rate sweep share a place: a sweep is looked at
+        # now and then, the cost per step all the time.
+        self.history_tabs = QTabWidget()
+        self.history_tabs.setObjectName("historyTabs")
+        self.history_tabs.setDocumentMode(True)
+        self.history_tabs.addTab(self.history, "Cost per step")
+        self.history_tabs.addTab(self.sweep_view, "Learning-rate sweep")
         rows: tuple[tuple[QSplitter, tuple[QWidget, ...]], ...] = (
             (top, (self.data_view, self.contour, self.surface)),
-            (bottom, (self.cost_curve, self.history, self.table)),
+            (bottom, (self.cost_curve, self.history_tabs, self.table)),
         )
         for splitter, row in rows:
             for view in row:
@@ -255,6 +276,13 @@ class MainWindow(FileWork, Presentation):
         explorer.replayMoved.connect(self._set_slider)
         explorer.failureCleared.connect(self._clear_failure)
         self.controls.settingsEdited.connect(explorer.set_settings)
+        explorer.bandsChanged.connect(self.controls.set_bands)
+        self.runs_panel.runSelected.connect(explorer.select_run)
+        self.runs_panel.presetChosen.connect(explorer.apply_preset)
+        self.sweep_view.sweepRequested.connect(explorer.sweep)
+        self.sweep_view.cancelRequested.connect(explorer.cancel_sweep)
+        explorer.sweepProgress.connect(self.sweep_view.show_progress)
+        explorer.sweepDone.connect(self._show_sweep)
         self.controls.rejected.connect(self.complain)
         add = lambda x, y: edit("Add point", lambda d: d.with_point(x, y))  # noqa: E731
         self.data_view.pointAdded.connect(add)
@@ -272,6 +300,14 @@ class MainWindow(FileWork, Presentation):
             lambda which: self.show_calculus().setCurrentIndex(0 if which == "derivative" else 1)
         )
         self.replay_slider.valueChanged.connect(self.show_step)
+
+    def _show_sweep(
+        self, result: object, one_over_l: float | None, two_over_l: float | None
+    ) -> None:
+        if result is None:
+            self.sweep_view.show_progress(0, 0)
+            return
+        self.sweep_view.show_sweep(result, one_over_l, two_over_l)
 
     def _cell_edited(self, row: int, column: int, value: float) -> None:
         x, y = float(self.dataset.x[row]), float(self.dataset.y[row])

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from gd_explorer.scene import Scene
+from gd_explorer.ui.runs_panel import RunRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +30,33 @@ class Views:
     table: Any
     #: What a picture of the views shows (the window), and its 3-D view's place in it.
     frame: QWidget
+    #: The list of runs (their colour, status, steps, cost), when there is one.
+    runs_panel: Any = None
+
+
+def run_rows(scene: Scene) -> list[RunRow]:
+    """Return the runs panel's row for each run of ``scene``."""
+    return [
+        RunRow(
+            label=trace.label,
+            status=trace.status,
+            steps=trace.step,
+            cost=trace.current_cost,
+            steps_to_optimum=trace.reached,
+            slot=trace.slot,
+        )
+        for trace in scene.traces
+    ]
 
 
 def paint(scene: Scene, views: Views) -> None:
-    """Draw ``scene`` in every view: the selected run's step, its numbers and equations."""
+    """Draw ``scene`` in every view: every run, and the selected run's numbers and equations."""
     trace = scene.current
     kind, point = scene.kind, trace.point
-    views.data_view.set_model(point, kind)
-    views.data_view.set_sampled(trace.rows)
-    views.cost_curve.set_state(trace.params)
-    views.contour.set_path(trace.params)
-    views.surface.set_path(trace.params, trace.cost)
-    views.history.set_history(trace.cost, scene.fit.cost, trace.exact)
+    for view in (views.data_view, views.cost_curve, views.contour, views.surface, views.history):
+        view.show_scene(scene)
+    if views.runs_panel is not None:
+        views.runs_panel.show_runs(run_rows(scene), scene.selected)
     views.readout.show_step(
         trace.step,
         trace.config.steps,

@@ -16,11 +16,13 @@ from gd_explorer.ui import style
 from gd_explorer.ui.controls import ControlsPanel
 from gd_explorer.ui.lessons_panel import LessonsPanel
 from gd_explorer.ui.readout import Readout
+from gd_explorer.ui.runs_panel import RunsPanel
 from gd_explorer.ui.shortcuts import ShortcutsDialog
 from gd_explorer.ui.views import ContourView, CostCurveView, DataView, HistoryView
 from gd_explorer.ui.views.derivative import DerivativeView
 from gd_explorer.ui.views.equations import EquationsPanel
 from gd_explorer.ui.views.partial import PartialDerivativeView
+from gd_explorer.ui.views.sweep import SweepView
 
 #: The theme: "system", "light" or "dark", with "-cb" for colour-blind-safe colours.
 THEME_KEY = "theme"
@@ -53,6 +55,8 @@ class Presentation(QMainWindow):
     contour: ContourView
     history: HistoryView
     surface: Any  # the 3-D view, or the panel saying it needs OpenGL
+    runs_panel: RunsPanel
+    sweep_view: SweepView
 
     load_lesson: Callable[[str], None]
 
@@ -113,7 +117,8 @@ class Presentation(QMainWindow):
         theme = style.set_theme(style.theme_name(*self._theme_choice))
         views: list[object] = [
             self.data_view, self.cost_curve, self.contour, self.surface, self.history,
-            self.equations, self.readout, self.lessons_panel,
+            self.equations, self.readout, self.lessons_panel, self.controls,
+            self.runs_panel, self.sweep_view,
         ]  # fmt: skip
         if self._calculus is not None:
             views += [self._calculus.widget(i) for i in range(self._calculus.count())]
@@ -156,7 +161,13 @@ class Presentation(QMainWindow):
     def _fit_side_panel(self) -> None:
         """Keep the controls panel as wide as its controls: it scrolls up and down only."""
         scroll = self._side_scroll
-        width = self._side.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        side = self._side
+        layout = side.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        spare = 0 if margins is None else margins.left() + margins.right()
+        controls = self.controls.sizeHint().width() + spare
+        width = max(controls, side.minimumSizeHint().width())
+        width += scroll.verticalScrollBar().sizeHint().width()
         scroll.setMinimumWidth(width)
 
 

@@ -24,24 +24,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gd_explorer.engine.sweep import REACH_TOLERANCE
 from gd_explorer.ui import style
 
-#: Where a run's cost counts as reached: within this of the optimal cost.
-REACH_TOLERANCE = 1e-6
-COLUMNS = ("", "Run", "Status", "Steps", "Cost", "Steps to optimum")
+COLUMNS = ("", "Run", "Status", "Steps", "Cost", "At J*")
 COLUMN_TIPS = (
     "The run's colour on every view.",
     "The run's name.",
     "Whether the run is going, finished, converged or diverged.",
     "Steps taken so far.",
     "The cost at the last step.",
-    f"Steps the run took to come within {REACH_TOLERANCE:g} of the optimal cost "
+    f"The step at which the run came within {REACH_TOLERANCE:g} of the optimal cost J* "
     "(— if it has not yet).",
 )
 SWATCH, LABEL, STATUS, STEPS, COST, REACHED = range(len(COLUMNS))
 #: The engine's and the window's run states, in a learner's words.
 STATUS_WORDS = {
-    "max_steps": "all steps taken",
+    "max_steps": "finished",
     "converged": "converged",
     "diverged": "diverged",
     "running": "running",
@@ -50,9 +49,13 @@ STATUS_WORDS = {
 }
 NO_VALUE = "—"
 #: What the columns are first sized for (then widened for longer values).
-COLUMN_SAMPLES = {2: "all steps taken", 3: "100,000", 4: "0.000000", 5: "100,000"}
+COLUMN_SAMPLES = {2: "finished", 3: "10,000", 4: "0.631466", 5: "10,000"}
+#: What the name column is sized for; longer names are cut short with "…".
+LABEL_SAMPLE = "momentum"
+#: The table's type size against the window's: six columns share the controls' width.
+TABLE_FONT_SCALE = 0.85
 #: Pixels either side of a cell's text.
-CELL_PADDING = 8
+CELL_PADDING = 4
 
 Colours = Sequence[QColor] | Callable[[int], QColor]
 
@@ -140,22 +143,26 @@ class RunsPanel(QWidget):
         # Not ResizeToContents: it measures every cell again at each change, which made a
         # live frame cost three times as much. Columns widen only when a text needs it.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(24)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._size_columns()
         table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.buttons: dict[str, QToolButton] = {}
-        button_row = QHBoxLayout()
-        button_row.setContentsMargins(0, 0, 0, 0)
+        # Two short rows: the panel shares the controls' narrow column.
+        button_row, second_row = QHBoxLayout(), QHBoxLayout()
+        for row in (button_row, second_row):
+            row.setContentsMargins(0, 0, 0, 0)
         for key in ("add", "duplicate", "remove", "branch"):
             button = QToolButton()
             button.setObjectName(f"run{key.capitalize()}Button")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.hide()  # until it has an action to show
             self.buttons[key] = button
-            button_row.addWidget(button)
+            (second_row if key == "branch" else button_row).addWidget(button)
         button_row.addStretch(1)
+        second_row.addStretch(1)
         self.presets = QToolButton()
         self.presets.setObjectName("racePresetsButton")
         self.presets.setText("Race presets")
@@ -163,11 +170,12 @@ class RunsPanel(QWidget):
         self.presets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.presets.setMenu(QMenu(self.presets))
         self.presets.setEnabled(False)
-        button_row.addWidget(self.presets)
+        second_row.addWidget(self.presets)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(button_row)
+        layout.addLayout(second_row)
         layout.addWidget(table, 1)
 
     # What the window sets.
@@ -248,6 +256,9 @@ class RunsPanel(QWidget):
 
     def _size_columns(self) -> None:
         """Make each column wide enough for its title and usual values, or what it shows."""
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * TABLE_FONT_SCALE)
+        self.table.setFont(font)
         metrics = self.table.fontMetrics()
         self._longest: dict[int, int] = {}
         self.table.setColumnWidth(SWATCH, metrics.height() + 2 * CELL_PADDING)
@@ -256,6 +267,19 @@ class RunsPanel(QWidget):
             texts = (COLUMNS[column], sample, *shown)
             width = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING
             self.table.setColumnWidth(column, width)
+        label = metrics.horizontalAdvance(LABEL_SAMPLE) + 2 * CELL_PADDING
+        self.table.setColumnWidth(LABEL, label)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Ask for room for every column: the panel sits in a column of its own width."""
+        table = self.table
+        columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        frame = 2 * table.frameWidth()
+        table.setMinimumWidth(columns + frame)
+        # Room for four runs and no more: the controls come right under it.
+        rows = table.verticalHeader().defaultSectionSize() * 4
+        table.setFixedHeight(rows + table.horizontalHeader().sizeHint().height() + frame)
 
     def _widen_for(self, column: int, text: str) -> None:
         # Measuring is the dearest part of an update: only a text longer than any yet
@@ -266,6 +290,7 @@ class RunsPanel(QWidget):
         width = self.table.fontMetrics().horizontalAdvance(text) + 2 * CELL_PADDING
         if width > self.table.columnWidth(column):
             self.table.setColumnWidth(column, width)
+            self._fit_width()
 
     def _resize(self, count: int) -> None:
         table = self.table
