@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from gd_explorer.engine import CostModel, Dataset, DescentConfig, Fit, Trajectory
 from gd_explorer.engine import steps_to_reach as engine_steps_to_reach
+from gd_explorer.engine.scaling import Scaling
 
 #: Runs that may race at once; each has its own colour slot (``RunTrace.slot``).
 MAX_RUNS = 4
@@ -103,6 +104,15 @@ class Scene:
     traces: tuple[RunTrace, ...]
     selected: int = 0
     replaying: bool = False
+    #: How x is standardised for the runs (None: not): their slopes and intercepts are
+    #: those of standardised x, and :meth:`original` gives them in the data's units.
+    scaling: Scaling | None = None
+
+    def original(self, point: tuple[float, float]) -> tuple[float, float]:
+        """Return a run's (slope, intercept) in the data's own units."""
+        if self.scaling is None:
+            return point
+        return self.scaling.to_original(point)
 
     @property
     def current(self) -> RunTrace:

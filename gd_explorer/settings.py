@@ -16,7 +16,11 @@ from gd_explorer.engine import (
     LinearRegression,
     LogisticRegression,
 )
-from gd_explorer.engine.descent import MAX_STEPS  # the steps control offers the engine's range
+from gd_explorer.engine.descent import MAX_STEPS
+from gd_explorer.engine.scaling import (  # the steps control offers the engine's range
+    Scaling,
+    standardise,
+)
 
 MODELS = {"linear": LinearRegression, "logistic": LogisticRegression}
 #: Steps per second offered by the speed control; 0 means as fast as possible.
@@ -61,6 +65,11 @@ class Settings:
 
     def config(self) -> DescentConfig:
         """Return the engine's configuration (raises ValueError if invalid)."""
+        if self.scaling and self.hold_intercept:
+            raise ValueError(
+                "the intercept cannot be held while x is standardised: the intercept of "
+                "standardised x is another number (untick one of the two)"
+            )
         return DescentConfig(
             learning_rate=self.learning_rate,
             steps=self.steps,
@@ -77,8 +86,24 @@ class Settings:
         )
 
     def problem(self, data: Dataset) -> CostModel:
-        """Return the cost model on ``data`` (raises DatasetError if it does not fit)."""
-        return MODELS[self.model](data)
+        """Return the cost model on ``data`` (raises DatasetError if it does not fit).
+
+        With :attr:`scaling` the model is on standardised x (see :meth:`scaling_of`):
+        its slope and intercept are those of the standardised data.
+        """
+        problem = MODELS[self.model](data)
+        scaling = self.scaling_of(data)
+        return problem if scaling is None else scaling.problem(problem)
+
+    def scaling_of(self, data: Dataset) -> Scaling | None:
+        """Return how x is standardised for ``data``, or None without :attr:`scaling`.
+
+        Raises
+        ------
+        DatasetError
+            If x does not vary (nothing to divide by).
+        """
+        return standardise(data) if self.scaling else None
 
     @classmethod
     def from_config(cls, model: str, config: DescentConfig, speed: float) -> Settings:

@@ -26,6 +26,7 @@ from gd_explorer.engine import (
     reference_fit,
     stability,
 )
+from gd_explorer.engine.scaling import Scaling
 from gd_explorer.framing import Domain, problem_domain
 from gd_explorer.scene import MAX_RUNS
 from gd_explorer.settings import Settings
@@ -89,6 +90,8 @@ class Analysis:
     fit: Fit
     stability: Stability | None
     domain: Domain
+    #: How x is standardised (None: it is not); ``problem`` is on standardised x.
+    scaling: Scaling | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -403,7 +406,7 @@ def analyse(state: ExplorerState) -> Analysis:
     except (ValueError, np.linalg.LinAlgError):
         curvature = None
     domain = problem_domain(problem, config.start, None, fixed=config.fixed)
-    analysis = Analysis(problem, fit, curvature, domain)
+    analysis = Analysis(problem, fit, curvature, domain, settings.scaling_of(state.data))
     _analyses[key] = (state.data, analysis)
     while len(_analyses) > ANALYSES_KEPT:
         _analyses.popitem(last=False)

@@ -25,6 +25,7 @@ from gd_explorer.engine import (
     Trajectory,
     article_dataset,
 )
+from gd_explorer.engine.scaling import ScalingReport, compare_scaling
 from gd_explorer.engine.sweep import suggested_rates
 from gd_explorer.framing import Domain, problem_domain
 from gd_explorer.presets import get_preset
@@ -59,6 +60,8 @@ DRAW_MS = 16
 UNDO_MEMORY_BYTES = 512 * 2**20
 #: How long a complaint stays in the status bar, in milliseconds.
 COMPLAINT_MS = 12_000
+#: Rows up to which a logistic cost's scaling comparison is worked out on this thread.
+SCALING_ROWS = 2_000
 #: Learning rates a sweep tries, log-spaced around the stability limit.
 SWEEP_RATES = 50
 
@@ -147,6 +150,8 @@ class ExplorerController(QObject):
     #: The learning rates where steps stop being smooth (1/L) and diverge (2/L), and
     #: whether they are local (logistic): None, None when unknown.
     bandsChanged = Signal(object, object, bool)
+    #: What standardising x does to this data, in words (None: not worked out).
+    scalingCompared = Signal(object)
     #: A learning-rate sweep: (runs done, runs in all) while it goes, then its result.
     sweepProgress = Signal(int, int)
     sweepDone = Signal(object, object, object)
@@ -180,6 +185,7 @@ class ExplorerController(QObject):
         self._ids: dict[int, int] = {}
         self._reaches: dict[tuple[int, int, float | None], Reach] = {}
         self._sweep_tag: int | None = None
+        self._scaling_key: tuple[int, str] | None = None
         self._sweep_bands: tuple[float | None, float | None] = (None, None)
         self.runner.frame.connect(self._on_frame)
         self.runner.sweepProgress.connect(self._on_sweep_progress)
@@ -379,6 +385,7 @@ class ExplorerController(QObject):
         self._show_maps(self._domain(self._paths()))
         views.cost_curve.set_problem(problem, (fixed or {}).get("b"))
         self._show_bands(analysis)
+        self._compare_scaling(analysis)
         if self.runner.live and not restart:
             if problem is not self.runner.problem:
                 self.runner.set_problem(problem)  # the balls keep rolling on the new cost
@@ -389,6 +396,28 @@ class ExplorerController(QObject):
         else:
             self._repaint()
         self.stateChanged.emit(state)
+
+    def _compare_scaling(self, analysis: Analysis) -> None:
+        """Say what standardising x does here: condition number and steps, before and after.
+
+        Only where it is quick (least squares, or up to SCALING_ROWS rows): it runs
+        gradient descent twice.
+        """
+        problem, settings = analysis.problem, self.state.settings
+        key = (id(self.state.data), settings.model)
+        if key == self._scaling_key:
+            return
+        self._scaling_key = key
+        plain = settings.replace(scaling=False, hold_intercept=False)
+        text = None
+        if problem.kind == "linear" or problem.n <= SCALING_ROWS:
+            try:
+                report = compare_scaling(plain.problem(self.state.data), plain.config())
+            except (ValueError, np.linalg.LinAlgError):
+                report = None
+            if report is not None:
+                text = scaling_text(report)
+        self.scalingCompared.emit(text)
 
     def _show_bands(self, analysis: Analysis) -> None:
         """Tell the learning-rate control where steps are smooth, oscillate or diverge."""
@@ -796,6 +825,7 @@ class ExplorerController(QObject):
             tuple(traces),
             state.selected,
             self.replay_step is not None,
+            analysis.scaling,
         )
 
     def _record_trace(self, record: RunRecord, step: int, slot: int, label: str) -> RunTrace:
@@ -910,9 +940,27 @@ class ExplorerController(QObject):
             rows=rows,
             optimum=analysis.fit.cost,
         )
-        return Scene(analysis.problem.kind, data, analysis.fit, (trace,), 0)
+        return Scene(
+            analysis.problem.kind, state.data, analysis.fit, (trace,), 0, False, analysis.scaling
+        )
 
     def shutdown(self) -> None:
         """Stop the engine and the frame timer."""
         self.runner.shutdown()
         self._draw_timer.stop()
+
+
+def scaling_text(report: ScalingReport) -> str:
+    """Return a scaling comparison side by side: as x is, and standardised."""
+
+    def steps(count: int) -> str:
+        if count < 0:
+            return f"over {report.max_steps:,} steps"
+        return "1 step" if count == 1 else f"{count:,} steps"
+
+    return (
+        f"As x is: condition {report.condition_before:.4g}, "
+        f"{steps(report.steps_before)} at the best rate {report.best_rate_before:.3g}. "
+        f"Standardised: condition {report.condition_after:.4g}, "
+        f"{steps(report.steps_after)} at {report.best_rate_after:.3g}."
+    )

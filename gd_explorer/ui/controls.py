@@ -566,6 +566,16 @@ class ControlsPanel(QWidget):
         self._option_labels: list[QLabel] = []
         form.addRow("Model", self.model)
         form.addRow("Scaling", self.scaling)
+        self.scaling_report = QLabel()
+        self.scaling_report.setObjectName("scalingReport")
+        self.scaling_report.setWordWrap(True)
+        self.scaling_report.setToolTip(
+            "How curved the cost is (condition number L/μ) and how many steps plain "
+            "gradient descent needs at its best rate 2/(L + μ), with x as it is and "
+            "standardised"
+        )
+        self.scaling_report.hide()
+        form.addRow(self.scaling_report)
         form.addRow("Descent", self.variant)
         form.addRow("Update rule", self.optimizer)
         for field_box in self._option_fields(self.rule_options):
@@ -691,6 +701,11 @@ class ControlsPanel(QWidget):
         self.speed.setValue(index)
         self.speed_label.setText(speed_text(SPEEDS[index]))
         del blockers
+
+    def set_scaling_report(self, text: str | None) -> None:
+        """Show what standardising x does to this data (None hides the comparison)."""
+        self.scaling_report.setText(text or "")
+        self.scaling_report.setVisible(bool(text))
 
     def set_bands(
         self, one_over_l: float | None, two_over_l: float | None, local: bool = False

@@ -277,6 +277,7 @@ class MainWindow(FileWork, Presentation):
         explorer.failureCleared.connect(self._clear_failure)
         self.controls.settingsEdited.connect(explorer.set_settings)
         explorer.bandsChanged.connect(self.controls.set_bands)
+        explorer.scalingCompared.connect(self.controls.set_scaling_report)
         self.runs_panel.runSelected.connect(explorer.select_run)
         self.runs_panel.presetChosen.connect(explorer.apply_preset)
         self.sweep_view.sweepRequested.connect(explorer.sweep)

@@ -61,7 +61,7 @@ def paint(scene: Scene, views: Views) -> None:
         trace.step,
         trace.config.steps,
         trace.current_cost,
-        point,
+        scene.original(point),
         trace.gradient_norm,
         trace.status,
     )

@@ -510,14 +510,16 @@ class DataView(QWidget):
             What to draw.
         """
         current = scene.current
-        others = {t.slot: t.point for t in scene.others()}
+        # Lines in the data's own units (the runs may be on standardised x).
+        others = {t.slot: scene.original(t.point) for t in scene.others()}
         if current.slot != self._run_slot:
             self._run_slot = current.slot
             self._style_marks()
             self._set_title()
         changed = others != self._others
         self._others = others
-        theta = (float(current.point[0]), float(current.point[1]))
+        point = scene.original(current.point)
+        theta = (float(point[0]), float(point[1]))
         if (theta, scene.kind) != (self._theta, self._model_kind):
             self.set_model(theta, scene.kind)  # draws the others too
         elif changed:
