@@ -24,6 +24,7 @@ from gd_explorer.engine import (
     DescentConfig,
     Trajectory,
     article_dataset,
+    stability,
 )
 from gd_explorer.engine.scaling import ScalingReport, compare_scaling
 from gd_explorer.engine.sweep import suggested_rates
@@ -420,13 +421,29 @@ class ExplorerController(QObject):
         self.scalingCompared.emit(text)
 
     def _show_bands(self, analysis: Analysis) -> None:
-        """Tell the learning-rate control where steps are smooth, oscillate or diverge."""
+        """Tell the learning-rate control where steps are smooth, oscillate or diverge.
+
+        Least squares has one curvature everywhere. A logistic cost curves differently
+        at each point: its bands are local, at the selected run's ball (or its start).
+        """
         curvature = analysis.stability
+        local = analysis.problem.kind == "logistic"
+        if local:
+            record = self._selected_record()
+            config = self.state.settings.config()
+            point = config.start
+            if record is not None and len(record.view()[0]):
+                m, b = record.view()[0][-1]
+                point = (float(m), float(b))
+            try:
+                curvature = stability(analysis.problem, point, config.fixed)
+            except (ValueError, np.linalg.LinAlgError):
+                curvature = None
         if curvature is None or not np.isfinite(curvature.max_stable_lr):
-            self.bandsChanged.emit(None, None, False)
+            self.bandsChanged.emit(None, None, local)
             return
         two_over_l = float(curvature.max_stable_lr)
-        self.bandsChanged.emit(two_over_l / 2, two_over_l, analysis.problem.kind == "logistic")
+        self.bandsChanged.emit(two_over_l / 2, two_over_l, local)
 
     def _reconcile(self, old: ExplorerState, new: ExplorerState) -> None:
         """Make the race hold the new state's runs: drop, add or restart runs by slot."""
@@ -673,6 +690,8 @@ class ExplorerController(QObject):
 
     def _run_state(self) -> None:
         running, live = bool(self.runner.running), bool(self.runner.live)
+        if not running and self.analysis.problem.kind == "logistic":
+            self._show_bands(self.analysis)  # local: where the ball has stopped
         if live:
             # At once: a paused run sends no more frames that would say so.
             self.views.readout.show_status("running" if running else "paused")
