@@ -481,8 +481,17 @@ class ExplorerController(QObject):
         return config.replace(init=(m, b))
 
     def _paths(self) -> np.ndarray | None:
-        """Return every recorded run's points together (for framing), or None."""
-        paths = [r.view()[0] for r in self._records() if r is not None and r.steps]
+        """Return the recorded points the maps frame, or None.
+
+        Every run's, except the flight of a diverged run that is not selected: framing
+        it would shrink the others to a dot (select it to follow its flight).
+        """
+        selected = self._selected_record()
+        paths = [
+            r.view()[0]
+            for r in self._records()
+            if r is not None and r.steps and (r is selected or r.status != "diverged")
+        ]
         return np.concatenate(paths) if paths else None
 
     def _sync_panel(self) -> None:
@@ -895,7 +904,8 @@ class ExplorerController(QObject):
         paint(self.scene(steps), self.views)
         if frame.done:
             self._run_state()
-            if any(r.status == "diverged" for r in self.runner.records):
+            selected = self._selected_record()
+            if selected is not None and selected.status == "diverged":
                 # Show the flight: widen the maps to the paths (the views follow the balls).
                 self._show_maps(self._domain(self._paths()))
 

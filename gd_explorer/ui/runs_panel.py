@@ -49,7 +49,7 @@ STATUS_WORDS = {
 }
 NO_VALUE = "—"
 #: What the columns are first sized for (then widened for longer values).
-COLUMN_SAMPLES = {2: "finished", 3: "10,000", 4: "0.631466", 5: "10,000"}
+COLUMN_SAMPLES = {2: "finished", 3: "10,000", 4: "3.218e+101", 5: "10,000"}
 #: What the name column is sized for; longer names are cut short with "…".
 LABEL_SAMPLE = "momentum"
 #: The table's type size against the window's: six columns share the controls' width.
@@ -90,12 +90,12 @@ class RunRow:
 
 
 def number_text(value: float) -> str:
-    """Return a cost as shown in a cell: six digits, ∞ or — for what is not a number."""
+    """Return a cost as shown in a cell: four digits, ∞ or — for what is not a number."""
     if math.isnan(value):
         return NO_VALUE
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
-    return f"{value:.6g}"
+    return f"{value:.4g}"
 
 
 def _row_texts(row: RunRow) -> tuple[str, ...]:
@@ -260,7 +260,6 @@ class RunsPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * TABLE_FONT_SCALE)
         self.table.setFont(font)
         metrics = self.table.fontMetrics()
-        self._longest: dict[int, int] = {}
         self.table.setColumnWidth(SWATCH, metrics.height() + 2 * CELL_PADDING)
         for column, sample in COLUMN_SAMPLES.items():
             shown = [self._items[r][column].text() for r in range(len(self._items))]
@@ -280,17 +279,6 @@ class RunsPanel(QWidget):
         # Room for four runs and no more: the controls come right under it.
         rows = table.verticalHeader().defaultSectionSize() * 4
         table.setFixedHeight(rows + table.horizontalHeader().sizeHint().height() + frame)
-
-    def _widen_for(self, column: int, text: str) -> None:
-        # Measuring is the dearest part of an update: only a text longer than any yet
-        # shown in its column can need more room.
-        if column not in COLUMN_SAMPLES or len(text) <= self._longest.get(column, 0):
-            return
-        self._longest[column] = len(text)
-        width = self.table.fontMetrics().horizontalAdvance(text) + 2 * CELL_PADDING
-        if width > self.table.columnWidth(column):
-            self.table.setColumnWidth(column, width)
-            self._fit_width()
 
     def _resize(self, count: int) -> None:
         table = self.table
@@ -318,9 +306,9 @@ class RunsPanel(QWidget):
             if text != before or old is None:
                 item = self._items[index][column]
                 item.setText(text)
-                self._widen_for(column, text)
-                if column == LABEL:
-                    item.setToolTip(text)
+                # The panel shares the controls' column: a longer text is cut short
+                # with "…" rather than widening it, and shown whole as a tooltip.
+                item.setToolTip(text)
         self._rows[index] = row
         if old is None or old.slot != row.slot:
             self._show_swatch(index, row)

@@ -298,8 +298,12 @@ class ContourView(pg.PlotWidget):
         start = current.params[0] if len(current.params) else None
         extents = []
         for slot in range(MAX_RUNS):
-            drawn = self._draw_other(slot, others.get(slot), start)
-            extents.append(drawn)
+            trace = others.get(slot)
+            drawn = self._draw_other(slot, trace, start)
+            # Another run's divergent flight is drawn but not followed: the others
+            # would shrink to a dot (selecting it follows it).
+            if trace is None or trace.diverged_at is None:
+                extents.append(drawn)
         self._run_extent = np.concatenate(extents)
         self.set_path(current.params)
         self._frame_view()

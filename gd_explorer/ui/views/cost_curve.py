@@ -339,7 +339,8 @@ class CostCurveView(pg.PlotWidget):
             b = self._fixed_b
         if not math.isfinite(b):  # nothing to draw the curve at: keep the one drawn
             b = self._curve_b if math.isfinite(self._curve_b) else self._default_b
-        others = self._others
+        # Another run's divergent flight is not followed (selecting it follows it).
+        others = [t for t in self._others if t.diverged_at is None]
         path_m = decimate_path(self._params[: i + 1])[:, 0]
         if others:
             path_m = np.concatenate([path_m, *(decimate_path(t.params)[:, 0] for t in others)])
