@@ -280,6 +280,7 @@ class MainWindow(FileWork, Presentation):
         explorer.scalingCompared.connect(self.controls.set_scaling_report)
         self.runs_panel.runSelected.connect(explorer.select_run)
         self.runs_panel.presetChosen.connect(explorer.apply_preset)
+        self.runs_panel.widthNeeded.connect(self._fit_side_panel)
         self.sweep_view.sweepRequested.connect(explorer.sweep)
         self.sweep_view.cancelRequested.connect(explorer.cancel_sweep)
         explorer.sweepProgress.connect(self.sweep_view.show_progress)

@@ -167,7 +167,7 @@ class Presentation(QMainWindow):
         spare = 0 if margins is None else margins.left() + margins.right()
         controls = self.controls.sizeHint().width() + spare
         width = max(controls, side.minimumSizeHint().width())
-        width += scroll.verticalScrollBar().sizeHint().width()
+        width += scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
         scroll.setMinimumWidth(width)
 
 

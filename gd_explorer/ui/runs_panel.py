@@ -115,6 +115,7 @@ class RunsPanel(QWidget):
 
     runSelected = Signal(int)  # a row the user picked
     presetChosen = Signal(str)  # a preset's id
+    widthNeeded = Signal()  # the columns were sized anew (a new text size)
 
     def __init__(self, colours: Colours | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -251,6 +252,7 @@ class RunsPanel(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "table"):
             self._size_columns()
+            self.widthNeeded.emit()
 
     # Inside.
 

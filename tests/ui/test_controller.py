@@ -95,10 +95,18 @@ def test_best_rate_sets_two_over_l_plus_mu_undoably(window):
     assert window.settings.learning_rate == 0.01
 
 
-def test_actions_of_the_races_exist_and_wait_for_them(window):
-    for name in ("actionAddRun", "actionRemoveRun", "actionBranch"):
-        action = window.actions_by_name[name]
-        assert action.objectName() == name and not action.isEnabled()
+def test_the_race_actions_add_and_remove_runs(window):
+    named = window.actions_by_name
+    for name in ("actionAddRun", "actionDuplicateRun", "actionRemoveRun", "actionBranch"):
+        assert named[name].objectName() == name and named[name].isEnabled()
+    named["actionAddRun"].trigger()
+    named["actionDuplicateRun"].trigger()
+    assert len(window.runs) == 3
+    assert window.runs[2].config == window.runs[1].config  # a copy of the selected run
+    named["actionRemoveRun"].trigger()
+    assert len(window.runs) == 2
+    window.undo_stack.undo()
+    assert len(window.runs) == 3
 
 
 def test_runs_lists_the_selected_run_with_its_trajectory(qtbot, window):
