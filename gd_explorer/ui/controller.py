@@ -48,6 +48,7 @@ from gd_explorer.state import (
     StateError,
     analyse,
 )
+from gd_explorer.ui import style
 from gd_explorer.ui.export import ExportError, frame_steps
 from gd_explorer.ui.painter import Views, paint
 from gd_explorer.ui.surface_view import grid_axes as surface_grid_axes
@@ -385,6 +386,7 @@ class ExplorerController(QObject):
         views.table.set_dataset(state.data, problem.kind)
         self._show_maps(self._domain(self._paths()))
         views.cost_curve.set_problem(problem, (fixed or {}).get("b"))
+        self._name_parameters(analysis)
         self._show_bands(analysis)
         self._compare_scaling(analysis)
         if self.runner.live and not restart:
@@ -397,6 +399,18 @@ class ExplorerController(QObject):
         else:
             self._repaint()
         self.stateChanged.emit(state)
+
+    def _name_parameters(self, analysis: Analysis) -> None:
+        """Say on the maps' axes whether the runs' slope and intercept are of standardised x."""
+        slope, intercept = (
+            ("scaled slope m′", "scaled intercept b′")
+            if analysis.scaling is not None
+            else ("slope m", "intercept b")
+        )
+        views = self.views
+        style.label_axis(views.contour, "bottom", slope)
+        style.label_axis(views.contour, "left", intercept)
+        style.label_axis(views.cost_curve, "bottom", slope)
 
     def _compare_scaling(self, analysis: Analysis) -> None:
         """Say what standardising x does here: condition number and steps, before and after.

@@ -398,3 +398,8 @@ def scale_plot(plot: pg.PlotWidget, factor: float) -> None:
         axis.setTickFont(tick_font)
         if axis.labelText:
             axis.setLabel(axis.labelText, units=axis.labelUnits or None, **label_style)
+
+
+def label_axis(plot: pg.PlotWidget, side: str, text: str) -> None:
+    """Name one axis of a styled plot (keeping its style)."""
+    plot.getPlotItem().getAxis(side).setLabel(text, **axis_label_style())
