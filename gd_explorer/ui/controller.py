@@ -259,9 +259,8 @@ class ExplorerController(QObject):
     def set_settings(self, settings: Settings, from_panel: bool = True) -> None:
         """Apply the selected run's new settings (``from_panel``: edited in the panel).
 
-        The panel is written only when it does not show the state already. It keeps
-        its own copy of the settings, and sets which inputs apply, only when written:
-        so an edit of its own is written back once, and a refused one is undone there.
+        The panel is written only when it does not show the state already: never after
+        an edit of its own that was taken, and with the state again after one refused.
         """
         if settings.model != self.state.settings.model:
             self._switch_model(settings)
@@ -274,8 +273,10 @@ class ExplorerController(QObject):
                 self._panel = None  # it shows the refused value: put the state back
             self._sync_panel()
             return
-        self.state = state
-        self._apply(effect)
+        old, self.state = self.state, state
+        if from_panel:
+            self._panel = (state.settings, len(state.data))  # it shows its own edit
+        self._apply(effect, old)
         self._sync_panel()
         self.stateChanged.emit(state)
 
@@ -346,14 +347,19 @@ class ExplorerController(QObject):
         state, _ = self.state.switch_model(settings, data)
         self.change("Switch model", state)
 
-    def _apply(self, effect: Effect) -> None:
-        """Carry out what a change of the selected run's settings means."""
+    def _apply(self, effect: Effect, old: ExplorerState) -> None:
+        """Carry out what a change of the selected run's settings (from ``old``) means."""
         if Effect.SPEED in effect:
             self.runner.set_speed(self.state.settings.speed)
+        if old.settings.scaling != self.state.settings.scaling:
+            self._forget_runs()  # their slopes and intercepts were of the other x
         if Effect.REFRAME in effect:
             self.restore(self.state, restart=False)
         if self.runner.live and Effect.RESTART in effect:
-            self._restart_from_here()
+            if len(self.state.runs) > 1:
+                self._reconcile(old, self.state)  # the changed run again; the others go on
+            else:
+                self._restart_from_here()
         elif not self.runner.live and Effect.START in effect:
             if self._in_maps(self.state.settings.config().start):
                 self.show_start()
@@ -374,9 +380,11 @@ class ExplorerController(QObject):
             )
         same_runs = old.slots == state.slots
         self.state = state
-        if not same_runs or (self.runner.live and restart and len(state.runs) > 1):
-            self._reconcile(old, state)
-            restart = False  # each run that changes has been started again from its point
+        if old.settings.scaling != state.settings.scaling:
+            self._forget_runs()  # their slopes and intercepts were of the other x
+        # A new model is a new problem for every run; otherwise only the runs that
+        # changed start again (from where their balls are), and the others go on.
+        whole_race = old.settings.model != state.settings.model or len(state.runs) == 1
         analysis = analyse(state)
         problem, fixed = analysis.problem, state.settings.config().fixed
         views = self.views
@@ -389,11 +397,13 @@ class ExplorerController(QObject):
         self._name_parameters(analysis)
         self._show_bands(analysis)
         self._compare_scaling(analysis)
-        if self.runner.live and not restart:
-            if problem is not self.runner.problem:
-                self.runner.set_problem(problem)  # the balls keep rolling on the new cost
-        elif self.runner.live:
+        if self.runner.live and restart and whole_race and same_runs:
             self._restart_from_here()
+        else:
+            if self.runner.live and problem is not self.runner.problem:
+                self.runner.set_problem(problem)  # the balls keep rolling on the new cost
+            if not same_runs or (restart and self.runner.live):
+                self._reconcile(old, state)
         if not self.runner.live:
             self.show_start()
         else:
@@ -458,6 +468,13 @@ class ExplorerController(QObject):
             return
         two_over_l = float(curvature.max_stable_lr)
         self.bandsChanged.emit(two_over_l / 2, two_over_l, local)
+
+    def _forget_runs(self) -> None:
+        """End the race and forget its runs (their points no longer mean anything)."""
+        if self.runner.records:
+            self.runner.discard()
+            self._ids.clear()
+            self._run_state()
 
     def _reconcile(self, old: ExplorerState, new: ExplorerState) -> None:
         """Make the race hold the new state's runs: drop, add or restart runs by slot."""

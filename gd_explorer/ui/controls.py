@@ -440,6 +440,7 @@ class ControlsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = Settings()
+        self._rows = 1  # points in the data (the largest batch), set with the settings
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # A row too wide for the panel puts its field under its label instead of being cut
@@ -668,7 +669,7 @@ class ControlsPanel(QWidget):
 
     def set_settings(self, settings: Settings, rows: int) -> None:
         """Show ``settings`` (for data with ``rows`` points) without emitting edits."""
-        self._settings = settings
+        self._settings, self._rows = settings, rows
         widgets = (
             self.model, self.variant, self.optimizer, self.rate, self.rate_slider, self.steps,
             self.batch, self.seed, self.start_slope, self.start_intercept, self.hold,
@@ -801,7 +802,11 @@ class ControlsPanel(QWidget):
         self._edit(schedule_options=self._values(boxes))
 
     def _edit(self, **changes: Any) -> None:
-        self.settingsEdited.emit(self._settings.replace(**changes))
+        # The panel shows its own edit at once (which inputs apply, which options show):
+        # the window does not echo it back.
+        settings = self._settings.replace(**changes)
+        self.set_settings(settings, self._rows)
+        self.settingsEdited.emit(settings)
 
     def _slider_position(self, rate: float) -> int:
         low = LEARNING_RATE_RANGE[0]

@@ -160,3 +160,40 @@ def test_an_export_error_reaches_the_dialog_as_an_exception(window, tmp_path, mo
     window.dialogs.export_png()  # a folder, not a file
     assert len(shown) == 1 and "folder" in shown[0]
     assert window.statusBar().currentMessage() == shown[0]
+
+
+def test_an_edit_in_the_panel_is_not_written_back_to_it(qtbot, window):
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    written = []
+    window.explorer.panelNeeded.connect(lambda *a: written.append(a))
+    box = window.findChild(QDoubleSpinBox, "learningRateInput")
+    box.setValue(0.02)
+    assert window.settings.learning_rate == 0.02
+    assert written == []  # the controller did not echo the panel's own edit
+    # An edit from elsewhere is written to the panel.
+    window.explorer.set_settings(window.settings.replace(learning_rate=0.03), from_panel=False)
+    assert len(written) == 1 and box.value() == 0.03
+
+
+def test_changing_one_runs_rate_mid_race_restarts_that_run_alone(qtbot, window):
+    window.load_lesson("momentum-valley")
+    window.step_once()
+    qtbot.waitUntil(lambda: all(r.steps >= 1 for r in window.controller.records))
+    first, second = window.controller.records
+    window.explorer.select_run(1)
+    window.explorer.set_settings(window.settings.replace(learning_rate=0.005), from_panel=False)
+    now_first, now_second = window.controller.records
+    assert now_first is first  # untouched: same record, same steps
+    assert now_second.run_id == second.run_id and now_second.version == second.version + 1
+    assert now_second.config.learning_rate == 0.005
+    assert now_second.config.init == tuple(second.view()[0][-1])  # from where it was
+
+
+def test_switching_on_scaling_mid_race_ends_the_race(qtbot, window):
+    window.load_lesson("momentum-valley")
+    window.step_once()
+    qtbot.waitUntil(lambda: window.controller.live)
+    window.explorer.set_settings(window.settings.replace(scaling=True), from_panel=False)
+    assert not window.controller.records  # its points were of the other x
+    assert all(run.trajectory is None for run in window.runs)
