@@ -26,6 +26,8 @@ MAX_RUNS = 4
 SHOWN_STATES = ("ready", "running", "paused", "replay")
 
 Rows = int | NDArray[np.intp] | None
+#: A run's points, costs, which costs are exact, and gradients.
+Arrays = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -199,18 +201,36 @@ def record_trace(
     paused or replayed). The divergence is told from the step it happened on.
     """
     params, cost = record.view()
-    step = min(max(int(step), 0), record.steps)
-    diverged = record.diverged_at
+    arrays = (params, cost, record.exact_view(), record.grad)
+    return _cut(record, arrays, step, status, slot, label, rows, reached)
+
+
+def _cut(
+    run: Recorded | Trajectory,
+    arrays: tuple[
+        NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]
+    ],
+    step: int,
+    status: str,
+    slot: int,
+    label: str,
+    rows: Rows,
+    reached: int | None,
+) -> RunTrace:
+    """Return the trace of ``run`` up to ``step`` from its (params, cost, exact, grad)."""
+    params, cost, exact, grad = arrays
+    step = min(max(int(step), 0), run.steps)
+    diverged = run.diverged_at
     return RunTrace(
         slot=slot,
         label=label,
-        config=record.config,
+        config=run.config,
         params=params[: step + 1],
         cost=cost[: step + 1],
-        exact=record.exact_view()[: step + 1],
-        grad=record.grad[:step],
+        exact=exact[: step + 1],
+        grad=grad[:step],
         status=status,
-        message=record.message,
+        message=run.message,
         diverged_at=diverged if diverged is not None and step >= diverged else None,
         rows=rows,
         reached=reached,
@@ -230,21 +250,8 @@ def trajectory_trace(
     """Return a finished run's trace up to ``step`` (an export's frame)."""
     step = min(max(int(step), 0), trajectory.steps)
     reached = steps_to_reach(trajectory.cost[: step + 1], optimum)
-    diverged = trajectory.diverged_at
-    return RunTrace(
-        slot=slot,
-        label=label,
-        config=trajectory.config,
-        params=trajectory.params[: step + 1],
-        cost=trajectory.cost[: step + 1],
-        exact=trajectory.cost_exact[: step + 1],
-        grad=trajectory.grad[:step],
-        status=status,
-        message=trajectory.message,
-        diverged_at=diverged if diverged is not None and step >= diverged else None,
-        rows=rows,
-        reached=reached,
-    )
+    arrays = (trajectory.params, trajectory.cost, trajectory.cost_exact, trajectory.grad)
+    return _cut(trajectory, arrays, step, status, slot, label, rows, reached)
 
 
 def start_trace(

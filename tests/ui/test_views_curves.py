@@ -32,7 +32,7 @@ from gd_explorer.ui.views.cost_curve import TRAIL_LENGTH
 from gd_explorer.ui.views.history import (
     MAX_POINTS,
     Envelope,
-    _LogAxis,
+    LogAxis,
     envelope,
     format_number,
 )
@@ -349,7 +349,7 @@ def test_envelope_bounds(n):
 
 
 def test_log_axis_labels_and_numbers():
-    axis = _LogAxis("left")
+    axis = LogAxis("left")
     labels = axis.logTickStrings([0.0, math.log10(2), math.log10(3), 1.0, -10.0, 5.0], 1, 1)
     assert labels == ["1", "2", "", "10", "10⁻¹⁰", "10⁵"]
     assert format_number(-5.0333e-05) == "\N{MINUS SIGN}5.033e\N{MINUS SIGN}5"

@@ -206,7 +206,7 @@ def format_number(value: float) -> str:
     return text.replace("-", "\N{MINUS SIGN}")
 
 
-class _LogAxis(pg.AxisItem):
+class LogAxis(pg.AxisItem):
     """A log axis that labels only 1, 2 and 5 times a power of ten, in plain numbers."""
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
@@ -274,7 +274,7 @@ class HistoryView(pg.PlotWidget):
         super().__init__(
             parent,
             background=style.current_theme().background,
-            axisItems={"left": _LogAxis("left")},
+            axisItems={"left": LogAxis("left")},
         )
         self.setObjectName(OBJECT_NAME)
         self.setAccessibleName("cost at each step, log scale")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gd_explorer.ui import style
 from gd_explorer.ui.controls import BANDS, band_fill, bands_text
+from gd_explorer.ui.views.history import LogAxis
 
 OBJECT_NAME = "learningRateSweep"
 MODES = {"cost": "Final cost", "steps": "Steps to converge"}
@@ -60,37 +61,6 @@ def _as_array(values: Any, dtype: type) -> NDArray[Any]:
     return array
 
 
-class _DecadeAxis(pg.AxisItem):
-    """A log axis that labels only 1, 2 and 5 times a power of ten, so labels never crowd."""
-
-    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        """Return a label for each tick at ``10**value`` (blank for the unlabelled ones).
-
-        Parameters
-        ----------
-        values : list of float
-            Tick positions, as powers of ten.
-        scale, spacing : float
-            Ignored.
-
-        Returns
-        -------
-        list of str
-            One label per tick.
-        """
-        labels = []
-        for power in values:
-            decade = math.floor(power + 1e-9)
-            mantissa = round(10.0 ** (power - decade), 6)
-            if mantissa not in (1.0, 2.0, 5.0):
-                labels.append("")
-            elif -4 <= decade <= 4:
-                labels.append(f"{mantissa * 10.0**decade:g}")
-            else:
-                labels.append(f"{mantissa:g}e{decade}".replace("-", "\N{MINUS SIGN}"))
-        return labels
-
-
 class SweepView(QWidget):
     """Final cost (or steps to converge) against learning rate, with the bands behind."""
 
@@ -106,7 +76,7 @@ class SweepView(QWidget):
 
         self.plot = pg.PlotWidget(
             background=style.current_theme().background,
-            axisItems={side: _DecadeAxis(side) for side in ("bottom", "left")},
+            axisItems={side: LogAxis(side) for side in ("bottom", "left")},
         )
         self.plot.setObjectName("learningRateSweepPlot")
         style.style_plot(self.plot, X_LABEL, Y_LABELS["cost"])
