@@ -330,6 +330,7 @@ class ExplorerState:
         runs: tuple[Settings, ...],
         selected: int = 0,
         lesson: str | None = None,
+        labels: tuple[str, ...] = (),
     ) -> tuple[ExplorerState, Effect]:
         """Replace everything by a session's (or a recovered autosave's) contents.
 
@@ -340,7 +341,7 @@ class ExplorerState:
         DatasetError
             If the model cannot fit the data.
         """
-        state = ExplorerState(data, tuple(runs), selected, lesson)
+        state = ExplorerState(data, tuple(runs), selected, lesson, labels=tuple(labels))
         state.settings.problem(data)
         return state, _REPLACED
 

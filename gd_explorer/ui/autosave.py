@@ -56,6 +56,11 @@ class Snapshot:
     settings: dict[str, Any]
     lesson: str | None
     saved_at: float = 0.0
+    #: Every run's settings in a race (``settings`` is the selected one's), which is
+    #: selected, and the runs' names; empty for one run.
+    runs: tuple[dict[str, Any], ...] = ()
+    selected: int = 0
+    labels: tuple[str, ...] = ()
 
 
 class RecoveryError(ValueError):
@@ -72,6 +77,10 @@ def encode(snapshot: Snapshot) -> bytes:
         "lesson": snapshot.lesson,
         "saved_at": snapshot.saved_at,
     }
+    if snapshot.runs:
+        meta["runs"] = list(snapshot.runs)
+        meta["selected"] = snapshot.selected
+        meta["labels"] = list(snapshot.labels)
     buffer = io.BytesIO()
     np.savez(
         buffer,
@@ -100,7 +109,28 @@ def decode(path: Path) -> Snapshot:
         if lesson not in {known.id for known in LESSONS}:
             lesson = None  # a lesson this program does not have (an older or newer one)
         dataset = Dataset(x, y, str(meta.get("name", "")))
-        return Snapshot(dataset, settings, lesson, float(meta.get("saved_at", 0.0)))
+        runs, selected, labels = (
+            meta.get("runs", []),
+            meta.get("selected", 0),
+            meta.get("labels", []),
+        )
+        if not (
+            isinstance(runs, list)
+            and all(isinstance(run, dict) for run in runs)
+            and isinstance(selected, int)
+            and isinstance(labels, list)
+            and all(isinstance(label, str) for label in labels)
+        ):
+            raise ValueError("its runs are malformed")
+        return Snapshot(
+            dataset,
+            settings,
+            lesson,
+            float(meta.get("saved_at", 0.0)),
+            tuple(runs),
+            selected,
+            tuple(labels),
+        )
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as error:
         raise RecoveryError(f"{path.name}: cannot be restored ({error})") from None
 

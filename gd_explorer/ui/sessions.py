@@ -88,11 +88,15 @@ def offer_recovery(window: FileWork) -> int:
             continue
         try:
             snapshot = orphan.read()
-            settings = Settings.from_dict(snapshot.settings)
+            if snapshot.runs:
+                runs = tuple(Settings.from_dict(run) for run in snapshot.runs)
+                selected = snapshot.selected
+            else:
+                runs, selected = (Settings.from_dict(snapshot.settings),), 0
             state, _ = window.explorer.state.load_session(
-                snapshot.dataset, (settings,), 0, snapshot.lesson
+                snapshot.dataset, runs, selected, snapshot.lesson, snapshot.labels
             )
-        except (autosave.RecoveryError, DatasetError) as error:
+        except (autosave.RecoveryError, DatasetError, StateError) as error:
             aside = orphan.set_aside()
             window.complain(f"{error}; the file is kept as {aside}")
             continue

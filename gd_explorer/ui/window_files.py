@@ -253,7 +253,15 @@ class FileWork(QMainWindow):
         if now.same(self._baseline):
             self.autosave.clear()  # back to what is saved: nothing to recover
         else:
-            snapshot = autosave.Snapshot(now.data, now.settings.to_dict(), now.lesson, time.time())
+            snapshot = autosave.Snapshot(
+                now.data,
+                now.settings.to_dict(),
+                now.lesson,
+                time.time(),
+                tuple(run.to_dict() for run in now.runs) if len(now.runs) > 1 else (),
+                now.selected,
+                now.labels if len(now.runs) > 1 else (),
+            )
             self.autosave.save(snapshot)
         if self.autosave.error:
             self.statusBar().showMessage(self.autosave.error, 12_000)

@@ -266,3 +266,24 @@ def test_after_one_restore_the_others_wait_for_the_next_start(qtbot, make_window
     # The older one is neither replaced over the first nor lost: it is offered next time.
     assert (data_folder / "autosave-999999990-0.npz").exists()
     assert "1 more is kept" in window.statusBar().currentMessage()
+
+
+def test_a_race_is_autosaved_and_restored_with_every_run(qtbot, make_window, data_folder):
+    window = make_window(use_gl=False)
+    window.load_lesson("adam-vs-gd")
+    window.explorer.select_run(2)
+    window.data_view.pointAdded.emit(2.5, 6.0)  # unsaved now
+    window.flush_autosave()
+    state = window.explorer.state
+    [saved] = list(data_folder.glob("autosave-*.npz"))
+    snapshot = autosave.decode(saved)
+    assert len(snapshot.runs) == 3 and snapshot.selected == 2
+    # Another window finds it as if this one had died, and restores the whole race.
+    copy = data_folder / "autosave-999999999-0.npz"
+    copy.write_bytes(saved.read_bytes())
+    other = make_window(use_gl=False)
+    answer(qtbot, "recoveryDialog", "Restore")
+    assert other.offer_recovery() >= 1
+    restored = other.explorer.state
+    assert restored.runs == state.runs and restored.selected == 2
+    assert restored.labels == ("gradient descent", "momentum 0.9", "Adam")
