@@ -74,13 +74,19 @@ def _rates(settings: Settings, limit: float | None) -> Race:
     )
 
 
+#: The decaying run's last rate, against its first: the 1/t schedule's decay is set so
+#: the rate falls to this share by the run's end, however many steps it has.
+DECAY_TO = 0.2
+
+
 def _decay(settings: Settings, limit: float | None) -> Race:
     noisy = settings.replace(variant="stochastic")
+    decay = (1 / DECAY_TO - 1) / max(settings.steps, 1)
     return (
         ("constant rate", noisy.replace(schedule="constant", schedule_options=())),
         (
             "1/t decay",
-            noisy.replace(schedule="inverse", schedule_options=options({"decay": 0.05})),
+            noisy.replace(schedule="inverse", schedule_options=options({"decay": decay})),
         ),
     )
 

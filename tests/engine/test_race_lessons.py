@@ -99,3 +99,14 @@ def test_scaling_makes_the_valley_a_bowl_solved_in_one_step():
     run = descend(problem, lesson.config)
     slope, intercept = scaling.to_original(run.params[1])
     assert (slope, intercept) == pytest.approx((0.844827586, 2.603448275), abs=1e-8)
+
+
+def test_the_decay_preset_calms_stochastic_descent_on_the_default_settings():
+    from gd_explorer.engine import LinearRegression, article_dataset
+
+    problem = LinearRegression(article_dataset())
+    runs = get_preset("decay").runs(Settings(), 2 / 38.3)
+    (_, constant), (_, decaying) = runs
+    assert decaying.schedule_options == (("decay", pytest.approx(4 / Settings().steps)),)
+    noise = [np.std(descend(problem, s.config()).cost[-500:]) for s in (constant, decaying)]
+    assert noise[1] < noise[0] / 5  # the decaying run's cost jitters far less at the end
