@@ -64,11 +64,18 @@ SIZE = (1280, 800)
 
 
 class Heartbeat:
-    """A 5 ms timer on the GUI thread; its longest gap is the longest stall."""
+    """A 5 ms timer on the GUI thread; its longest gap is the longest stall.
+
+    Each gap also keeps the window's thread's CPU time within it: a long gap with
+    little of it is the thread waiting (for the CPU on a busy machine, for the X
+    server), one with much of it is work of the window's own.
+    """
 
     def __init__(self) -> None:
         self.gaps: list[float] = []
+        self.busy: list[float] = []
         self._last: float | None = None
+        self._cpu = 0.0
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(5)
@@ -76,20 +83,26 @@ class Heartbeat:
 
     def start(self) -> None:
         self._last = time.perf_counter()
+        self._cpu = time.thread_time()
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
 
     def _beat(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         if self._last is not None:
             self.gaps.append(now - self._last)
-        self._last = now
+            self.busy.append(cpu - self._cpu)
+        self._last, self._cpu = now, cpu
 
     def summary(self) -> tuple[float, float]:
         gaps = np.array(self.gaps) * 1000
         return float(gaps.max()), float(np.percentile(gaps, 99))
+
+    def busiest(self) -> float:
+        """Return the most CPU time (ms) the window's thread spent within one gap."""
+        return 1000 * max(self.busy)
 
 
 def run_for(app: QApplication, seconds: float, start, stop) -> None:  # noqa: ANN001
@@ -242,6 +255,7 @@ def measure_race(
         "fps": counted["frames"] / elapsed,
         "stall": worst,
         "p99": p99,
+        "busiest": heartbeat.busiest(),
         "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / frames,
         "draw_ms": 1000 * float(np.median(draws)) if draws else float("nan"),
         "draw_p99_ms": 1000 * float(np.percentile(draws, 99)) if draws else float("nan"),
@@ -249,6 +263,7 @@ def measure_race(
         "steps": steps,
         "status": finish["status"],
         "labels": finish["labels"],
+        "frames": frames,
         "profiler": profiler,
     }
 
@@ -491,17 +506,17 @@ def print_race(pairs: list[tuple[dict, dict]]) -> None:
     print()
     print(
         "| | frames/s | frame ms (GUI CPU) | draw call ms (median, p99) "
-        "| longest stall ms | p99 gap ms | engine steps/s (all runs) "
-        "| race frame / single frame |"
+        "| longest stall ms | most GUI CPU in one gap ms | p99 gap ms "
+        "| engine steps/s (all runs) | race frame / single frame |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for single, race in pairs:
         for name, r in (("one run", single), ("four runs", race)):
             ratio = race["cpu_ms_per_frame"] / single["cpu_ms_per_frame"]
             print(
                 f"| {name} | {r['fps']:.1f} | {r['cpu_ms_per_frame']:.1f} "
                 f"| {r['draw_ms']:.1f}, {r['draw_p99_ms']:.1f} | {r['stall']:.0f} "
-                f"| {r['p99']:.0f} | {r['steps_per_s']:.3g} "
+                f"| {r['busiest']:.0f} | {r['p99']:.0f} | {r['steps_per_s']:.3g} "
                 f"| {f'{ratio:.2f}×' if r is race else ''} |"
             )
     print()
@@ -534,18 +549,36 @@ def print_sweep(sweep: dict[str, list[float]]) -> None:
     print()
 
 
-def print_profile(profiler) -> None:  # noqa: ANN001
-    import io
+def print_profile(single: dict, race: dict, top: int = 30) -> None:
+    """Print where the window's thread spent each frame: the race beside one run."""
     import pstats
 
-    for order in ("tottime", "cumulative"):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(25)
-        print(f"### The window's thread during a race, by {order}")
+    def per_frame(result: dict) -> dict[tuple, tuple[float, float, int]]:
+        stats = pstats.Stats(result["profiler"]).stats  # type: ignore[attr-defined]
+        frames = result["frames"]
+        return {
+            func: (1000 * tt / frames, 1000 * ct / frames, nc)
+            for func, (_, nc, tt, ct, _) in stats.items()
+        }
+
+    ones, fours = per_frame(single), per_frame(race)
+
+    def name(func: tuple) -> str:
+        path, line, function = func
+        short = "/".join(Path(path).parts[-2:]) if path != "~" else ""
+        return f"{short}:{line}({function})" if short else function
+
+    for column, title in ((1, "cumulative (with what it calls)"), (0, "own time")):
+        print(f"The window's thread, ms per frame drawn, by {title}; profiled, so slower:")
         print()
-        print("```")
-        print(out.getvalue().strip())
-        print("```")
+        print("| function | one run | four runs | four / one |")
+        print("|---|---:|---:|---:|")
+        ranked = sorted(fours, key=lambda f: fours[f][column], reverse=True)[:top]
+        for func in ranked:
+            four = fours[func][column]
+            one = ones.get(func, (0.0, 0.0, 0))[column]
+            ratio = f"{four / one:.2f}×" if one > 0 else "–"
+            print(f"| `{name(func)}` | {one:.2f} | {four:.2f} | {ratio} |")
         print()
 
 
@@ -579,7 +612,12 @@ def main(argv: list[str] | None = None) -> None:
             single = measure_race(app, args.seconds, four=False)
             pairs.append((single, measure_race(app, args.seconds, four=True)))
     sweep = measure_sweep(app) if "sweep" in parts else None
-    profiled = measure_race(app, args.seconds, four=True, profile=True) if args.profile else None
+    profiled = None
+    if args.profile:
+        profiled = (
+            measure_race(app, args.seconds, four=False, profile=True),
+            measure_race(app, args.seconds, four=True, profile=True),
+        )
     print("## Window benchmark")
     print()
     print(f"{SIZE[0]}×{SIZE[1]}, {os.cpu_count()} cores, Qt platform {app.platformName()}.")
@@ -601,7 +639,7 @@ def main(argv: list[str] | None = None) -> None:
     if sweep is not None:
         print_sweep(sweep)
     if profiled is not None:
-        print_profile(profiled["profiler"])
+        print_profile(*profiled)
 
 
 if __name__ == "__main__":
