@@ -19,9 +19,9 @@ What is measured, in the same run:
   10³ rows (the baseline) and of 10⁵ rows, and the longest stall meanwhile.
 * **Race**: the same window running four runs at once at unlimited speed (the
   "gradient descent vs momentum vs Adam" preset and one more run, 10⁶ steps each),
-  beside one run of those settings (the baseline), in fresh windows, alternately.
-  Frame time is the window's thread's CPU time per frame drawn (painting included),
-  and the race's as a ratio to the single run's.
+  beside one run of those settings (the baseline) and the floor, in fresh windows,
+  in turn. Frame time is the window's thread's CPU time per frame drawn (painting
+  included), and the race's as a ratio to the single run's.
 * **Sweep**: seconds from asking the window for a 50-rate sweep of 1,000 steps on the
   article's data to its ``sweepDone``, beside 50 ``descend`` calls with the same rates
   in this process (the baseline).
@@ -412,7 +412,7 @@ def measure_floor(app: QApplication, seconds: float) -> dict[str, float]:
     track = np.column_stack([0.85 * t, 2.6 * t])
     cost = 20 * np.exp(-5 * t) + 0.6
     heartbeat = Heartbeat()
-    counted = {"frames": 0, "t0": 0.0, "t1": 0.0}
+    counted = {"frames": 0, "t0": 0.0, "t1": 0.0, "cpu0": 0.0, "cpu1": 0.0}
 
     def frame() -> None:
         k = counted["frames"] % 2047 + 2
@@ -430,18 +430,27 @@ def measure_floor(app: QApplication, seconds: float) -> dict[str, float]:
 
     def start() -> None:
         counted["t0"] = time.perf_counter()
+        counted["cpu0"] = time.thread_time()
         heartbeat.start()
         timer.start()
 
     def stop() -> None:
         counted["t1"] = time.perf_counter()
+        counted["cpu1"] = time.thread_time()
         timer.stop()
         heartbeat.stop()
 
     run_for(app, seconds, start, stop)
     window.close()
     worst, p99 = heartbeat.summary()
-    return {"fps": counted["frames"] / (counted["t1"] - counted["t0"]), "stall": worst, "p99": p99}
+    frames = max(counted["frames"], 1)
+    return {
+        "fps": counted["frames"] / (counted["t1"] - counted["t0"]),
+        "stall": worst,
+        "p99": p99,
+        "busiest": heartbeat.busiest(),
+        "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / frames,
+    }
 
 
 LAUNCH_PROBE = """
@@ -499,31 +508,33 @@ def print_window(app: QApplication, ours, floor, launch) -> None:  # noqa: ANN00
     print()
 
 
-def print_race(pairs: list[tuple[dict, dict]]) -> None:
-    """Print each single run and race of ``pairs`` and the race's ratios to the run."""
+def print_race(trios: list[tuple[dict, dict, dict]]) -> None:
+    """Print each floor, single run and race of ``trios`` and the race's ratio to the run."""
     print("Four runs racing at unlimited speed against one run (the baseline), each")
-    print(f"{RACE_STEPS:,} steps; one row per pair, timed alternately:")
+    print(f"{RACE_STEPS:,} steps, and the plain pyqtgraph floor with no engine; timed in")
+    print("turn, one group of three rows per round:")
     print()
     print(
-        "| | frames/s | frame ms (GUI CPU) | draw call ms (median, p99) "
+        "| | frames/s | frame ms (GUI CPU) | draw call ms (median) "
         "| longest stall ms | most GUI CPU in one gap ms | p99 gap ms "
-        "| engine steps/s (all runs) | race frame / single frame |"
+        "| engine steps/s (all runs) | race frame / one run's |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for single, race in pairs:
-        for name, r in (("one run", single), ("four runs", race)):
+    for floor, single, race in trios:
+        for name, r in (("floor", floor), ("one run", single), ("four runs", race)):
             ratio = race["cpu_ms_per_frame"] / single["cpu_ms_per_frame"]
+            draw = f"{r['draw_ms']:.1f}" if "draw_ms" in r else "–"
+            steps = f"{r['steps_per_s']:.3g}" if "steps_per_s" in r else "–"
             print(
-                f"| {name} | {r['fps']:.1f} | {r['cpu_ms_per_frame']:.1f} "
-                f"| {r['draw_ms']:.1f}, {r['draw_p99_ms']:.1f} | {r['stall']:.0f} "
-                f"| {r['busiest']:.0f} | {r['p99']:.0f} | {r['steps_per_s']:.3g} "
+                f"| {name} | {r['fps']:.1f} | {r['cpu_ms_per_frame']:.1f} | {draw} "
+                f"| {r['stall']:.0f} | {r['busiest']:.0f} | {r['p99']:.0f} | {steps} "
                 f"| {f'{ratio:.2f}×' if r is race else ''} |"
             )
     print()
     print("Targets for the race: ≥ 30 frames/s, longest stall ≤ 50 ms, frame ≤ 1.3× one run's.")
-    race = pairs[-1][1]
+    race = trios[-1][2]
     print(
-        "Runs: "
+        "Runs at the end of the last race: "
         + "; ".join(
             f"{label} {steps:,} steps, {status}"
             for label, steps, status in zip(
@@ -590,7 +601,9 @@ def main(argv: list[str] | None = None) -> None:
         default=",".join(PARTS),
         help=f"comma-separated parts to measure, of {', '.join(PARTS)} (default: all)",
     )
-    parser.add_argument("--pairs", type=int, default=2, help="single-run/race pairs to time")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds of floor, one run and race to time"
+    )
     parser.add_argument(
         "--profile", action="store_true", help="profile the window's thread in one more race"
     )
@@ -606,11 +619,16 @@ def main(argv: list[str] | None = None) -> None:
     if "launch" in parts:
         launch = measure_launch()
     edits = {rows: measure_edits(app, rows) for rows in (10**3, 10**5)} if "edits" in parts else {}
-    pairs = []
+    trios = []
     if "race" in parts:
-        for _ in range(args.pairs):
-            single = measure_race(app, args.seconds, four=False)
-            pairs.append((single, measure_race(app, args.seconds, four=True)))
+        for _ in range(args.rounds):
+            trios.append(
+                (
+                    measure_floor(app, args.seconds),
+                    measure_race(app, args.seconds, four=False),
+                    measure_race(app, args.seconds, four=True),
+                )
+            )
     sweep = measure_sweep(app) if "sweep" in parts else None
     profiled = None
     if args.profile:
@@ -634,8 +652,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"| {rows:,} | {e['median_ms']:.0f} | {e['longest_ms']:.0f} | {e['stall']:.0f} |"
             )
         print()
-    if pairs:
-        print_race(pairs)
+    if trios:
+        print_race(trios)
     if sweep is not None:
         print_sweep(sweep)
     if profiled is not None:
