@@ -35,6 +35,7 @@ Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -66,16 +67,18 @@ SIZE = (1280, 800)
 class Heartbeat:
     """A 5 ms timer on the GUI thread; its longest gap is the longest stall.
 
-    Each gap also keeps the window's thread's CPU time within it: a long gap with
-    little of it is the thread waiting (for the CPU on a busy machine, for the X
-    server), one with much of it is work of the window's own.
+    Each gap also keeps the window's thread's CPU time within it, and the whole
+    process's (its other threads: the relay, the software renderer's): a long gap
+    with little of either is the process waiting (for a CPU on a busy machine, for
+    the X server), one with much of it is work of the window's own.
     """
 
     def __init__(self) -> None:
         self.gaps: list[float] = []
         self.busy: list[float] = []
+        self.process: list[float] = []
         self._last: float | None = None
-        self._cpu = 0.0
+        self._cpu = self._process = 0.0
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(5)
@@ -83,18 +86,19 @@ class Heartbeat:
 
     def start(self) -> None:
         self._last = time.perf_counter()
-        self._cpu = time.thread_time()
+        self._cpu, self._process = time.thread_time(), time.process_time()
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
 
     def _beat(self) -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
+        now, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
         if self._last is not None:
             self.gaps.append(now - self._last)
             self.busy.append(cpu - self._cpu)
-        self._last, self._cpu = now, cpu
+            self.process.append(process - self._process)
+        self._last, self._cpu, self._process = now, cpu, process
 
     def summary(self) -> tuple[float, float]:
         gaps = np.array(self.gaps) * 1000
@@ -103,6 +107,18 @@ class Heartbeat:
     def busiest(self) -> float:
         """Return the most CPU time (ms) the window's thread spent within one gap."""
         return 1000 * max(self.busy)
+
+    def waiting(self, over: float = 0.05) -> tuple[int, float]:
+        """Return the number of gaps over ``over`` seconds and their share off CPU.
+
+        The share is the part of those gaps' time in which no thread of this process
+        ran (0 to 1; nan without such gaps): waiting, not drawing.
+        """
+        gaps, process = np.array(self.gaps), np.array(self.process)
+        long = gaps > over
+        if not long.any():
+            return 0, math.nan
+        return int(long.sum()), float(1 - process[long].sum() / gaps[long].sum())
 
 
 def run_for(app: QApplication, seconds: float, start, stop) -> None:  # noqa: ANN001
@@ -256,6 +272,7 @@ def measure_race(
         "stall": worst,
         "p99": p99,
         "busiest": heartbeat.busiest(),
+        "waiting": heartbeat.waiting(),
         "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / frames,
         "draw_ms": 1000 * float(np.median(draws)) if draws else float("nan"),
         "draw_p99_ms": 1000 * float(np.percentile(draws, 99)) if draws else float("nan"),
@@ -449,6 +466,7 @@ def measure_floor(app: QApplication, seconds: float) -> dict[str, float]:
         "stall": worst,
         "p99": p99,
         "busiest": heartbeat.busiest(),
+        "waiting": heartbeat.waiting(),
         "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / frames,
     }
 
@@ -517,9 +535,10 @@ def print_race(trios: list[tuple[dict, dict, dict]]) -> None:
     print(
         "| | frames/s | frame ms (GUI CPU) | draw call ms (median) "
         "| longest stall ms | most GUI CPU in one gap ms | p99 gap ms "
+        "| gaps > 50 ms: count, process off CPU "
         "| engine steps/s (all runs) | race frame / one run's |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for floor, single, race in trios:
         for name, r in (("floor", floor), ("one run", single), ("four runs", race)):
             ratio = race["cpu_ms_per_frame"] / single["cpu_ms_per_frame"]
@@ -527,11 +546,14 @@ def print_race(trios: list[tuple[dict, dict, dict]]) -> None:
             steps = f"{r['steps_per_s']:.3g}" if "steps_per_s" in r else "–"
             print(
                 f"| {name} | {r['fps']:.1f} | {r['cpu_ms_per_frame']:.1f} | {draw} "
-                f"| {r['stall']:.0f} | {r['busiest']:.0f} | {r['p99']:.0f} | {steps} "
+                f"| {r['stall']:.0f} | {r['busiest']:.0f} | {r['p99']:.0f} "
+                f"| {r['waiting'][0]}, {r['waiting'][1]:.0%} | {steps} "
                 f"| {f'{ratio:.2f}×' if r is race else ''} |"
             )
     print()
     print("Targets for the race: ≥ 30 frames/s, longest stall ≤ 50 ms, frame ≤ 1.3× one run's.")
+    print("Off CPU: the share of the time of the gaps over 50 ms in which no thread of the")
+    print("window's process ran (the window waited for a CPU or the X server).")
     race = trios[-1][2]
     print(
         "Runs at the end of the last race: "
