@@ -544,10 +544,12 @@ def print_race(trios: list[tuple[dict, dict, dict]]) -> None:
             ratio = race["cpu_ms_per_frame"] / single["cpu_ms_per_frame"]
             draw = f"{r['draw_ms']:.1f}" if "draw_ms" in r else "–"
             steps = f"{r['steps_per_s']:.3g}" if "steps_per_s" in r else "–"
+            count, off = r["waiting"]
+            waits = f"{count}, {off:.0%}" if count else "0"
             print(
                 f"| {name} | {r['fps']:.1f} | {r['cpu_ms_per_frame']:.1f} | {draw} "
                 f"| {r['stall']:.0f} | {r['busiest']:.0f} | {r['p99']:.0f} "
-                f"| {r['waiting'][0]}, {r['waiting'][1]:.0%} | {steps} "
+                f"| {waits} | {steps} "
                 f"| {f'{ratio:.2f}×' if r is race else ''} |"
             )
     print()
