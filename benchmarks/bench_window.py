@@ -18,7 +18,8 @@ What is measured, in the same run:
 * **Edits**: the time the window's thread spends adding a point to logistic data of
   10³ rows (the baseline) and of 10⁵ rows, and the longest stall meanwhile.
 * **Race**: the same window running four runs at once at unlimited speed (the
-  "gradient descent vs momentum vs Adam" preset and one more run, 10⁶ steps each),
+  "gradient descent vs momentum vs Adam" preset and a run with Nesterov's rule,
+  10⁶ steps each),
   beside one run of those settings (the baseline) and the floor, in fresh windows,
   in turn. Frame time is the window's thread's CPU time per frame drawn (painting
   included), and the race's as a ratio to the single run's.
@@ -26,8 +27,9 @@ What is measured, in the same run:
   article's data to its ``sweepDone``, beside 50 ``descend`` calls with the same rates
   in this process (the baseline).
 
-``--parts`` picks what to measure (default: all); ``--profile`` adds the functions
-that took the window's thread longest during one race (cProfile).
+``--parts`` picks what to measure (default: all); ``--profile`` profiles the window's
+thread (cProfile) during one more single run and race and prints, function by
+function, the milliseconds per frame of each side by side.
 
 Figures are printed, never asserted.
 """
