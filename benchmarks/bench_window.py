@@ -17,6 +17,19 @@ What is measured, in the same run:
   screen and drawn (best of 3).
 * **Edits**: the time the window's thread spends adding a point to logistic data of
   10³ rows (the baseline) and of 10⁵ rows, and the longest stall meanwhile.
+* **Race**: the same window running four runs at once at unlimited speed (the
+  "gradient descent vs momentum vs Adam" preset and a run with Nesterov's rule,
+  10⁶ steps each),
+  beside one run of those settings (the baseline) and the floor, in fresh windows,
+  in turn. Frame time is the window's thread's CPU time per frame drawn (painting
+  included), and the race's as a ratio to the single run's.
+* **Sweep**: seconds from asking the window for a 50-rate sweep of 1,000 steps on the
+  article's data to its ``sweepDone``, beside 50 ``descend`` calls with the same rates
+  in this process (the baseline).
+
+``--parts`` picks what to measure (default: all); ``--profile`` profiles the window's
+thread (cProfile) during one more single run and race and prints, function by
+function, the milliseconds per frame of each side by side.
 
 Figures are printed, never asserted.
 """
@@ -24,11 +37,13 @@ Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -52,11 +67,20 @@ SIZE = (1280, 800)
 
 
 class Heartbeat:
-    """A 5 ms timer on the GUI thread; its longest gap is the longest stall."""
+    """A 5 ms timer on the GUI thread; its longest gap is the longest stall.
+
+    Each gap also keeps the window's thread's CPU time within it, and the whole
+    process's (its other threads: the relay, the software renderer's): a long gap
+    with little of either is the process waiting (for a CPU on a busy machine, for
+    the X server), one with much of it is work of the window's own.
+    """
 
     def __init__(self) -> None:
         self.gaps: list[float] = []
+        self.busy: list[float] = []
+        self.process: list[float] = []
         self._last: float | None = None
+        self._cpu = self._process = 0.0
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(5)
@@ -64,20 +88,39 @@ class Heartbeat:
 
     def start(self) -> None:
         self._last = time.perf_counter()
+        self._cpu, self._process = time.thread_time(), time.process_time()
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
 
     def _beat(self) -> None:
-        now = time.perf_counter()
+        now, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
         if self._last is not None:
             self.gaps.append(now - self._last)
-        self._last = now
+            self.busy.append(cpu - self._cpu)
+            self.process.append(process - self._process)
+        self._last, self._cpu, self._process = now, cpu, process
 
     def summary(self) -> tuple[float, float]:
         gaps = np.array(self.gaps) * 1000
         return float(gaps.max()), float(np.percentile(gaps, 99))
+
+    def busiest(self) -> float:
+        """Return the most CPU time (ms) the window's thread spent within one gap."""
+        return 1000 * max(self.busy)
+
+    def waiting(self, over: float = 0.05) -> tuple[int, float]:
+        """Return the number of gaps over ``over`` seconds and their share off CPU.
+
+        The share is the part of those gaps' time in which no thread of this process
+        ran (0 to 1; nan without such gaps): waiting, not drawing.
+        """
+        gaps, process = np.array(self.gaps), np.array(self.process)
+        long = gaps > over
+        if not long.any():
+            return 0, math.nan
+        return int(long.sum()), float(1 - process[long].sum() / gaps[long].sum())
 
 
 def run_for(app: QApplication, seconds: float, start, stop) -> None:  # noqa: ANN001
@@ -136,6 +179,159 @@ def measure_ours(app: QApplication, seconds: float) -> dict[str, float]:
         "steps_per_s": counted["steps"] / elapsed,
         "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / max(counted["frames"], 1),
     }
+
+
+#: Steps of each run of the race: enough that none ends while it is timed.
+RACE_STEPS = 10**6
+
+
+def new_window():  # noqa: ANN201
+    """Return a shown ``MainWindow`` at 1280×800 with a throw-away settings file."""
+    from PySide6.QtCore import QSettings
+
+    from gd_explorer.ui import MainWindow
+
+    store = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store=store)
+    window.confirm_unsaved = False  # a question about unsaved data would wait for ever
+    window.resize(*SIZE)
+    window.show()
+    return window
+
+
+def measure_race(
+    app: QApplication, seconds: float, four: bool, profile: bool = False
+) -> dict[str, object]:
+    """Run one run (``four`` False: the baseline) or a four-run race at unlimited speed.
+
+    The single run is plain gradient descent at the default rate, 10⁶ steps, on the
+    article's data; the race is the "gradient descent vs momentum vs Adam" preset built
+    from it, plus a fourth run with Nesterov's rule, all racing in the one engine.
+    Frame time is the window's thread's CPU time per frame that showed new steps: the
+    scene, the views' updates and their painting (the engine and the relay thread
+    are not on it). With ``profile`` the window's thread is profiled meanwhile.
+    """
+    import cProfile
+
+    window = new_window()
+    explorer = window.explorer
+    single = window.settings.replace(speed=0.0, steps=RACE_STEPS)
+    explorer.set_settings(single, from_panel=False)
+    if four:
+        explorer.apply_preset("rules")
+        explorer.add_run()  # selected, with the shared settings and the steps
+        explorer.set_settings(window.settings.replace(optimizer="nesterov"), from_panel=False)
+    heartbeat = Heartbeat()
+    profiler = cProfile.Profile() if profile else None
+    counted: dict[str, float] = {"frames": 0, "t0": 0.0, "t1": 0.0, "cpu0": 0.0, "cpu1": 0.0}
+    draws: list[float] = []
+    draw = explorer._draw
+
+    def counting_draw() -> None:
+        if explorer._stale is not None:
+            counted["frames"] += 1
+            start = time.perf_counter()
+            draw()
+            draws.append(time.perf_counter() - start)
+        else:
+            draw()
+
+    explorer._draw_timer.timeout.disconnect()
+    explorer._draw_timer.timeout.connect(counting_draw)
+    explorer._draw = counting_draw  # type: ignore[method-assign]
+    finish: dict[str, object] = {}
+
+    def start() -> None:
+        counted["t0"] = time.perf_counter()
+        counted["cpu0"] = time.thread_time()
+        heartbeat.start()
+        if profiler is not None:
+            profiler.enable()
+        window.toggle_run()
+
+    def stop() -> None:
+        if profiler is not None:
+            profiler.disable()
+        counted["t1"] = time.perf_counter()
+        counted["cpu1"] = time.thread_time()
+        heartbeat.stop()
+        records = window.controller.records
+        finish["steps"] = [r.steps for r in records]
+        finish["status"] = [r.status for r in records]
+        finish["labels"] = list(explorer.state.labels)
+
+    run_for(app, seconds, start, stop)
+    window.controller.shutdown()
+    window.close()
+    elapsed = counted["t1"] - counted["t0"]
+    frames = max(int(counted["frames"]), 1)
+    worst, p99 = heartbeat.summary()
+    steps = finish["steps"]
+    assert isinstance(steps, list)
+    return {
+        "runs": len(steps),
+        "fps": counted["frames"] / elapsed,
+        "stall": worst,
+        "p99": p99,
+        "busiest": heartbeat.busiest(),
+        "waiting": heartbeat.waiting(),
+        "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / frames,
+        "draw_ms": 1000 * float(np.median(draws)) if draws else float("nan"),
+        "draw_p99_ms": 1000 * float(np.percentile(draws, 99)) if draws else float("nan"),
+        "steps_per_s": sum(steps) / elapsed,
+        "steps": steps,
+        "status": finish["status"],
+        "labels": finish["labels"],
+        "frames": frames,
+        "profiler": profiler,
+    }
+
+
+def measure_sweep(app: QApplication, repeats: int = 3) -> dict[str, list[float]]:
+    """Time the window's 50-rate sweep of 1,000 steps against 50 ``descend`` calls.
+
+    The window sweeps the selected run's settings (the article's data, both
+    parameters free, 1,000 steps) at the rates it chooses around 2/L; the baseline
+    runs ``descend`` with the same configurations here, one after the other. Each
+    sweep is timed from the request to ``sweepDone`` (the sweep view drawn).
+    """
+    from PySide6.QtCore import QEventLoop
+
+    from gd_explorer.engine import descend
+    from gd_explorer.engine.sweep import suggested_rates
+    from gd_explorer.ui.controller import SWEEP_RATES
+
+    window = new_window()
+    explorer = window.explorer
+    explorer.set_settings(window.settings.replace(steps=1000), from_panel=False)
+    problem, config = window.problem, window.settings.config()
+    rates = suggested_rates(problem, config, SWEEP_RATES)
+    ours: list[float] = []
+    base: list[float] = []
+    results: list[object] = []
+    for _ in range(repeats + 1):  # the first, unreported, warms the engine's process
+        loop = QEventLoop()
+
+        def done(result: object, *_: object, loop: QEventLoop = loop) -> None:
+            results.append(result)
+            loop.quit()
+
+        explorer.sweepDone.connect(done)
+        start = time.perf_counter()
+        explorer.sweep()
+        QTimer.singleShot(120_000, loop.quit)
+        loop.exec()
+        ours.append(time.perf_counter() - start)
+        explorer.sweepDone.disconnect(done)
+        start = time.perf_counter()
+        for rate in rates:
+            descend(problem, replace(config, learning_rate=float(rate)))
+        base.append(time.perf_counter() - start)
+    window.controller.shutdown()
+    window.close()
+    if any(result is None for result in results):
+        raise RuntimeError("a sweep in the window failed")
+    return {"ours": ours[1:], "base": base[1:]}
 
 
 def measure_edits(app: QApplication, rows: int, edits: int = 6) -> dict[str, float]:
@@ -235,7 +431,7 @@ def measure_floor(app: QApplication, seconds: float) -> dict[str, float]:
     track = np.column_stack([0.85 * t, 2.6 * t])
     cost = 20 * np.exp(-5 * t) + 0.6
     heartbeat = Heartbeat()
-    counted = {"frames": 0, "t0": 0.0, "t1": 0.0}
+    counted = {"frames": 0, "t0": 0.0, "t1": 0.0, "cpu0": 0.0, "cpu1": 0.0}
 
     def frame() -> None:
         k = counted["frames"] % 2047 + 2
@@ -253,18 +449,28 @@ def measure_floor(app: QApplication, seconds: float) -> dict[str, float]:
 
     def start() -> None:
         counted["t0"] = time.perf_counter()
+        counted["cpu0"] = time.thread_time()
         heartbeat.start()
         timer.start()
 
     def stop() -> None:
         counted["t1"] = time.perf_counter()
+        counted["cpu1"] = time.thread_time()
         timer.stop()
         heartbeat.stop()
 
     run_for(app, seconds, start, stop)
     window.close()
     worst, p99 = heartbeat.summary()
-    return {"fps": counted["frames"] / (counted["t1"] - counted["t0"]), "stall": worst, "p99": p99}
+    frames = max(counted["frames"], 1)
+    return {
+        "fps": counted["frames"] / (counted["t1"] - counted["t0"]),
+        "stall": worst,
+        "p99": p99,
+        "busiest": heartbeat.busiest(),
+        "waiting": heartbeat.waiting(),
+        "cpu_ms_per_frame": 1000 * (counted["cpu1"] - counted["cpu0"]) / frames,
+    }
 
 
 LAUNCH_PROBE = """
@@ -306,33 +512,178 @@ def measure_launch(repeats: int = 3) -> float:
     return best
 
 
+PARTS = ("window", "launch", "edits", "race", "sweep")
+
+
+def print_window(app: QApplication, ours, floor, launch) -> None:  # noqa: ANN001
+    print("| measure | ours | floor (plain pyqtgraph) | target |")
+    print("|---|---:|---:|---|")
+    if ours is not None:
+        print(f"| frames/s while running | {ours['fps']:.1f} | {floor['fps']:.1f} | ≥ 30 |")
+        print(f"| longest GUI stall (ms) | {ours['stall']:.0f} | {floor['stall']:.0f} | ≤ 50 |")
+        print(f"| 99th percentile gap (ms) | {ours['p99']:.0f} | {floor['p99']:.0f} | |")
+        print(f"| engine steps/s meanwhile | {ours['steps_per_s']:.3g} | – | |")
+    if launch is not None:
+        print(f"| first window drawn (s) | {launch:.2f} | – | ≤ 2 |")
+    print()
+
+
+def print_race(trios: list[tuple[dict, dict, dict]]) -> None:
+    """Print each floor, single run and race of ``trios`` and the race's ratio to the run."""
+    print("Four runs racing at unlimited speed against one run (the baseline), each")
+    print(f"{RACE_STEPS:,} steps, and the plain pyqtgraph floor with no engine; timed in")
+    print("turn, one group of three rows per round:")
+    print()
+    print(
+        "| | frames/s | frame ms (GUI CPU) | draw call ms (median) "
+        "| longest stall ms | most GUI CPU in one gap ms | p99 gap ms "
+        "| gaps > 50 ms: count, process off CPU "
+        "| engine steps/s (all runs) | race frame / one run's |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for floor, single, race in trios:
+        for name, r in (("floor", floor), ("one run", single), ("four runs", race)):
+            ratio = race["cpu_ms_per_frame"] / single["cpu_ms_per_frame"]
+            draw = f"{r['draw_ms']:.1f}" if "draw_ms" in r else "–"
+            steps = f"{r['steps_per_s']:.3g}" if "steps_per_s" in r else "–"
+            count, off = r["waiting"]
+            waits = f"{count}, {off:.0%}" if count else "0"
+            print(
+                f"| {name} | {r['fps']:.1f} | {r['cpu_ms_per_frame']:.1f} | {draw} "
+                f"| {r['stall']:.0f} | {r['busiest']:.0f} | {r['p99']:.0f} "
+                f"| {waits} | {steps} "
+                f"| {f'{ratio:.2f}×' if r is race else ''} |"
+            )
+    print()
+    print("Targets for the race: ≥ 30 frames/s, longest stall ≤ 50 ms, frame ≤ 1.3× one run's.")
+    print("Off CPU: the share of the time of the gaps over 50 ms in which no thread of the")
+    print("window's process ran (the window waited for a CPU or the X server).")
+    race = trios[-1][2]
+    print(
+        "Runs at the end of the last race: "
+        + "; ".join(
+            f"{label} {steps:,} steps, {status}"
+            for label, steps, status in zip(
+                race["labels"], race["steps"], race["status"], strict=False
+            )
+        )
+    )
+    print()
+
+
+def print_sweep(sweep: dict[str, list[float]]) -> None:
+    print("A 50-rate sweep of 1,000 steps on the article's data:")
+    print()
+    print("| | seconds (each repeat) | best | target |")
+    print("|---|---|---:|---|")
+    for name, key, target in (
+        ("the window: request to `sweepDone`", "ours", "≤ 1 s"),
+        ("50 × `descend` in one process (baseline)", "base", ""),
+    ):
+        times = ", ".join(f"{t:.3f}" for t in sweep[key])
+        print(f"| {name} | {times} | {min(sweep[key]):.3f} | {target} |")
+    print(f"| ratio, best to best | | {min(sweep['ours']) / min(sweep['base']):.2f}× | |")
+    print()
+
+
+def print_profile(single: dict, race: dict, top: int = 30) -> None:
+    """Print where the window's thread spent each frame: the race beside one run."""
+    import pstats
+
+    def per_frame(result: dict) -> dict[tuple, tuple[float, float, int]]:
+        stats = pstats.Stats(result["profiler"]).stats  # type: ignore[attr-defined]
+        frames = result["frames"]
+        return {
+            func: (1000 * tt / frames, 1000 * ct / frames, nc)
+            for func, (_, nc, tt, ct, _) in stats.items()
+        }
+
+    ones, fours = per_frame(single), per_frame(race)
+
+    def name(func: tuple) -> str:
+        path, line, function = func
+        short = "/".join(Path(path).parts[-2:]) if path != "~" else ""
+        return f"{short}:{line}({function})" if short else function
+
+    for column, title in ((1, "cumulative (with what it calls)"), (0, "own time")):
+        print(f"The window's thread, ms per frame drawn, by {title}; profiled, so slower:")
+        print()
+        print("| function | one run | four runs | four / one |")
+        print("|---|---:|---:|---:|")
+        ranked = sorted(fours, key=lambda f: fours[f][column], reverse=True)[:top]
+        for func in ranked:
+            four = fours[func][column]
+            one = ones.get(func, (0.0, 0.0, 0))[column]
+            ratio = f"{four / one:.2f}×" if one > 0 else "–"
+            print(f"| `{name(func)}` | {one:.2f} | {four:.2f} | {ratio} |")
+        print()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0, help="length of each run")
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to measure, of {', '.join(PARTS)} (default: all)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds of floor, one run and race to time"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the window's thread in one more race"
+    )
     args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if parts - set(PARTS):
+        parser.error(f"unknown parts {sorted(parts - set(PARTS))}; the parts: {', '.join(PARTS)}")
     app = QApplication(sys.argv[:1])
-    ours = measure_ours(app, args.seconds)
-    floor = measure_floor(app, args.seconds)
-    launch = measure_launch()
-    edits = {rows: measure_edits(app, rows) for rows in (10**3, 10**5)}
+    ours = floor = launch = None
+    if "window" in parts:
+        ours = measure_ours(app, args.seconds)
+        floor = measure_floor(app, args.seconds)
+    if "launch" in parts:
+        launch = measure_launch()
+    edits = {rows: measure_edits(app, rows) for rows in (10**3, 10**5)} if "edits" in parts else {}
+    trios = []
+    if "race" in parts:
+        for _ in range(args.rounds):
+            trios.append(
+                (
+                    measure_floor(app, args.seconds),
+                    measure_race(app, args.seconds, four=False),
+                    measure_race(app, args.seconds, four=True),
+                )
+            )
+    sweep = measure_sweep(app) if "sweep" in parts else None
+    profiled = None
+    if args.profile:
+        profiled = (
+            measure_race(app, args.seconds, four=False, profile=True),
+            measure_race(app, args.seconds, four=True, profile=True),
+        )
     print("## Window benchmark")
     print()
     print(f"{SIZE[0]}×{SIZE[1]}, {os.cpu_count()} cores, Qt platform {app.platformName()}.")
     print()
-    print("| measure | ours | floor (plain pyqtgraph) | target |")
-    print("|---|---:|---:|---|")
-    print(f"| frames/s while running | {ours['fps']:.1f} | {floor['fps']:.1f} | ≥ 30 |")
-    print(f"| longest GUI stall (ms) | {ours['stall']:.0f} | {floor['stall']:.0f} | ≤ 50 |")
-    print(f"| 99th percentile gap (ms) | {ours['p99']:.0f} | {floor['p99']:.0f} | |")
-    print(f"| engine steps/s meanwhile | {ours['steps_per_s']:.3g} | – | |")
-    print(f"| first window drawn (s) | {launch:.2f} | – | ≤ 2 |")
-    print()
-    print("Adding a point to logistic data, 6 edits 300 ms apart (window thread):")
-    print()
-    print("| rows | median edit (ms) | longest edit (ms) | longest stall (ms) |")
-    print("|---:|---:|---:|---:|")
-    for rows, e in edits.items():
-        print(f"| {rows:,} | {e['median_ms']:.0f} | {e['longest_ms']:.0f} | {e['stall']:.0f} |")
+    if ours is not None or launch is not None:
+        print_window(app, ours, floor, launch)
+    if edits:
+        print("Adding a point to logistic data, 6 edits 300 ms apart (window thread):")
+        print()
+        print("| rows | median edit (ms) | longest edit (ms) | longest stall (ms) |")
+        print("|---:|---:|---:|---:|")
+        for rows, e in edits.items():
+            print(
+                f"| {rows:,} | {e['median_ms']:.0f} | {e['longest_ms']:.0f} | {e['stall']:.0f} |"
+            )
+        print()
+    if trios:
+        print_race(trios)
+    if sweep is not None:
+        print_sweep(sweep)
+    if profiled is not None:
+        print_profile(*profiled)
 
 
 if __name__ == "__main__":
