@@ -62,8 +62,10 @@ DRAW_MS = 16
 UNDO_MEMORY_BYTES = 512 * 2**20
 #: How long a complaint stays in the status bar, in milliseconds.
 COMPLAINT_MS = 12_000
-#: Rows up to which a logistic cost's scaling comparison is worked out on this thread.
+#: Rows up to which a logistic cost's scaling comparison is worked out on this thread,
+#: and the steps each side may take (beyond, it says "over" that many).
 SCALING_ROWS = 2_000
+SCALING_STEPS = 20_000
 #: Learning rates a sweep tries, log-spaced around the stability limit.
 SWEEP_RATES = 50
 
@@ -425,10 +427,15 @@ class ExplorerController(QObject):
     def _compare_scaling(self, analysis: Analysis) -> None:
         """Say what standardising x does here: condition number and steps, before and after.
 
-        Only where it is quick (least squares, or up to SCALING_ROWS rows): it runs
-        gradient descent twice.
+        Only while x is standardised, and where it is quick (least squares, or up to
+        SCALING_ROWS rows, at most SCALING_STEPS steps a side): it runs gradient descent
+        twice, on this thread.
         """
         problem, settings = analysis.problem, self.state.settings
+        if not settings.scaling:
+            self._scaling_key = None
+            self.scalingCompared.emit(None)  # shown while x is standardised
+            return
         key = (id(self.state.data), settings.model)
         if key == self._scaling_key:
             return
@@ -437,7 +444,9 @@ class ExplorerController(QObject):
         text = None
         if problem.kind == "linear" or problem.n <= SCALING_ROWS:
             try:
-                report = compare_scaling(plain.problem(self.state.data), plain.config())
+                report = compare_scaling(
+                    plain.problem(self.state.data), plain.config(), max_steps=SCALING_STEPS
+                )
             except (ValueError, np.linalg.LinAlgError):
                 report = None
             if report is not None:

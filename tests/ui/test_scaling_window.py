@@ -34,6 +34,8 @@ def test_the_scaling_lesson_lands_on_least_squares_shown_in_the_data_units(qtbot
 
 def test_the_comparison_shows_the_valley_and_the_bowl_side_by_side(qtbot, window):
     report = child(window, QLabel, "scalingReport")
+    assert not report.isVisibleTo(window)  # worked out only while x is standardised
+    child(window, QCheckBox, "scalingInput").click()
     assert report.isVisibleTo(window)
     text = report.text()
     assert "condition 202.4" in text and "Standardised: condition 1," in text
@@ -56,3 +58,12 @@ def test_the_optimum_is_the_same_line_with_and_without_scaling(window):
     fit = reference_fit(window.problem)
     scaling = standardise(window.dataset)
     assert scaling.to_original(fit.theta) == pytest.approx(LEAST_SQUARES, abs=1e-9)
+
+
+def test_an_edit_works_out_no_comparison_while_scaling_is_off(window, monkeypatch):
+    from gd_explorer.ui import controller
+
+    calls = []
+    monkeypatch.setattr(controller, "compare_scaling", lambda *a, **k: calls.append(a))
+    window.explorer.edit("Add point", lambda d: d.with_point(2.5, 6.0))
+    assert calls == []
