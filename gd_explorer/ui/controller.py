@@ -384,10 +384,13 @@ class ExplorerController(QObject):
                 self.runner.set_problem(problem)  # the balls keep rolling on the new cost
         elif self.runner.live:
             self._restart_from_here()
-        if not self.runner.live:
-            self.show_start()
-        else:
+        # A run added to or removed from a finished race leaves the others' steps as
+        # they were: still shown, not put back at their starts.
+        kept = not same_runs and old.data is state.data and self._recorded_steps() > 0
+        if self.runner.live or kept:
             self._repaint()
+        else:
+            self.show_start()
         self.stateChanged.emit(state)
 
     def _show_bands(self, analysis: Analysis) -> None:
