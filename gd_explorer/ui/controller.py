@@ -266,8 +266,8 @@ class ExplorerController(QObject):
                 self._panel = None  # it shows the refused value: put the state back
             self._sync_panel()
             return
-        self.state = state
-        self._apply(effect)
+        old, self.state = self.state, state
+        self._apply(effect, old)
         self._sync_panel()
         self.stateChanged.emit(state)
 
@@ -338,13 +338,17 @@ class ExplorerController(QObject):
         state, _ = self.state.switch_model(settings, data)
         self.change("Switch model", state)
 
-    def _apply(self, effect: Effect) -> None:
-        """Carry out what a change of the selected run's settings means."""
+    def _apply(self, effect: Effect, old: ExplorerState) -> None:
+        """Carry out what a change of the selected run's settings (from ``old``) means."""
         if Effect.SPEED in effect:
             self.runner.set_speed(self.state.settings.speed)
         if Effect.REFRAME in effect:
             self.restore(self.state, restart=False)
-        if self.runner.live and Effect.RESTART in effect:
+        shared = any(getattr(old.settings, n) != getattr(self.state.settings, n) for n in SHARED)
+        alone = len(self.state.runs) > 1 and not shared
+        if self.runner.live and Effect.RESTART in effect and alone:
+            self._restart_selected()  # the other runs of a race go on as they were
+        elif self.runner.live and Effect.RESTART in effect:
             self._restart_from_here()
         elif not self.runner.live and Effect.START in effect:
             if self._in_maps(self.state.settings.config().start):
@@ -644,6 +648,16 @@ class ExplorerController(QObject):
             for s, r in zip(self.state.runs, records, strict=True)
         ]
         self._start(configs, paused=not self.runner.running)
+
+    def _restart_selected(self) -> None:
+        """Start the selected run again from where its ball is, with its settings now."""
+        state, record = self.state, self._selected_record()
+        config = state.settings.config()
+        if record is None:
+            self._ids[state.slots[state.selected]] = self.runner.add_run(config)
+        else:
+            self.runner.replace_run(record.run_id, self._from_here(record, config))
+        self.replay_step = None
 
     def _run_state(self) -> None:
         running, live = bool(self.runner.running), bool(self.runner.live)
