@@ -770,6 +770,8 @@ class ExplorerController(QObject):
         rates = suggested_rates(self.analysis.problem, config, count)
         self._sweep_bands = (limit / 2, limit)
         self._sweep_tag = self.runner.sweep(self.analysis.problem, config, rates)
+        # At once: on large data the first rate's run takes seconds to report.
+        self.sweepProgress.emit(0, len(rates))
 
     def cancel_sweep(self) -> None:
         """Stop the sweep under way; the rates done so far are shown."""
