@@ -369,8 +369,16 @@ class ExplorerController(QObject):
                 getattr(old.settings, name) != getattr(state.settings, name) for name in RESTARTING
             )
         same_runs = old.slots == state.slots
+        # A new model or scaling is a new problem for every run: the race starts again.
+        new_problem = any(
+            getattr(old.settings, name) != getattr(state.settings, name)
+            for name in SHARED
+            if name in RESTARTING
+        )
         self.state = state
-        if not same_runs or (self.runner.live and restart and len(state.runs) > 1):
+        if not same_runs or (
+            self.runner.live and restart and len(state.runs) > 1 and not new_problem
+        ):
             self._reconcile(old, state)
             restart = False  # each run that changes has been started again from its point
         analysis = analyse(state)

@@ -607,3 +607,219 @@ def test_logistic_bands_are_local_and_say_so(qtbot, make_window, errors):
     assert bands[-1][1] == pytest.approx(limit)
     assert window.controls.band_caption.text().startswith("Local")
     assert errors == []
+
+
+# 7. Attacks: everything at once, as fast as the engine goes.
+
+
+def assert_consistent(window):
+    """The state, the runs panel and the race agree."""
+    explorer = window.explorer
+    state = explorer.state
+    assert 1 <= len(state.runs) <= MAX_RUNS
+    assert len(set(state.slots)) == len(state.slots) == len(state.labels) == len(state.runs)
+    assert len(window.runs) == len(state.runs)
+    assert len(explorer.runner.records) <= MAX_RUNS
+    ids = [r.run_id for r in explorer.runner.records]
+    assert len(set(ids)) == len(ids)
+    mapped = [explorer._ids.get(slot) for slot in state.slots]
+    assert all(i in ids for i in mapped if i is not None)
+    assert len([i for i in mapped if i in ids]) == len(set(i for i in mapped if i in ids))
+
+
+def assert_panel_matches(window):
+    state = window.explorer.state
+    assert panel_table(window).rowCount() == len(state.runs)
+    assert panel_texts(window, 1) == list(state.labels)
+
+
+def finish_everything(qtbot, window, timeout=RUN_TIMEOUT):
+    """Pause, then run every run to its end at full speed: none may stay stuck."""
+    explorer = window.explorer
+    if explorer.running:
+        trigger(window, "actionRun")  # pause
+    set_speed(window, 0)
+    trigger(window, "actionRun")
+    assert explorer.running
+    qtbot.waitUntil(lambda: all_finished(window), timeout=timeout)
+    assert not explorer.running
+    assert window.actions_by_name["actionRun"].text() == "Run"
+    for run in window.runs:
+        assert run.trajectory.status in ("max_steps", "converged", "diverged")
+
+
+def pump(qtbot):
+    """Let queued frames and signals through, as between two of a user's clicks."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+
+
+def test_rapid_run_actions_while_racing_at_unlimited_speed(qtbot, make_window, errors):
+    import random
+
+    window = make_window()
+    explorer = window.explorer
+    explorer.set_settings(window.settings.replace(steps=20_000), from_panel=False)
+    set_speed(window, 0)
+    trigger(window, "actionRun")
+    rng = random.Random(8)
+    slider = child(window, QSlider, "replaySlider")
+
+    def select():
+        click_row(qtbot, window, rng.randrange(len(window.runs)))
+
+    def branch():
+        if slider.maximum() > 0:
+            slider.setValue(rng.randrange(slider.maximum() + 1))
+        window.actions_by_name["actionBranch"].trigger()
+
+    def rate():
+        window.explorer.set_learning_rate(rng.choice((0.001, 0.005, 0.01, 0.02)), "rate")
+
+    def run():
+        trigger(window, "actionRun")
+
+    doings = {
+        "add": lambda: window.actions_by_name["actionAddRun"].trigger(),
+        "duplicate": lambda: window.actions_by_name["actionDuplicateRun"].trigger(),
+        "remove": lambda: window.actions_by_name["actionRemoveRun"].trigger(),
+        "select": select,
+        "branch": branch,
+        "rate": rate,
+        "undo": window.undo_stack.undo,
+        "redo": window.undo_stack.redo,
+        "run": run,
+        "step": lambda: trigger(window, "actionStep"),
+        "step back": lambda: trigger(window, "actionStepBack"),
+    }
+    names = list(doings)
+    done = []
+    for _ in range(300):
+        name = rng.choice(names)
+        done.append(name)
+        doings[name]()
+        assert_consistent(window)
+        pump(qtbot)
+        assert_consistent(window)
+    pump(qtbot)
+    assert_panel_matches(window)
+    finish_everything(qtbot, window)
+    assert_panel_matches(window)
+    assert errors == [], done
+
+
+def race_of_three(window, steps=LONG, speed=0):
+    explorer = window.explorer
+    explorer.set_settings(window.settings.replace(steps=steps), from_panel=False)
+    three_rates(None, window)
+    set_speed(window, speed)
+
+
+def test_editing_the_data_mid_race_carries_every_run_on(qtbot, make_window, errors):
+    window = make_window()
+    race_of_three(window, speed=500)
+    trigger(window, "actionRun")
+    wait_steps(qtbot, window, 2)
+    explorer = window.explorer
+    records = list(explorer.runner.records)
+    window.data_view.pointAdded.emit(4.0, 9.0)
+    window.data_view.pointMoved.emit(0, 1.5, 2.0)
+    window.data_view.pointRemoved.emit(3)
+    assert len(window.dataset) == 8
+    # The same runs go on, over the new data.
+    assert explorer.runner.records == records and all(r.live for r in records)
+    assert explorer.runner.problem is explorer.analysis.problem
+    steps = [r.steps for r in records]
+    qtbot.waitUntil(
+        lambda: all(r.steps > s + 2 for r, s in zip(records, steps, strict=True)),
+        timeout=RUN_TIMEOUT,
+    )
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert len(window.dataset) == 9 and explorer.runner.records == records
+    assert_consistent(window)
+    explorer.set_settings(window.settings.replace(steps=3000), from_panel=False)
+    finish_everything(qtbot, window)
+    assert errors == []
+
+
+def test_switching_the_model_mid_race_switches_every_run(qtbot, make_window, errors):
+    window = make_window()
+    race_of_three(window, speed=500)
+    trigger(window, "actionRun")
+    wait_steps(qtbot, window, 2)
+    explorer = window.explorer
+    from PySide6.QtWidgets import QComboBox
+
+    model = child(window, QComboBox, "modelInput")
+    model.setCurrentIndex(model.findData("logistic"))
+    assert window.problem.kind == "logistic"
+    assert all(s.model == "logistic" for s in explorer.state.runs)
+    assert len(window.runs) == 3 and set(window.dataset.y.tolist()) == {0.0, 1.0}
+    # Every run goes on, on the logistic cost.
+    wait_steps(qtbot, window, 2)
+    assert all(r.live for r in explorer.runner.records)
+    assert_consistent(window)
+    assert_panel_matches(window)
+    window.undo_stack.undo()
+    assert window.problem.kind == "linear"
+    assert all(s.model == "linear" for s in explorer.state.runs)
+    window.undo_stack.redo()
+    assert window.problem.kind == "logistic"
+    assert all(r.live for r in explorer.runner.records)
+    for index in range(3):
+        explorer.select_run(index)
+        explorer.set_settings(window.settings.replace(steps=2000), from_panel=False)
+    finish_everything(qtbot, window)
+    problem = explorer.analysis.problem
+    assert problem.kind == "logistic" and explorer.runner.problem is problem
+    for run in window.runs:  # each ended on the logistic cost
+        final = run.trajectory.params[-1]
+        assert run.trajectory.cost[-1] == pytest.approx(problem.cost(final), rel=1e-9)
+    assert errors == []
+
+
+def test_a_preset_while_running_replaces_the_race(qtbot, make_window, errors):
+    window = make_window()
+    race_of_three(window, steps=3000, speed=200)
+    trigger(window, "actionRun")
+    wait_steps(qtbot, window, 2)
+    menu = window.runs_panel.presets.menu()
+    for action in menu.actions():
+        action.trigger()
+        assert window.explorer.state.labels == tuple(
+            label for label, _ in get_preset_runs(window, action.data())
+        )
+        assert not window.explorer.runner.live
+        assert_consistent(window)
+        assert_panel_matches(window)
+        trigger(window, "actionRun")
+        wait_steps(qtbot, window, 1)
+    finish_everything(qtbot, window)
+    problem = window.explorer.analysis.problem
+    for run in window.runs:
+        same_trajectory(run.trajectory, descend(problem, run.config))
+    assert errors == []
+
+
+def get_preset_runs(window, preset_id):
+    from gd_explorer.presets import get_preset
+
+    settings = window.explorer.state.settings
+    limit = stability(window.problem).max_stable_lr
+    return get_preset(preset_id).runs(settings, limit)
+
+
+def test_closing_mid_race_stops_everything_quietly(qtbot, make_window, errors):
+    window = make_window()
+    race_of_three(window)
+    trigger(window, "actionDuplicateRun")
+    trigger(window, "actionRun")
+    wait_steps(qtbot, window, 2)
+    window.sweep_view.sweepRequested.emit()
+    process = window.explorer.runner.process
+    assert window.close()
+    qtbot.waitUntil(lambda: not process.is_alive(), timeout=RUN_TIMEOUT)
+    pump(qtbot)
+    assert errors == []
