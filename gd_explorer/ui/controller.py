@@ -381,6 +381,7 @@ class ExplorerController(QObject):
         ):
             self._reconcile(old, state)
             restart = False  # each run that changes has been started again from its point
+            self._run_state()  # removing the last running run ends the race
         analysis = analyse(state)
         problem, fixed = analysis.problem, state.settings.config().fixed
         views = self.views

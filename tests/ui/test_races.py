@@ -859,3 +859,24 @@ def test_the_history_envelope_of_a_shorter_series_of_the_same_run():
         expected = envelope(costs[:cut], 8)
         np.testing.assert_array_equal(steps, expected[0])
         np.testing.assert_array_equal(values, expected[1])
+
+
+def test_removing_the_last_running_run_ends_the_race_in_the_controls(qtbot, make_window, errors):
+    window = make_window()
+    explorer = window.explorer
+    explorer.set_settings(window.settings.replace(steps=30), from_panel=False)
+    trigger(window, "actionDuplicateRun")
+    explorer.set_settings(window.settings.replace(steps=LONG), from_panel=False)
+    set_speed(window, 500)
+    trigger(window, "actionRun")
+    qtbot.waitUntil(lambda: window.runs[0].trajectory is not None, timeout=RUN_TIMEOUT)
+    qtbot.waitUntil(lambda: window.runs[0].trajectory.status != "running", timeout=RUN_TIMEOUT)
+    assert window.actions_by_name["actionRun"].text() == "Pause"
+    trigger(window, "actionRemoveRun")  # the long one, still running
+    assert not explorer.runner.live
+    assert window.actions_by_name["actionRun"].text() == "Run"
+    # Undone, it races on from its start with the other still finished.
+    window.undo_stack.undo()
+    assert explorer.runner.live == explorer.running
+    assert window.actions_by_name["actionRun"].text() == ("Pause" if explorer.running else "Run")
+    assert errors == []
