@@ -400,7 +400,9 @@ class ExplorerController(QObject):
         # A run added to or removed from a finished race leaves the others' steps as
         # they were: still shown, not put back at their starts.
         kept = not same_runs and old.data is state.data and self._recorded_steps() > 0
-        if self.runner.live or kept:
+        if (self.runner.live or kept) and self.replay_step is not None:
+            self.show_step(self.replay_step)  # replaying: the views stay on the step
+        elif self.runner.live or kept:
             self._repaint()
         else:
             self.show_start()

@@ -880,3 +880,25 @@ def test_removing_the_last_running_run_ends_the_race_in_the_controls(qtbot, make
     assert explorer.runner.live == explorer.running
     assert window.actions_by_name["actionRun"].text() == ("Pause" if explorer.running else "Run")
     assert errors == []
+
+
+def test_a_run_added_while_replaying_a_live_race_keeps_the_views_on_the_step(
+    qtbot, make_window, errors
+):
+    window = make_window()
+    start_slow_race(qtbot, window, speed=500)
+    explorer = window.explorer
+    wait_steps(qtbot, window, 30)
+    slider = child(window, QSlider, "replaySlider")
+    k = 10
+    slider.setValue(k)
+    assert explorer.replay_step == k
+    first = explorer.runner.records[0]
+    trigger(window, "actionAddRun")
+    steps = first.steps
+    qtbot.waitUntil(lambda: first.steps > steps + 5, timeout=RUN_TIMEOUT)
+    # Still replaying step k of run 1, as the slider says, while the runs go on.
+    assert explorer.replay_step == k and slider.value() == k
+    x, y = xy(window.contour.run_paths[0])
+    assert len(x) == k + 1 and (x[-1], y[-1]) == tuple(first.view()[0][k])
+    assert errors == []
