@@ -902,3 +902,48 @@ def test_a_run_added_while_replaying_a_live_race_keeps_the_views_on_the_step(
     x, y = xy(window.contour.run_paths[0])
     assert len(x) == k + 1 and (x[-1], y[-1]) == tuple(first.view()[0][k])
     assert errors == []
+
+
+def test_branching_a_live_race_joins_it_and_undo_takes_it_out(qtbot, make_window, errors):
+    window = make_window()
+    three_rates(qtbot, window)
+    start_slow_race(qtbot, window, speed=500)
+    explorer = window.explorer
+    wait_steps(qtbot, window, 5)
+    others = list(explorer.runner.records)
+    trigger(window, "actionBranch")
+    state = explorer.state
+    assert len(state.runs) == 4 and state.selected == 3
+    assert state.labels[3].startswith(f"{state.labels[2]} from step ")
+    assert explorer.runner.records[:3] == others
+    wait_steps(qtbot, window, 2)
+    assert all(r.live for r in explorer.runner.records)
+    window.actions_by_name["actionBranch"].trigger()  # a fifth: refused
+    assert "at most 4 runs" in window.statusBar().currentMessage()
+    assert len(explorer.state.runs) == 4
+    window.undo_stack.undo()
+    assert len(explorer.state.runs) == 3 and explorer.runner.records == others
+    assert explorer.running and all(r.live for r in others)
+    assert_consistent(window)
+    assert errors == []
+
+
+def test_scaling_switched_on_mid_race_restarts_every_run_on_the_scaled_cost(
+    qtbot, make_window, errors
+):
+    from PySide6.QtWidgets import QCheckBox
+
+    window = make_window()
+    three_rates(qtbot, window)
+    start_slow_race(qtbot, window, speed=500)
+    explorer = window.explorer
+    wait_steps(qtbot, window, 5)
+    child(window, QCheckBox, "scalingInput").setChecked(True)
+    assert all(s.scaling for s in explorer.state.runs)
+    assert explorer.runner.problem is explorer.analysis.problem
+    wait_steps(qtbot, window, 2)
+    assert len(explorer.runner.records) == 3
+    assert all(r.live for r in explorer.runner.records) and explorer.running
+    assert "failed" not in panel_texts(window, 2)
+    assert_consistent(window)
+    assert errors == []
