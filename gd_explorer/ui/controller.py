@@ -312,6 +312,8 @@ class ExplorerController(QObject):
         self.state = state
         self._sync_panel()
         record = self._selected_record()
+        if self.runner.live:
+            self.replay_step = None  # the replayed steps of the run are gone: follow it
         if self.runner.live and record is not None:
             self.runner.replace_run(record.run_id, settings.config())  # the others go on
         elif self.runner.live:
@@ -344,7 +346,12 @@ class ExplorerController(QObject):
             self.runner.set_speed(self.state.settings.speed)
         if Effect.REFRAME in effect:
             self.restore(self.state, restart=False)
-        shared = any(getattr(old.settings, n) != getattr(self.state.settings, n) for n in SHARED)
+        # A new model or scaling is a new problem for every run; anything else is the run's.
+        shared = any(
+            getattr(old.settings, n) != getattr(self.state.settings, n)
+            for n in SHARED
+            if n in RESTARTING
+        )
         alone = len(self.state.runs) > 1 and not shared
         if self.runner.live and Effect.RESTART in effect and alone:
             self._restart_selected()  # the other runs of a race go on as they were

@@ -625,6 +625,11 @@ def assert_consistent(window):
     mapped = [explorer._ids.get(slot) for slot in state.slots]
     assert all(i in ids for i in mapped if i is not None)
     assert len([i for i in mapped if i in ids]) == len(set(i for i in mapped if i in ids))
+    # The controls say what the race does.
+    running = explorer.runner.running and explorer.runner.live
+    assert window.actions_by_name["actionRun"].text() == ("Pause" if running else "Run")
+    if explorer.replay_step is not None:
+        assert child(window, QSlider, "replaySlider").value() == explorer.replay_step
 
 
 def assert_panel_matches(window):
@@ -946,4 +951,32 @@ def test_scaling_switched_on_mid_race_restarts_every_run_on_the_scaled_cost(
     assert all(r.live for r in explorer.runner.records) and explorer.running
     assert "failed" not in panel_texts(window, 2)
     assert_consistent(window)
+    assert errors == []
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_a_new_start_clicked_while_replaying_a_live_race_follows_the_new_run(
+    qtbot, make_window, errors, runs
+):
+    window = make_window()
+    for _ in range(runs - 1):
+        trigger(window, "actionDuplicateRun")
+    start_slow_race(qtbot, window, speed=500)
+    explorer = window.explorer
+    wait_steps(qtbot, window, 30)
+    slider = child(window, QSlider, "replaySlider")
+    slider.setValue(20)
+    assert explorer.replay_step == 20
+    window.contour.startRequested.emit(1.5, 1.0)
+    record = explorer._selected_record()
+    assert tuple(record.config.init) == (1.5, 1.0)
+    qtbot.waitUntil(lambda: record.steps > 3, timeout=RUN_TIMEOUT)
+    assert_consistent(window)
+    # The new run's ball is drawn where the run is, not a step of the run it replaced.
+    bx, by = xy(window.contour.ball)
+    qtbot.waitUntil(
+        lambda: tuple(xy(window.contour.ball)[0][-1:]) != (bx[-1],) or record.steps == 0,
+        timeout=RUN_TIMEOUT,
+    )
+    assert explorer.replay_step is None
     assert errors == []
