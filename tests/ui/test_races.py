@@ -720,10 +720,13 @@ def test_rapid_run_actions_while_racing_at_unlimited_speed(qtbot, make_window, e
     for _ in range(400):
         name = rng.choice(names)
         done.append(name)
-        doings[name]()
-        assert_consistent(window)
-        pump(qtbot)
-        assert_consistent(window)
+        try:
+            doings[name]()
+            assert_consistent(window)
+            pump(qtbot)
+            assert_consistent(window)
+        except AssertionError as error:
+            raise AssertionError(f"after {done[-12:]}: {error}") from error
     pump(qtbot)
     assert_panel_matches(window)
     finish_everything(qtbot, window)
