@@ -237,3 +237,80 @@ def test_a_records_trace_is_cut_at_the_step_shown():
     start = start_trace(run.config, problem)
     assert start.step == 0 and start.status == "ready" and start.last_gradient is None
     assert start.current_cost == pytest.approx(problem.cost(run.config.start))
+
+
+# Races: slots, labels, the problem's settings shared, presets and racing lessons.
+
+
+def test_removing_a_run_keeps_the_others_colours_and_names(state):
+    for rate in (0.02, 0.03, 0.04):
+        state, _ = state.add_run(state.settings.replace(learning_rate=rate))
+    assert state.slots == (0, 1, 2, 3)
+    assert state.labels == ("run 1", "run 2", "run 3", "run 4")
+    state, _ = state.select_run(3)
+    removed, _ = state.remove_run(1)
+    assert removed.slots == (0, 2, 3) and removed.labels == ("run 1", "run 3", "run 4")
+    assert [r.learning_rate for r in removed.runs] == [0.01, 0.03, 0.04]
+    assert removed.selected == 2  # still the run at 0.04
+    # The next run takes the free colour and is named after it.
+    added, _ = removed.add_run(label="again")
+    assert added.slots == (0, 2, 3, 1) and added.labels[-1] == "again"
+    assert added.runs[-1] == removed.settings
+
+
+def test_a_runs_settings_are_its_own_but_the_problems_are_every_runs(state):
+    two, _ = state.add_run()
+    changed, effect = two.set_settings(two.settings.replace(learning_rate=0.05, steps=10))
+    assert [r.learning_rate for r in changed.runs] == [0.01, 0.05]
+    assert [r.steps for r in changed.runs] == [4000, 10]
+    assert Effect.RESTART in effect
+    faster, effect = changed.set_settings(changed.settings.replace(speed=1000.0))
+    assert [r.speed for r in faster.runs] == [1000.0, 1000.0]
+    assert effect == Effect.SPEED
+    # A run added with other problem settings takes the race's.
+    three, _ = faster.add_run(Settings(speed=1.0, scaling=True))
+    assert three.runs[-1].speed == 1000.0 and not three.runs[-1].scaling
+
+
+def test_a_race_replaces_the_runs_with_labelled_ones(state):
+    edited, _ = state.edit_data(state.data.with_point(3.0, 3.0))
+    two, _ = edited.add_run()
+    runs = (("slow", Settings(learning_rate=0.001)), ("fast", Settings(learning_rate=0.02)))
+    race, effect = two.race(runs)
+    assert race.data is edited.data and race.selected == 0
+    assert race.labels == ("slow", "fast") and race.slots == (0, 1)
+    assert Effect.DISCARD in effect
+    with pytest.raises(StateError, match="1 to 4 runs"):
+        two.race(tuple(("r", Settings()) for _ in range(MAX_RUNS + 1)))
+    with pytest.raises(StateError, match="learning rate"):
+        two.race((("bad", Settings(learning_rate=-1.0)),))
+    with pytest.raises(StateError, match="share the speed"):
+        two.race((("a", Settings(speed=1.0)), ("b", Settings(speed=2.0))))
+
+
+def test_a_racing_lesson_loads_each_run_with_its_name(state):
+    lesson = get_lesson("adam-vs-gd")
+    raced, _ = state.load_lesson(lesson, 20.0)
+    assert raced.labels == tuple(run.label for run in lesson.runs)
+    assert [s.config() for s in raced.runs] == [
+        run.config.replace(seed=s.seed) for run, s in zip(lesson.runs, raced.runs, strict=True)
+    ]
+    assert {s.speed for s in raced.runs} == {20.0}
+    single, _ = raced.load_lesson(get_lesson("overshoot"), 20.0)
+    assert single.labels == ("run 1",) and single.slots == (0,)
+
+
+@pytest.mark.parametrize("model", ["linear", "logistic"])
+@pytest.mark.parametrize("limit", [None, 0.0533])
+def test_every_preset_races_two_to_four_valid_runs(model, limit):
+    from gd_explorer.presets import PRESETS
+
+    data = article_dataset(ARTICLE_CLASSES) if model == "logistic" else article_dataset()
+    state = ExplorerState.initial(Settings(model=model), data)
+    for preset in PRESETS:
+        runs = preset.runs(state.settings, limit)
+        raced, _ = state.race(runs)
+        assert 2 <= len(raced.runs) <= MAX_RUNS
+        labels = [label for label, _ in runs]
+        assert len(set(labels)) == len(labels) and all(labels)
+        assert len({s.config() for s in raced.runs}) == len(raced.runs)  # each differs

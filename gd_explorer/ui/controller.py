@@ -323,6 +323,8 @@ class ExplorerController(QObject):
         self.state = state
         self._sync_panel()
         record = self._selected_record()
+        if self.runner.live:
+            self.replay_step = None  # the replayed steps of the run are gone: follow it
         if self.runner.live and record is not None:
             self.runner.replace_run(record.run_id, settings.config())  # the others go on
         elif self.runner.live:
@@ -354,14 +356,20 @@ class ExplorerController(QObject):
         if Effect.SPEED in effect:
             self.runner.set_speed(self.state.settings.speed)
         if old.settings.scaling != self.state.settings.scaling:
-            self._forget_runs()  # their slopes and intercepts were of the other x
+            self._restart_from_starts()  # their points were of the other x
         if Effect.REFRAME in effect:
             self.restore(self.state, restart=False)
-        if self.runner.live and Effect.RESTART in effect:
-            if len(self.state.runs) > 1:
-                self._reconcile(old, self.state)  # the changed run again; the others go on
-            else:
-                self._restart_from_here()
+        # A new model or scaling is a new problem for every run; anything else is the run's.
+        shared = any(
+            getattr(old.settings, n) != getattr(self.state.settings, n)
+            for n in SHARED
+            if n in RESTARTING
+        )
+        alone = len(self.state.runs) > 1 and not shared
+        if self.runner.live and Effect.RESTART in effect and alone:
+            self._restart_selected()  # the other runs of a race go on as they were
+        elif self.runner.live and Effect.RESTART in effect:
+            self._restart_from_here()
         elif not self.runner.live and Effect.START in effect:
             if self._in_maps(self.state.settings.config().start):
                 self.show_start()
@@ -381,12 +389,21 @@ class ExplorerController(QObject):
                 getattr(old.settings, name) != getattr(state.settings, name) for name in RESTARTING
             )
         same_runs = old.slots == state.slots
+        # A new model or scaling is a new problem for every run: the race starts again.
+        new_problem = any(
+            getattr(old.settings, name) != getattr(state.settings, name)
+            for name in SHARED
+            if name in RESTARTING
+        )
         self.state = state
         if old.settings.scaling != state.settings.scaling:
-            self._forget_runs()  # their slopes and intercepts were of the other x
-        # A new model is a new problem for every run; otherwise only the runs that
-        # changed start again (from where their balls are), and the others go on.
-        whole_race = old.settings.model != state.settings.model or len(state.runs) == 1
+            self._restart_from_starts()  # their points were of the other x
+        if not same_runs or (
+            self.runner.live and restart and len(state.runs) > 1 and not new_problem
+        ):
+            self._reconcile(old, state)
+            restart = False  # each run that changes has been started again from its point
+            self._run_state()  # removing the last running run ends the race
         analysis = analyse(state)
         problem, fixed = analysis.problem, state.settings.config().fixed
         views = self.views
@@ -399,17 +416,20 @@ class ExplorerController(QObject):
         self._name_parameters(analysis)
         self._show_bands(analysis)
         self._compare_scaling(analysis)
-        if self.runner.live and restart and whole_race and same_runs:
-            self._restart_from_here()
-        else:
-            if self.runner.live and problem is not self.runner.problem:
+        if self.runner.live and not restart:
+            if problem is not self.runner.problem:
                 self.runner.set_problem(problem)  # the balls keep rolling on the new cost
-            if not same_runs or (restart and self.runner.live):
-                self._reconcile(old, state)
-        if not self.runner.live:
-            self.show_start()
-        else:
+        elif self.runner.live:
+            self._restart_from_here()
+        # A run added to or removed from a finished race leaves the others' steps as
+        # they were: still shown, not put back at their starts.
+        kept = not same_runs and old.data is state.data and self._recorded_steps() > 0
+        if (self.runner.live or kept) and self.replay_step is not None:
+            self.show_step(self.replay_step)  # replaying: the views stay on the step
+        elif self.runner.live or kept:
             self._repaint()
+        else:
+            self.show_start()
         self.stateChanged.emit(state)
 
     def _name_parameters(self, analysis: Analysis) -> None:
@@ -478,12 +498,20 @@ class ExplorerController(QObject):
         two_over_l = float(curvature.max_stable_lr)
         self.bandsChanged.emit(two_over_l / 2, two_over_l, local)
 
-    def _forget_runs(self) -> None:
-        """End the race and forget its runs (their points no longer mean anything)."""
-        if self.runner.records:
+    def _restart_from_starts(self) -> None:
+        """Start a live race again, every run from its start; forget a finished one.
+
+        After x is standardised (or no longer), the runs' slopes and intercepts mean
+        other lines: carrying on from them would be a different race.
+        """
+        if not self.runner.records:
+            return
+        if self.runner.live:
+            self._start_race(paused=not self.runner.running)
+        else:
             self.runner.discard()
             self._ids.clear()
-            self._run_state()
+        self._run_state()
 
     def _reconcile(self, old: ExplorerState, new: ExplorerState) -> None:
         """Make the race hold the new state's runs: drop, add or restart runs by slot."""
@@ -737,6 +765,16 @@ class ExplorerController(QObject):
         ]
         self._start(configs, paused=not self.runner.running)
 
+    def _restart_selected(self) -> None:
+        """Start the selected run again from where its ball is, with its settings now."""
+        state, record = self.state, self._selected_record()
+        config = state.settings.config()
+        if record is None:
+            self._ids[state.slots[state.selected]] = self.runner.add_run(config)
+        else:
+            self.runner.replace_run(record.run_id, self._from_here(record, config))
+        self.replay_step = None
+
     def _run_state(self) -> None:
         running, live = bool(self.runner.running), bool(self.runner.live)
         if not running and self.analysis.problem.kind == "logistic":
@@ -850,6 +888,8 @@ class ExplorerController(QObject):
         rates = suggested_rates(self.analysis.problem, config, count)
         self._sweep_bands = (limit / 2, limit)
         self._sweep_tag = self.runner.sweep(self.analysis.problem, config, rates)
+        # At once: on large data the first rate's run takes seconds to report.
+        self.sweepProgress.emit(0, len(rates))
 
     def cancel_sweep(self) -> None:
         """Stop the sweep under way; the rates done so far are shown."""

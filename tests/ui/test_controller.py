@@ -190,10 +190,13 @@ def test_changing_one_runs_rate_mid_race_restarts_that_run_alone(qtbot, window):
     assert now_second.config.init == tuple(second.view()[0][-1])  # from where it was
 
 
-def test_switching_on_scaling_mid_race_ends_the_race(qtbot, window):
+def test_switching_on_scaling_mid_race_starts_every_run_again_from_its_start(qtbot, window):
     window.load_lesson("momentum-valley")
     window.step_once()
-    qtbot.waitUntil(lambda: window.controller.live)
+    qtbot.waitUntil(lambda: all(r.steps >= 1 for r in window.controller.records))
     window.explorer.set_settings(window.settings.replace(scaling=True), from_panel=False)
-    assert not window.controller.records  # its points were of the other x
-    assert all(run.trajectory is None for run in window.runs)
+    window.step_once()
+    qtbot.waitUntil(lambda: all(r.steps >= 1 for r in window.controller.records))
+    # Its points were of the other x: each run starts again at its own start.
+    for run, settings in zip(window.runs, window.explorer.state.runs, strict=True):
+        assert tuple(run.trajectory.params[0]) == settings.config().start

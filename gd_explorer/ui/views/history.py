@@ -148,7 +148,8 @@ class Envelope:
     def _still_holds(self, y: NDArray[np.float64], size: int) -> bool:
         if not len(self._lows):
             return True
-        if size < self._size or len(y) <= self._high_at.max() or y[0] != self._first:
+        last = max(self._low_at.max(), self._high_at.max())
+        if size < self._size or len(y) <= last or y[0] != self._first:
             return False
         return bool(
             np.array_equal(y[self._low_at], self._lows, equal_nan=True)
