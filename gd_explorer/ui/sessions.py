@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 def write(path: str | Path, state: ExplorerState) -> None:
     """Write ``state`` as a session file (raises files.SessionError)."""
-    runs = [run.to_dict() for run in state.runs]
+    # Each run's name goes with its settings (a reader that does not know it skips it).
+    named = zip(state.runs, state.labels, strict=True)
+    runs = [{**run.to_dict(), "label": label} for run, label in named]
     files.save_session(
         path, state.data, state.settings.to_dict(), state.lesson, runs, state.selected
     )
@@ -41,13 +43,17 @@ def read(path: str | Path, now: ExplorerState) -> tuple[ExplorerState, tuple[str
     """
     where = Path(path).name
     session = files.load_session(path)
+    labels: tuple[str, ...] = ()
     if session.runs:
         runs = tuple(settings_of(where, values) for values in session.runs)
         selected = session.selected
+        named = [values.get("label") for values in session.runs]
+        if all(isinstance(label, str) and label for label in named):
+            labels = tuple(str(label) for label in named)
     else:
         runs, selected = (settings_of(where, session.settings),), 0
     try:
-        state, _ = now.load_session(session.dataset, runs, selected, session.lesson)
+        state, _ = now.load_session(session.dataset, runs, selected, session.lesson, labels)
     except DatasetError as error:
         raise DatasetError(f"{where}: {error}") from None
     except StateError as error:

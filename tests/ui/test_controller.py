@@ -200,3 +200,12 @@ def test_switching_on_scaling_mid_race_starts_every_run_again_from_its_start(qtb
     # Its points were of the other x: each run starts again at its own start.
     for run, settings in zip(window.runs, window.explorer.state.runs, strict=True):
         assert tuple(run.trajectory.params[0]) == settings.config().start
+
+
+def test_a_session_keeps_the_runs_names(window, tmp_path):
+    window.load_lesson("adam-vs-gd")
+    path = tmp_path / "race.json"
+    assert window.save_session(path)
+    window.new()
+    assert window.open_session(path)
+    assert window.explorer.state.labels == ("gradient descent", "momentum 0.9", "Adam")
