@@ -714,6 +714,9 @@ def test_rapid_run_actions_while_racing_at_unlimited_speed(qtbot, make_window, e
         "preset": preset,
         "model": model,
         "speed": lambda: set_speed(window, rng.choice((0, 0, 1000, 20))),
+        "sweep": window.sweep_view.sweepRequested.emit,
+        "cancel sweep": window.sweep_view.cancelRequested.emit,
+        "edit cell": lambda: window.table.cellEdited.emit(0, 1, rng.uniform(0.0, 5.0)),
     }
     names = list(doings)
     done = []
@@ -723,8 +726,9 @@ def test_rapid_run_actions_while_racing_at_unlimited_speed(qtbot, make_window, e
         try:
             doings[name]()
             assert_consistent(window)
-            pump(qtbot)
-            assert_consistent(window)
+            if rng.random() < 0.5:  # now and then two actions between events
+                pump(qtbot)
+                assert_consistent(window)
         except AssertionError as error:
             raise AssertionError(f"after {done[-12:]}: {error}") from error
     pump(qtbot)
@@ -982,4 +986,27 @@ def test_a_new_start_clicked_while_replaying_a_live_race_follows_the_new_run(
         timeout=RUN_TIMEOUT,
     )
     assert explorer.replay_step is None
+    assert errors == []
+
+
+def test_a_preset_that_cannot_be_raced_is_refused_and_the_race_goes_on(qtbot, make_window, errors):
+    window = make_window()
+    explorer = window.explorer
+    # Slope only, on x of a few hundredths: 1/L is in the thousands, beyond any rate.
+    x = np.linspace(0.01, 0.08, 8)
+    tiny = Dataset(x, 3 * x + 2.6)
+    settings = Settings(hold_intercept=True, learning_rate=0.01, steps=LONG, speed=500)
+    explorer.replace("Tiny", ExplorerState(tiny, (settings,)))
+    trigger(window, "actionDuplicateRun")
+    trigger(window, "actionRun")
+    wait_steps(qtbot, window, 2)
+    state, records = explorer.state, list(explorer.runner.records)
+    rates = [a for a in window.runs_panel.presets.menu().actions() if a.data() == "rates"]
+    rates[0].trigger()
+    message = window.statusBar().currentMessage()
+    assert "would need learning rates from 294 to 804" in message and "rescale x" in message
+    # Nothing lost: the same runs race on.
+    assert explorer.state is state and explorer.runner.records == records
+    assert explorer.running and all(r.live for r in records)
+    assert window.actions_by_name["actionRun"].text() == "Pause"
     assert errors == []
