@@ -1010,3 +1010,27 @@ def test_a_preset_that_cannot_be_raced_is_refused_and_the_race_goes_on(qtbot, ma
     assert explorer.running and all(r.live for r in records)
     assert window.actions_by_name["actionRun"].text() == "Pause"
     assert errors == []
+
+
+@pytest.mark.parametrize("lesson", ["too-large", "slope-without-learning-rate"])
+def test_branching_from_a_diverged_run_is_made_or_refused_with_a_message(
+    qtbot, make_window, errors, lesson
+):
+    window = make_window()
+    window.load_lesson(lesson)
+    set_speed(window, 0)
+    [run] = run_race_to_end(qtbot, window)
+    assert run.trajectory.status == "diverged"
+    undo = window.undo_stack.count()
+    window.actions_by_name["actionBranch"].trigger()  # from the last step, far out
+    runs = window.explorer.state.runs
+    if len(runs) == 2:
+        m, b = run.trajectory.params[-1]
+        assert (runs[1].start_slope, runs[1].start_intercept) == (m, b)
+        assert window.undo_stack.count() == undo + 1
+        run_race_to_end(qtbot, window)
+    else:
+        assert window.statusBar().currentMessage()
+        assert window.undo_stack.count() == undo
+    assert_consistent(window)
+    assert errors == []
