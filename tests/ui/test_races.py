@@ -547,7 +547,7 @@ def big_logistic(rows=200_000):
 def test_cancelling_a_slow_sweep_keeps_what_it_has(qtbot, make_window, errors):
     window = make_window()
     explorer = window.explorer
-    settings = Settings(model="logistic", learning_rate=0.5, steps=3000, speed=0)
+    settings = Settings(model="logistic", learning_rate=0.5, steps=1000, speed=0)
     explorer.replace("Big data", ExplorerState(big_logistic(), (settings,)))
     view = sweep_tab(window)
     child(window, QPushButton, "sweepButton").click()
@@ -660,7 +660,7 @@ def pump(qtbot):
     QApplication.processEvents()
 
 
-@pytest.mark.parametrize("seed", [8, 9, 10])
+@pytest.mark.parametrize("seed", [8, 9])
 def test_rapid_run_actions_while_racing_at_unlimited_speed(qtbot, make_window, errors, seed):
     import random
 
@@ -720,7 +720,7 @@ def test_rapid_run_actions_while_racing_at_unlimited_speed(qtbot, make_window, e
     }
     names = list(doings)
     done = []
-    for _ in range(400):
+    for _ in range(300):
         name = rng.choice(names)
         done.append(name)
         try:
