@@ -480,11 +480,15 @@ def test_branch_with_nothing_run_says_why(qtbot, make_window, errors):
 # 5. The presets.
 
 
+@pytest.mark.parametrize("model", ["linear", "logistic"])
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.id for p in PRESETS])
 def test_each_preset_from_the_menu_builds_its_race_and_runs_clean(
-    qtbot, make_window, errors, preset
+    qtbot, make_window, errors, preset, model
 ):
     window = make_window()
+    if model == "logistic":
+        window.explorer.set_settings(window.settings.replace(model=model), from_panel=False)
+        assert window.problem.kind == "logistic"
     window.explorer.set_settings(window.settings.replace(steps=300), from_panel=False)
     set_speed(window, 0)
     menu = window.runs_panel.presets.menu()
