@@ -867,7 +867,7 @@ class ExplorerController(QObject):
             if len(self._reaches) > 16:
                 self._reaches.clear()
             reach = self._reaches[key] = Reach(optimum)
-        reached = reach.at(step, record.view()[1])
+        reached = reach.at(step, record.view()[1], record.exact_view())
         return record_trace(
             record, step, status, slot=slot, label=label, rows=rows, reached=reached
         )

@@ -1038,3 +1038,29 @@ def test_branching_from_a_diverged_run_is_made_or_refused_with_a_message(
         assert window.undo_stack.count() == undo
     assert_consistent(window)
     assert errors == []
+
+
+def test_at_j_star_never_counts_a_batch_loss(qtbot, make_window, errors):
+    # Stochastic logistic steps on 20,000 rows record each step's one-row loss (exact
+    # costs would take too long), which is often far below the optimal cost J*.
+    from gd_explorer.engine import steps_to_reach
+
+    window = make_window()
+    explorer = window.explorer
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=20_000)
+    data = Dataset(x, (x + rng.normal(size=x.size) > 0).astype(float))
+    settings = Settings(model="logistic", variant="stochastic", learning_rate=0.05, steps=1500)
+    explorer.replace("Many rows", ExplorerState(data, (settings.replace(speed=0),)))
+    trigger(window, "actionDuplicateRun")
+    [first, second] = run_race_to_end(qtbot, window)
+    trajectory = first.trajectory
+    assert not trajectory.cost_exact.all()
+    optimum = explorer.analysis.fit.cost
+    expected = [
+        steps_to_reach(r.trajectory.cost, optimum, r.trajectory.cost_exact)
+        for r in (first, second)
+    ]
+    texts = panel_texts(window, REACHED)
+    assert texts == [f"{e:,}" if e >= 0 else "—" for e in expected]
+    assert errors == []
