@@ -129,14 +129,17 @@ class Scene:
 # Building scenes: from a run's record (live or replayed), a finished trajectory, or a start.
 
 
-def steps_to_reach(costs: ArrayLike, optimum: float | None) -> int | None:
+def steps_to_reach(
+    costs: ArrayLike, optimum: float | None, exact: ArrayLike | None = None
+) -> int | None:
     """Return the first step within 1e-6 of the optimal cost, None when none is.
 
     The rule is the engine's (:func:`gd_explorer.engine.steps_to_reach`, shared with
-    the learning-rate sweep); here "never" is None rather than -1.
+    the learning-rate sweep): a cost that is only a batch's loss (``exact`` False)
+    never counts. Here "never" is None rather than -1.
     """
     with np.errstate(invalid="ignore"):
-        found = engine_steps_to_reach(costs, optimum)
+        found = engine_steps_to_reach(costs, optimum, exact)
     return None if found < 0 else found
 
 
@@ -152,19 +155,23 @@ class Reach:
         self._searched = 0
         self._found: int | None = None
 
-    def update(self, costs: ArrayLike) -> int | None:
-        """Return the first step of ``costs`` (the whole run so far) that reached the optimum."""
+    def update(self, costs: ArrayLike, exact: ArrayLike | None = None) -> int | None:
+        """Return the first step of ``costs`` (the whole run so far) that reached the optimum.
+
+        ``exact`` says which costs are exact (None: all); a batch loss never counts.
+        """
         if self._found is None:
             values = np.asarray(costs)
-            found = steps_to_reach(values[self._searched :], self.optimum)
+            which = None if exact is None else np.asarray(exact)[self._searched :]
+            found = steps_to_reach(values[self._searched :], self.optimum, which)
             if found is not None:
                 self._found = self._searched + found
             self._searched = len(values)
         return self._found
 
-    def at(self, step: int, costs: ArrayLike) -> int | None:
+    def at(self, step: int, costs: ArrayLike, exact: ArrayLike | None = None) -> int | None:
         """Return the first step that reached the optimum, if it is ``step`` or before."""
-        found = self.update(costs)
+        found = self.update(costs, exact)
         return found if found is not None and found <= step else None
 
 
@@ -249,7 +256,9 @@ def trajectory_trace(
 ) -> RunTrace:
     """Return a finished run's trace up to ``step`` (an export's frame)."""
     step = min(max(int(step), 0), trajectory.steps)
-    reached = steps_to_reach(trajectory.cost[: step + 1], optimum)
+    reached = steps_to_reach(
+        trajectory.cost[: step + 1], optimum, trajectory.cost_exact[: step + 1]
+    )
     arrays = (trajectory.params, trajectory.cost, trajectory.cost_exact, trajectory.grad)
     return _cut(trajectory, arrays, step, status, slot, label, rows, reached)
 

@@ -210,9 +210,9 @@ def test_reach_looks_at_each_new_cost_once(monkeypatch):
     looked = []
     real = scene.steps_to_reach
 
-    def counted(costs, optimum):
+    def counted(costs, optimum, exact=None):
         looked.append(len(costs))
-        return real(costs, optimum)
+        return real(costs, optimum, exact)
 
     monkeypatch.setattr(scene, "steps_to_reach", counted)
     reach = scene.Reach(1.0)
@@ -314,3 +314,14 @@ def test_every_preset_races_two_to_four_valid_runs(model, limit):
         labels = [label for label, _ in runs]
         assert len(set(labels)) == len(labels) and all(labels)
         assert len({s.config() for s in raced.runs}) == len(raced.runs)  # each differs
+
+
+def test_reach_never_counts_a_batch_loss():
+    from gd_explorer import scene
+
+    reach = scene.Reach(1.0)
+    costs = [5.0, 0.2, 3.0, 0.5, 1.0, 1.0]  # batch losses below J* = 1 at steps 1 and 3
+    exact = [True, False, True, False, True, True]
+    assert reach.update(costs[:4], exact[:4]) is None
+    assert reach.update(costs, exact) == 4
+    assert scene.steps_to_reach(costs, 1.0, exact) == 4 and scene.steps_to_reach(costs, 1.0) == 1

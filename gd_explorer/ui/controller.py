@@ -869,10 +869,25 @@ class ExplorerController(QObject):
         curvature = self.analysis.stability
         limit = None if curvature is None else float(curvature.max_stable_lr)
         runs = preset.runs(self.state.settings, limit)
+        # Checked before the race under way is let go: a refused preset loses nothing.
+        low, high = LEARNING_RATE_RANGE
+        rates = [settings.learning_rate for _, settings in runs]
+        if not all(low <= rate <= high for rate in rates):
+            self.complain(
+                f"“{preset.label}” would need learning rates from {min(rates):.3g} to "
+                f"{max(rates):.3g} on this data, outside the {low:g} to {high:g} the "
+                "learning rate can be set to; rescale x or pick another preset"
+            )
+            return
+        try:
+            state, _ = self.state.race(runs)
+        except StateError as error:
+            self.complain(str(error))
+            return
         self.runner.discard()
         self._ids.clear()
         self._run_state()
-        self._change_runs(f"Race: {preset.label}", lambda: self.state.race(runs))
+        self.change(f"Race: {preset.label}", state)
 
     # Sweep.
 
@@ -953,7 +968,7 @@ class ExplorerController(QObject):
             if len(self._reaches) > 16:
                 self._reaches.clear()
             reach = self._reaches[key] = Reach(optimum)
-        reached = reach.at(step, record.view()[1])
+        reached = reach.at(step, record.view()[1], record.exact_view())
         return record_trace(
             record, step, status, slot=slot, label=label, rows=rows, reached=reached
         )
