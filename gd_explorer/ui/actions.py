@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 Keys = tuple[str | QKeySequence.StandardKey, ...]
 #: Presentation zoom: each Ctrl+= / Ctrl+- multiplies or divides the scale by this.
 ZOOM_STEP = 1.25
-NOT_YET = "Comes with runs racing side by side"
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,14 +207,16 @@ class ExplorerController(QObject):
     @property
     def runs(self) -> tuple[Run, ...]:
         """Return each run's configuration and steps so far (the selected one's are live)."""
-        records = self._records()
         return tuple(
-            Run(
-                s.config(),
-                None if records[i] is None else records[i].trajectory(),  # type: ignore[union-attr]
-            )
-            for i, s in enumerate(self.state.runs)
+            Run(settings.config(), None if record is None else record.trajectory())
+            for settings, record in zip(self.state.runs, self._records(), strict=True)
         )
+
+    @property
+    def trajectory(self) -> Trajectory | None:
+        """Trajectory or None: the selected run's steps so far."""
+        record = self._selected_record()
+        return None if record is None else record.trajectory()
 
     def _records(self) -> list[RunRecord | None]:
         """Return each run's record in the state's order (None: not raced yet)."""

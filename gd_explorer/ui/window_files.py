@@ -65,7 +65,7 @@ class FileWork(QMainWindow):
     @property
     def trajectory(self) -> Trajectory | None:
         """Trajectory or None: the selected run so far."""
-        return self.explorer.runner.trajectory()
+        return self.explorer.trajectory
 
     def complain(self, message: str) -> None:
         """Say why something could not be done, in the status bar."""

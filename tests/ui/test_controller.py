@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from gd_explorer import state as state_module
@@ -209,3 +210,12 @@ def test_a_session_keeps_the_runs_names(window, tmp_path):
     window.new()
     assert window.open_session(path)
     assert window.explorer.state.labels == ("gradient descent", "momentum 0.9", "Adam")
+
+
+def test_the_windows_trajectory_is_the_selected_runs(qtbot, window):
+    window.load_lesson("adam-vs-gd")
+    window.explorer.select_run(2)
+    window.step_once()
+    qtbot.waitUntil(lambda: all(r.steps >= 1 for r in window.controller.records))
+    assert window.trajectory.config.optimizer == "adam"
+    np.testing.assert_array_equal(window.trajectory.params, window.runs[2].trajectory.params)
