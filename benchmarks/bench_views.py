@@ -43,7 +43,7 @@ RATES = (0.01, 0.02, 0.005, 0.03)
 def traces(problem):  # noqa: ANN001, ANN201
     """Return four finished runs of ``STEPS`` steps on ``problem``, slot by slot."""
     from gd_explorer.engine import DescentConfig, descend
-    from gd_explorer.scene import RunTrace
+    from gd_explorer.scene import trajectory_trace
 
     found = []
     for slot, rate in enumerate(RATES):
@@ -51,15 +51,12 @@ def traces(problem):  # noqa: ANN001, ANN201
         config = DescentConfig(rate, STEPS, variant=variant, seed=1)
         run = descend(problem, config)
         found.append(
-            RunTrace(
-                slot,
-                f"run {slot + 1}",
-                config,
-                run.params,
-                run.cost,
-                run.cost_exact,
-                run.grad,
+            trajectory_trace(
+                run,
+                run.steps,
                 run.status,
+                slot=slot,
+                label=f"run {slot + 1}",
                 rows=np.array([slot]),
             )
         )

@@ -26,7 +26,7 @@ from gd_explorer.engine import (
     reference_fit,
 )
 from gd_explorer.framing import problem_domain
-from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
+from gd_explorer.scene import MAX_RUNS, Scene, trajectory_trace
 from gd_explorer.ui import style
 from gd_explorer.ui.views import ContourView, CostCurveView
 from gd_explorer.ui.views.data_view import DataView
@@ -47,16 +47,8 @@ def make_trace(problem, slot, rate, steps=60, init=(0.0, 0.0), fixed=None, varia
     config = DescentConfig(rate, steps, variant=variant, seed=7, init=init, fixed=fixed)
     run = descend(problem, config)
     rows = np.array([slot % len(problem.data)])
-    return RunTrace(
-        slot,
-        f"run {slot + 1}",
-        config,
-        run.params,
-        run.cost,
-        run.cost_exact,
-        run.grad,
-        run.status,
-        rows=rows,
+    return trajectory_trace(
+        run, run.steps, run.status, slot=slot, label=f"run {slot + 1}", rows=rows
     )
 
 
