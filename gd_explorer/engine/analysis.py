@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -84,7 +85,34 @@ def reference_fit(problem: CostModel, fixed: Mapping[str, float] | None = None) 
                 fits.clear()
             fit = fits[key] = _logistic_fit(problem, held)
         return fit
+    if problem.kind == "function":
+        return _function_fit(problem, held)
     raise TypeError(f"no reference fit for {type(problem).__name__}")
+
+
+def _function_fit(problem: Any, held: dict[int, float]) -> Fit:
+    """Return the lowest known minimum of a function problem (its global minimum)."""
+    if held:
+        # One coordinate held: the lowest point of f along the other, found from
+        # the minima's own coordinates by Newton's method on the one variable.
+        return Fit(None, None, False, False, "no exact minimum along a held coordinate")
+    minima = problem.minima
+    if not minima:
+        return Fit(
+            None,
+            None,
+            False,
+            False,
+            "this function has no minimum in its domain: descent can only fall away",
+        )
+    lowest = problem.cost(minima[0])
+    ties = sum(
+        1 for point in minima if abs(problem.cost(point) - lowest) <= 1e-9 * max(1.0, abs(lowest))
+    )
+    message = (f"the lowest of {len(minima)} minima" if len(minima) > 1 else "the minimum") + (
+        f" ({ties} equally low)" if ties > 1 else ""
+    )
+    return Fit(minima[0], lowest, True, ties == 1, message)
 
 
 def _flat_x(sxx: float, mean_x2: float, l2: float) -> str | None:

@@ -27,7 +27,10 @@ FloatArray = NDArray[np.float64]
 
 VARIANTS = ("batch", "stochastic", "minibatch")
 PARAMETERS = ("m", "b")
-_ALIASES = {"m": "m", "slope": "m", "b": "b", "intercept": "b"}
+# On a function problem the parameters are called x and y.
+_ALIASES = {"m": "m", "slope": "m", "b": "b", "intercept": "b", "x": "m", "y": "b"}
+#: The largest gradient noise (standard deviation) a run takes.
+MAX_NOISE = 1e12
 
 #: Most steps a run takes. The window keeps a run's every point, cost and gradient
 #: (41 bytes a step, preallocated), so a run at the limit needs about 410 MB there.
@@ -125,6 +128,7 @@ class DescentConfig:
     optimizer_options: Mapping[str, Any] | None = field(default=None, compare=True)
     schedule: str = "constant"
     schedule_options: Mapping[str, Any] | None = None
+    noise: float = 0.0
 
     def __post_init__(self) -> None:
         rate = self.learning_rate
@@ -157,7 +161,8 @@ class DescentConfig:
                 name = _ALIASES.get(str(key).lower())
                 if name is None:
                     raise ValueError(
-                        f"only the slope (m) or intercept (b) can be fixed, not {key!r}"
+                        "only the slope (m) or intercept (b) can be fixed (x or y on a "
+                        f"function), not {key!r}"
                     )
                 fixed[name] = _finite(value, f"fixed {key}")
             if len(fixed) == 2:
@@ -175,6 +180,10 @@ class DescentConfig:
         tolerance = _finite(self.tolerance, "tolerance")
         if tolerance < 0:
             raise ValueError(f"tolerance must be ≥ 0, got {tolerance}")
+        noise = _finite(self.noise, "gradient noise")
+        if not 0.0 <= noise <= MAX_NOISE:
+            raise ValueError(f"gradient noise must be 0 … {MAX_NOISE:g}, got {noise:g}")
+        object.__setattr__(self, "noise", noise)
 
     @property
     def start(self) -> tuple[float, float]:
@@ -335,8 +344,15 @@ class Descent:
             raise TypeError(f"problem must be a cost model, not {type(problem).__name__}")
         if not isinstance(config, DescentConfig):
             raise TypeError(f"config must be a DescentConfig, not {type(config).__name__}")
+        if problem.kind == "function" and config.variant != "batch":
+            raise ValueError(
+                f"a function has no data rows to sample, so variant {config.variant!r} means "
+                "nothing here: use 'batch' (gradient noise models stochastic steps)"
+            )
         self.problem = problem
         self.notes: list[str] = []
+        #: Where a run on a function left the region where the function is defined.
+        self.left_domain: tuple[int, float, float] | None = None
         n = problem.n
         batch_size = config.batch_size
         if config.variant == "minibatch" and batch_size > n:
@@ -353,7 +369,11 @@ class Descent:
         )
         rng = np.random.default_rng(self.seed)
         self._sampler = make_sampler(config.variant, n, batch_size, rng)
+        # Gradient noise has its own stream, so it never shifts which rows are drawn.
+        self._noise = np.random.default_rng([self.seed, 1])
         self._free_m, self._free_b = config.free()
+        if getattr(problem, "dimension", 2) == 1:
+            self._free_b = False  # a function of x alone: y never moves
         self._optimizer = make_optimizer(
             config.optimizer, problem, (self._free_m, self._free_b), config.optimizer_options
         )
@@ -398,6 +418,14 @@ class Descent:
                 f"diverged at the start: the cost at slope {m:g}, intercept {b:g} is beyond "
                 "the largest floating-point number; start nearer the data"
             )
+            if problem.kind == "function":
+                self.left_domain = (0, m, b) if math.isnan(cost) else None
+                self.message = (
+                    f"f is not defined at the start ({m:g}, {b:g}): start where it is"
+                    if math.isnan(cost)
+                    else f"f at the start ({m:g}, {b:g}) is beyond the largest "
+                    "floating-point number: start nearer the middle"
+                )
 
     def _exact_policy(self) -> bool:
         """Return whether every step records the exact cost (see the class docstring)."""
@@ -413,7 +441,8 @@ class Descent:
         )
 
     def _set_thresholds(self, start_cost: float) -> None:
-        reference = max(start_cost, self.problem.cost_scale(), 1e-300)
+        # A function may be negative (and fall without bound): its size is what counts.
+        reference = max(abs(start_cost), self.problem.cost_scale(), 1e-300)
         self._diverge_above = DIVERGENCE_FACTOR * reference
         self._ceiling = CEILING_FACTOR * reference
 
@@ -546,6 +575,10 @@ class Descent:
         diverge_above, ceiling = self._diverge_above, self._ceiling
         rows: int | NDArray[np.intp] | None = None
         status = "running"
+        noise = config.noise
+        normal = self._noise.standard_normal if noise > 0.0 else None
+        # A function may fall without bound (a saddle): a blow-up counts either way.
+        two_sided = problem.kind == "function"
         for _ in range(max_steps):
             if (
                 tolerance > 0.0
@@ -566,6 +599,9 @@ class Descent:
                 gm, gb = problem._one_row_gradient(m, b, rows)
             else:
                 gm, gb = problem._row_gradient(m, b, rows)
+            if normal is not None:
+                gm += noise * normal()
+                gb += noise * normal()
             if not free_m:
                 gm = 0.0
             if not free_b:
@@ -596,6 +632,8 @@ class Descent:
                     inexact.append(taken + 1)
             if not math.isfinite(new_cost):
                 # The step left the range of floating point: keep only what is finite.
+                if two_sided and math.isnan(new_cost):
+                    self.left_domain = (taken + 1, new_m, new_b)
                 self._overflowed = True
                 status = "diverged"
                 break
@@ -606,6 +644,14 @@ class Descent:
             gs.append(gm)
             gs.append(gb)
             taken += 1
+            if two_sided and cost < 0.0:
+                size = -cost
+                if size > diverge_above and self.diverged_at is None:
+                    self.diverged_at = taken
+                    self.message = self._describe("diverged")
+                if size > ceiling:
+                    status = "diverged"
+                    break
             if cost > diverge_above and self.diverged_at is None:
                 self.diverged_at = taken
                 # Say so at once: a window shows it while the ball is still flying.
@@ -679,6 +725,8 @@ class Descent:
             )
         if status == "max_steps":
             return f"finished all {k} steps; cost {self._cost:.6g}"
+        if self.problem.kind == "function":
+            return self._describe_function()
         from gd_explorer.engine.analysis import stability
 
         rate = self.config.learning_rate
@@ -699,6 +747,30 @@ class Descent:
             f"the cost grew more than {DIVERGENCE_FACTOR:.0e}-fold although learning rate "
             f"{format_rate(rate)} is below the stability limit {limit:.3g} of the full cost "
             "(the rows sampled at a step can be steeper than their average)"
+        )
+
+    def _describe_function(self) -> str:
+        """Say why a run on a function stopped early, in its own words."""
+        if self.left_domain is not None:
+            step, x, y = self.left_domain
+            return (
+                f"left the domain at step {step}: f is not defined at ({x:.4g}, {y:.4g}), "
+                f"so the run stopped at ({self._m:.4g}, {self._b:.4g})"
+            )
+        where = f"diverged at step {self.diverged_at}: "
+        if self._cost < 0.0:
+            return where + (
+                f"f fell below {self._cost:.3g} and keeps falling: it has no minimum in "
+                "that direction (it is unbounded below)"
+            )
+        from gd_explorer.engine.analysis import stability
+
+        rate = self.config.learning_rate
+        limit = stability(self.problem, self.config.start, self.config.fixed).max_stable_lr
+        return where + (
+            f"f grew more than {DIVERGENCE_FACTOR:.0e}-fold with learning rate "
+            f"{format_rate(rate)} (the curvature at the start allows rates below "
+            f"{limit:.3g} for plain gradient descent)"
         )
 
     def trajectory(self) -> Trajectory:
