@@ -235,6 +235,8 @@ def problem_domain(
     Domain
         The window.
     """
+    if problem.kind == "function":
+        return function_domain(problem, start, path)
     points = np.asarray(start, dtype=np.float64).reshape(1, 2)
     if path is not None:
         p = np.asarray(path, dtype=np.float64).reshape(-1, 2)
@@ -269,6 +271,35 @@ def problem_domain(
     cap = CURVATURE_CAP * np.maximum(np.maximum(np.abs(centre_row[0]), extent), 1.0)
     min_half = (float(min(reach[0], cap[0])), float(min(reach[1], cap[1])))
     return frame_domain(points, optimum, min_half, margin)
+
+
+def function_domain(
+    problem: CostModel, start: tuple[float, float], path: ArrayLike | None = None
+) -> Domain:
+    """Return a function's own domain, widened to take in the start and a path in it.
+
+    A path that flies far out (a divergence, a fall down a saddle) is not followed:
+    the surface stays readable and the views say the ball left the picture.
+    """
+    x0, x1, y0, y1 = problem.domain  # type: ignore[attr-defined]
+    points = [np.asarray(start, dtype=np.float64).reshape(2)]
+    if path is not None:
+        p = np.asarray(path, dtype=np.float64).reshape(-1, 2)
+        p = p[np.all(np.isfinite(p), axis=1)]
+        if len(p):
+            points.extend([p.min(axis=0), p.max(axis=0)])
+    width, height = x1 - x0, y1 - y0
+    for px, py in points:
+        # Widen for points up to one more domain away; beyond that, leave them out.
+        if x0 - width <= px < x0:
+            x0 = px - MARGIN * width
+        if x1 < px <= x1 + width:
+            x1 = px + MARGIN * width
+        if y0 - height <= py < y0:
+            y0 = py - MARGIN * height
+        if y1 < py <= y1 + height:
+            y1 = py + MARGIN * height
+    return Domain(float(x0), float(x1), float(y0), float(y1))
 
 
 def held_optimum(problem: CostModel, fixed: Mapping[str, float] | None) -> float | None:

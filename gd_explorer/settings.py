@@ -5,6 +5,7 @@ No Qt here: the window, sessions and lessons share it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -16,13 +17,21 @@ from gd_explorer.engine import (
     LinearRegression,
     LogisticRegression,
 )
-from gd_explorer.engine.descent import MAX_STEPS
+from gd_explorer.engine.descent import MAX_NOISE, MAX_STEPS
+from gd_explorer.engine.functions import SURFACE_INFO, FunctionProblem, bowl
 from gd_explorer.engine.scaling import (  # the steps control offers the engine's range
     Scaling,
     standardise,
 )
 
 MODELS = {"linear": LinearRegression, "logistic": LogisticRegression}
+#: Every kind of problem: the regressions on data, and a function without data.
+PROBLEM_KINDS = (*MODELS, "function")
+#: The ``surface`` that means "the function typed in ``expression``".
+TYPED = "custom"
+#: The bowl's condition numbers and rotations (degrees) offered.
+CONDITION_RANGE = (1.0, 1000.0)
+ROTATION_RANGE = (-90.0, 90.0)
 #: Steps per second offered by the speed control; 0 means as fast as possible.
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000, 0)
 LEARNING_RATE_RANGE = (1e-6, 10.0)
@@ -58,6 +67,13 @@ class Settings:
     schedule: str = "constant"
     schedule_options: tuple[tuple[str, float], ...] = ()
     scaling: bool = False  # standardise x (the problem's, shared by every run)
+    # A function problem (model "function"): a built-in surface, or TYPED and the text;
+    # the bowl's condition number and rotation. Shared by every run, like the model.
+    surface: str = "rosenbrock"
+    expression: str = ""
+    condition: float = 10.0
+    rotation: float = 30.0
+    noise: float = 0.0  # gradient noise on a function (its stochastic descent), per run
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
@@ -70,10 +86,12 @@ class Settings:
                 "the intercept cannot be held while x is standardised: the intercept of "
                 "standardised x is another number (untick one of the two)"
             )
+        function = self.model == "function"
         return DescentConfig(
             learning_rate=self.learning_rate,
             steps=self.steps,
-            variant=self.variant,
+            # A function has no rows to sample: its stochastic descent is gradient noise.
+            variant="batch" if function else self.variant,
             batch_size=self.batch_size,
             seed=self.seed,
             init=(self.start_slope, self.start_intercept),
@@ -83,17 +101,36 @@ class Settings:
             optimizer_options=dict(self.optimizer_options) or None,
             schedule=self.schedule,
             schedule_options=dict(self.schedule_options) or None,
+            noise=self.noise if function else 0.0,
         )
 
     def problem(self, data: Dataset) -> CostModel:
         """Return the cost model on ``data`` (raises DatasetError if it does not fit).
 
         With :attr:`scaling` the model is on standardised x (see :meth:`scaling_of`):
-        its slope and intercept are those of the standardised data.
+        its slope and intercept are those of the standardised data. A function
+        problem ignores ``data`` (raises ExpressionError, a ValueError, for bad text).
         """
+        if self.model == "function":
+            return self.function()
         problem = MODELS[self.model](data)
         scaling = self.scaling_of(data)
         return problem if scaling is None else scaling.problem(problem)
+
+    def function(self) -> FunctionProblem:
+        """Return the function problem these settings name (built once, then shared).
+
+        Raises
+        ------
+        ValueError
+            For an unknown surface, a bowl out of range, or typed text that is not a
+            formula in x and y (an ExpressionError, with its column).
+        """
+        if self.surface == TYPED:
+            return _typed(self.expression)
+        if self.surface == "bowl":
+            return _bowl(self.condition, self.rotation)
+        return _surface(self.surface)
 
     def scaling_of(self, data: Dataset) -> Scaling | None:
         """Return how x is standardised for ``data``, or None without :attr:`scaling`.
@@ -103,7 +140,7 @@ class Settings:
         DatasetError
             If x does not vary (nothing to divide by).
         """
-        return standardise(data) if self.scaling else None
+        return standardise(data) if self.scaling and self.model != "function" else None
 
     @classmethod
     def from_config(cls, model: str, config: DescentConfig, speed: float) -> Settings:
@@ -126,6 +163,7 @@ class Settings:
             optimizer_options=options(config.optimizer_options),
             schedule=config.schedule,
             schedule_options=options(config.schedule_options),
+            noise=config.noise,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,8 +201,16 @@ class Settings:
         except ValueError:
             return defaults
         low, high = LEARNING_RATE_RANGE
+        if settings.model == "function":
+            try:
+                settings.function()
+            except (KeyError, ValueError):
+                # A surface this version lacks, or text it cannot read: the default one.
+                settings = settings.replace(
+                    surface=defaults.surface, expression="", condition=10.0, rotation=30.0
+                )
         if (
-            settings.model not in MODELS
+            settings.model not in PROBLEM_KINDS
             or settings.speed not in SPEEDS
             or not low <= settings.learning_rate <= high
             or settings.steps > MAX_STEPS
@@ -172,3 +218,41 @@ class Settings:
         ):
             return defaults
         return settings
+
+
+# Function problems are parsed and differentiated once per text, not once per run or view.
+
+
+@functools.lru_cache(maxsize=16)
+def _typed(expression: str) -> FunctionProblem:
+    from gd_explorer.engine.functions import function_problem
+
+    return function_problem(expression)
+
+
+@functools.lru_cache(maxsize=16)
+def _bowl(condition: float, rotation: float) -> FunctionProblem:
+    return bowl(condition, rotation)
+
+
+@functools.lru_cache(maxsize=len(SURFACE_INFO))
+def _surface(name: str) -> FunctionProblem:
+    if name not in SURFACE_INFO:
+        known = ", ".join((*SURFACE_INFO, TYPED))
+        raise ValueError(f"no surface named {name!r}; the surfaces are {known}")
+    return SURFACE_INFO[name].problem()
+
+
+__all__ = [
+    "CONDITION_RANGE",
+    "LEARNING_RATE_RANGE",
+    "MAX_NOISE",
+    "MAX_SHOWN_SEED",
+    "MODELS",
+    "PROBLEM_KINDS",
+    "ROTATION_RANGE",
+    "SPEEDS",
+    "TYPED",
+    "Settings",
+    "options",
+]

@@ -20,6 +20,7 @@ import numpy as np
 from gd_explorer.engine import (
     CostModel,
     Dataset,
+    DatasetError,
     Fit,
     Stability,
     article_dataset,
@@ -32,7 +33,9 @@ from gd_explorer.scene import MAX_RUNS
 from gd_explorer.settings import Settings
 
 #: Settings that belong to the problem rather than to one run: equal across runs.
-SHARED = ("model", "speed", "scaling")
+SHARED = ("model", "speed", "scaling", "surface", "expression", "condition", "rotation")
+#: The settings that say which function a function problem is.
+FUNCTION = frozenset({"surface", "expression", "condition", "rotation"})
 #: Settings whose change mid-run restarts the run from where the ball is.
 RESTARTING = frozenset(
     {
@@ -47,10 +50,12 @@ RESTARTING = frozenset(
         "hold_intercept",
         "held_intercept",
         "scaling",
+        "noise",
+        *FUNCTION,
     }
 )
 #: Settings that move the run's held line or best point: the maps are framed anew.
-REFRAMING = frozenset({"model", "hold_intercept", "held_intercept", "scaling"})
+REFRAMING = frozenset({"model", "hold_intercept", "held_intercept", "scaling", *FUNCTION})
 STARTING = frozenset({"start_slope", "start_intercept"})
 
 
@@ -189,8 +194,13 @@ class ExplorerState:
         }
         if not changed:
             return self, Effect.NONE
-        if "model" in changed:
-            settings.problem(self.data)
+        if "model" in changed or (changed & FUNCTION and settings.model == "function"):
+            try:
+                settings.problem(self.data)
+            except ValueError as error:  # a typed function that is not a formula
+                if not isinstance(error, DatasetError):
+                    raise StateError(str(error)) from None
+                raise
         shared = {name: getattr(settings, name) for name in SHARED}
         runs = tuple(
             settings if i == self.selected else run.replace(**shared)
@@ -380,7 +390,12 @@ def _key(state: ExplorerState) -> tuple[object, ...]:
     settings = state.settings
     config = settings.config()
     fixed = tuple(sorted((config.fixed or {}).items()))
-    return (id(state.data), settings.model, settings.scaling, fixed, config.start)
+    function = (
+        (settings.surface, settings.expression, settings.condition, settings.rotation)
+        if settings.model == "function"
+        else None
+    )
+    return (id(state.data), settings.model, settings.scaling, fixed, config.start, function)
 
 
 def analyse(state: ExplorerState) -> Analysis:
