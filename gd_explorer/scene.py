@@ -109,6 +109,9 @@ class Scene:
     #: How x is standardised for the runs (None: not): their slopes and intercepts are
     #: those of standardised x, and :meth:`original` gives them in the data's units.
     scaling: Scaling | None = None
+    #: The cost the runs descend, for views that evaluate it at the ball (the function
+    #: panel's Hessian); None where whoever built the scene did not say.
+    problem: CostModel | None = None
 
     def original(self, point: tuple[float, float]) -> tuple[float, float]:
         """Return a run's (slope, intercept) in the data's own units."""

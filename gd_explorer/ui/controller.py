@@ -951,6 +951,7 @@ class ExplorerController(QObject):
             state.selected,
             self.replay_step is not None,
             analysis.scaling,
+            analysis.problem,
         )
 
     def _record_trace(self, record: RunRecord, step: int, slot: int, label: str) -> RunTrace:
@@ -1067,7 +1068,14 @@ class ExplorerController(QObject):
             optimum=analysis.fit.cost,
         )
         return Scene(
-            analysis.problem.kind, state.data, analysis.fit, (trace,), 0, False, analysis.scaling
+            analysis.problem.kind,
+            state.data,
+            analysis.fit,
+            (trace,),
+            0,
+            False,
+            analysis.scaling,
+            analysis.problem,
         )
 
     def shutdown(self) -> None:

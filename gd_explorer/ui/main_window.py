@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from gd_explorer.ui.shortcuts import ShortcutsDialog
 from gd_explorer.ui.surface_view import create_surface_view
 from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
 from gd_explorer.ui.views.equations import EquationsPanel
+from gd_explorer.ui.views.function_panel import FunctionPanel
 from gd_explorer.ui.views.sweep import SweepView
 from gd_explorer.ui.window_files import RECENT_COUNT, FileWork
 from gd_explorer.worker import DescentController
@@ -107,6 +109,7 @@ class MainWindow(FileWork, Presentation):
         self.readout = Readout()
         self.data_view = DataView()
         self.table = DatasetTable()
+        self.function_panel = FunctionPanel()
         self.cost_curve = CostCurveView()
         self.contour = ContourView()
         self.surface = create_surface_view(use_gl)
@@ -117,6 +120,7 @@ class MainWindow(FileWork, Presentation):
         self.views = Views(
             self.data_view, self.cost_curve, self.contour, self.surface, self.history,
             self.readout, self.equations, self.table, frame=self, runs_panel=self.runs_panel,
+            function_panel=self.function_panel,
         )  # fmt: skip
         self._build_layout()
         self.lessons_panel = LessonsPanel()
@@ -153,6 +157,7 @@ class MainWindow(FileWork, Presentation):
         self._check_theme_actions()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self.explorer.restore(self.explorer.state, restart=True)
+        self._show_problem_kind()
 
         #: Ask before closing with unsaved data (Save / Discard / Cancel).
         self.confirm_unsaved = True
@@ -235,8 +240,14 @@ class MainWindow(FileWork, Presentation):
         self.history_tabs.setDocumentMode(True)
         self.history_tabs.addTab(self.history, "Cost per step")
         self.history_tabs.addTab(self.sweep_view, "Learning-rate sweep")
+        # A function has no data: its panel takes the data plot's place and the table
+        # steps aside, both kept as they were for the way back to regression.
+        self.data_stack = QStackedWidget()
+        self.data_stack.setObjectName("dataStack")
+        self.data_stack.addWidget(self.data_view)
+        self.data_stack.addWidget(self.function_panel)
         rows: tuple[tuple[QSplitter, tuple[QWidget, ...]], ...] = (
-            (top, (self.data_view, self.contour, self.surface)),
+            (top, (self.data_stack, self.contour, self.surface)),
             (bottom, (self.cost_curve, self.history_tabs, self.table)),
         )
         for splitter, row in rows:
@@ -274,6 +285,7 @@ class MainWindow(FileWork, Presentation):
             lambda running, _: self.action_run.setText("Pause" if running else "Run")
         )
         explorer.replayMoved.connect(self._set_slider)
+        explorer.stateChanged.connect(self._show_problem_kind)
         explorer.failureCleared.connect(self._clear_failure)
         self.controls.settingsEdited.connect(explorer.set_settings)
         explorer.bandsChanged.connect(self.controls.set_bands)
@@ -315,6 +327,12 @@ class MainWindow(FileWork, Presentation):
         x, y = float(self.dataset.x[row]), float(self.dataset.y[row])
         x, y = (value, y) if column == 0 else (x, value)
         self.explorer.edit("Edit cell", lambda d: d.moved(row, x, y))
+
+    def _show_problem_kind(self, *_: object) -> None:
+        """Show the data plot and the table for regression, the function panel for a function."""
+        function = self.settings.model == "function"
+        self.data_stack.setCurrentWidget(self.function_panel if function else self.data_view)
+        self.table.setVisible(not function)
 
     def _set_slider(self, value: int, maximum: int) -> None:
         with QSignalBlocker(self.replay_slider):

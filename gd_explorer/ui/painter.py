@@ -32,6 +32,8 @@ class Views:
     frame: QWidget
     #: The list of runs (their colour, status, steps, cost), when there is one.
     runs_panel: Any = None
+    #: The formulas and the Hessian at the ball of a function problem, when there is one.
+    function_panel: Any = None
 
 
 def run_rows(scene: Scene) -> list[RunRow]:
@@ -55,6 +57,8 @@ def paint(scene: Scene, views: Views) -> None:
     kind, point = scene.kind, trace.point
     for view in (views.data_view, views.cost_curve, views.contour, views.surface, views.history):
         view.show_scene(scene)
+    if views.function_panel is not None:
+        views.function_panel.show_scene(scene)
     if views.runs_panel is not None:
         views.runs_panel.show_runs(run_rows(scene), scene.selected)
     views.readout.show_step(

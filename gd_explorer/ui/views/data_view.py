@@ -55,6 +55,8 @@ _MARGIN = 0.12  # fraction of the data's span left around it by set_dataset
 
 LINEAR = "linear"
 LOGISTIC = "logistic"
+#: A problem without data: the window shows the function panel in this view's place.
+FUNCTION = "function"
 
 _HINT = {
     LINEAR: "Click: add a point · drag: move · right-click: remove · "
@@ -434,8 +436,9 @@ class DataView(QWidget):
         ----------
         dataset : Dataset
             The data to draw.
-        kind : {"linear", "logistic"}
-            How to draw it: plain points, or two colours by class.
+        kind : {"linear", "logistic", "function"}
+            How to draw it: plain points, or two colours by class. A function has
+            no data: the view keeps what it shows, hidden, for the way back.
         fit_view : bool, optional
             True to frame the data, False to keep the view. By default the view
             frames the data when the kind changes, when the data are not an edit
@@ -443,6 +446,8 @@ class DataView(QWidget):
             removed), or when a point would be out of sight; so adding or moving
             points one by one does not make the view jump.
         """
+        if kind == FUNCTION:
+            return
         _check_kind(kind)
         previous, previous_kind = self._dataset, self._kind
         self._dataset, self._kind = dataset, kind
@@ -507,8 +512,10 @@ class DataView(QWidget):
         Parameters
         ----------
         scene : Scene
-            What to draw.
+            What to draw; nothing on a function, which has no data.
         """
+        if scene.kind == FUNCTION:
+            return
         current = scene.current
         # Lines in the data's own units (the runs may be on standardised x).
         others = {t.slot: scene.original(t.point) for t in scene.others()}

@@ -318,9 +318,12 @@ class DatasetTable(QTableView):
         ----------
         dataset : Dataset
             The rows to show.
-        kind : {"linear", "logistic"}
-            With ``"logistic"`` a y value other than 0 or 1 is refused.
+        kind : {"linear", "logistic", "function"}
+            With ``"logistic"`` a y value other than 0 or 1 is refused. A function
+            has no data: the table keeps the rows it shows, hidden, for the way back.
         """
+        if kind == "function":
+            return
         self._model.set_dataset(dataset, kind)
 
     def selected_rows(self) -> list[int]:
