@@ -1,4 +1,9 @@
-"""The cost J(m, b) seen from above: colour map, contour lines, the path and the optimum."""
+"""The cost J(m, b) seen from above: colour map, contour lines, the path and the optimum.
+
+On a function f(x, y) the same view shows f over the function's domain, with its
+minima (the lowest as stars) and saddle points marked, and a place for an extra image
+under the contour lines (:meth:`ContourView.set_overlay`: the basins of attraction).
+"""
 
 from __future__ import annotations
 
@@ -34,8 +39,38 @@ OTHER_PATH_POINTS = 512
 CONTOUR_LEVELS = 8
 #: Colour span of the log-scaled image, in decades above the minimum.
 DECADES = 3.0
+#: The same for a function: Rosenbrock's valley floor lies four decades below its walls.
+FUNCTION_DECADES = 5.0
+#: Two minima whose values differ by less than this (relative to the map's range) are
+#: equally low: each is drawn as a lowest one (Himmelblau has four).
+EQUALLY_LOW = 1e-9
+#: A function whose values over the map have a spread up to this many times their median
+#: height (both above the lowest) is shaded in plain f: Rastrigin's dents, evenly spread
+#: between 0 and 80, would all take the top colours of a log scale.
+PLAIN_BELOW = 4.0
+#: With more minima than this (Rastrigin has 121) the other minima are drawn as dots.
+MANY_MINIMA = 12
+#: Stacking, bottom to top: the colour map, an overlay (basins), the contour lines; the
+#: paths and markers above all of them.
+IMAGE_Z, OVERLAY_Z, LINES_Z = -30.0, -20.0, -10.0
 
 PATH_COLOUR = "#d62728"
+#: What the markers on a function mean, for the legend and the tooltip.
+GLOBAL_NAME = "lowest minimum"
+LOCAL_NAME = "other minimum"
+SADDLE_NAME = "saddle point"
+#: The symbol each kind of marker is named with above the map.
+LEGEND = {
+    GLOBAL_NAME: ("\N{BLACK STAR}", "global min"),
+    LOCAL_NAME: ("\N{BLACK DIAMOND}", "local min"),
+    SADDLE_NAME: ("\N{MULTIPLICATION SIGN}", "saddle"),
+}
+CLICK_TIP = "Click to start the descent from that slope and intercept."
+FUNCTION_TIP = (
+    "Click to start the descent from that point (x, y).\n"
+    "\N{BLACK STAR} lowest minimum   \N{BLACK DIAMOND} other minimum   "
+    "\N{MULTIPLICATION SIGN} saddle point"
+)
 #: The ball's size with its white halo, in pixels.
 BALL_SIZE = style.MARKER_SIZE + 11
 #: The dots on each step of a short path, in pixels.
@@ -85,7 +120,7 @@ class ContourView(pg.PlotWidget):
         super().__init__(parent, background=style.current_theme().background)
         self.setObjectName(OBJECT_NAME)
         self.setAccessibleName("cost seen from above, with the descent path")
-        self.setToolTip("Click to start the descent from that slope and intercept.")
+        self.setToolTip(CLICK_TIP)
         style.style_plot(self, "slope m", "intercept b")
         self.getPlotItem().showGrid(x=False, y=False)  # grid lines over a colour map read as noise
         self.getViewBox().setDefaultPadding(0.0)
@@ -100,14 +135,36 @@ class ContourView(pg.PlotWidget):
 
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setColorMap(_colormap())
+        self.image.setZValue(IMAGE_Z)
+        #: An extra picture between the colour map and the contour lines (see set_overlay).
+        self.overlay = pg.ImageItem(axisOrder="col-major")
+        self.overlay.setZValue(OVERLAY_Z)
+        self.overlay.setVisible(False)
         self.isocurves = []
-        for _ in range(CONTOUR_LEVELS):
+        # One more line than levels: a saddle's own level, through the saddle point.
+        for _ in range(CONTOUR_LEVELS + 1):
             curve = pg.IsocurveItem(pen=CONTOUR_PEN, axisOrder="col-major")
-            curve.setParentItem(self.image)  # in the image's pixel coordinates
+            curve.setZValue(LINES_Z)
             # Stroking the lines is most of a repaint, and they only change with the
             # cost or the zoom: keep them as a picture of the screen.
             curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.isocurves.append(curve)
+        # A function's stationary points: few, and they change only with the function.
+        self.global_minima = pg.ScatterPlotItem(
+            symbol="star",
+            size=style.MARKER_SIZE + 9,
+            pen=pg.mkPen("w", width=1.5),
+            name=GLOBAL_NAME,
+        )
+        self.local_minima = pg.ScatterPlotItem(
+            symbol="d", size=style.MARKER_SIZE - 2, pen=pg.mkPen("w", width=1.5), name=LOCAL_NAME
+        )
+        self.saddles = pg.ScatterPlotItem(
+            symbol="x", size=style.MARKER_SIZE, pen=pg.mkPen("w", width=1), name=SADDLE_NAME
+        )
+        #: What the markers mean, above the map (a legend inside would hide part of it).
+        self.legend_text = ""
+        self._function = False
         self.held = pg.InfiniteLine(angle=0, pen=HELD_PEN, movable=False)
         self.held.setVisible(False)
         # symbol=None explicitly: a symbol size or brush alone would switch markers on.
@@ -146,6 +203,9 @@ class ContourView(pg.PlotWidget):
         self._frame = ViewFrame(pixel_padding=BALL_SIZE / 2)
         self.addItem(self._frame)
         self.addItem(self.image)
+        self.addItem(self.overlay, ignoreBounds=True)
+        for curve in self.isocurves:
+            self.addItem(curve, ignoreBounds=True)
         # The optimum on top: the target stays visible under a path that circles it; the
         # selected run over the others.
         for item in (
@@ -157,6 +217,9 @@ class ContourView(pg.PlotWidget):
             self.start,
             self.ball,
             self.optimum,
+            self.local_minima,
+            self.saddles,
+            self.global_minima,
         ):
             self.addItem(item, ignoreBounds=True)
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -170,6 +233,9 @@ class ContourView(pg.PlotWidget):
         self.optimum.set_layers(
             [("star", style.MARKER_SIZE + 9, pg.mkPen("w", width=1.5), theme.optimum)]
         )
+        self.global_minima.setBrush(pg.mkBrush(theme.optimum))
+        self.local_minima.setBrush(pg.mkBrush(theme.optimum))
+        self.saddles.setPen(pg.mkPen(theme.foreground, width=3))
 
     def set_marker_scale(self, factor: float) -> None:
         """Draw the start, the ball, the optimum and the path ``factor`` times their base size.
@@ -189,6 +255,13 @@ class ContourView(pg.PlotWidget):
         self.path.setSymbolSize(PATH_SYMBOL_SIZE * factor)
         for marker in (self.start, self.ball, self.optimum, *self.run_starts, *self.run_balls):
             marker.set_scale(factor)
+        many = len(self.local_minima.data) > MANY_MINIMA
+        for item, size in (
+            (self.global_minima, style.MARKER_SIZE + 9),
+            (self.local_minima, 7 if many else style.MARKER_SIZE - 2),
+            (self.saddles, style.MARKER_SIZE),
+        ):
+            item.setSize(size * factor)
         self._frame.set_pixel_padding(BALL_SIZE * factor / 2)
 
     def _colours(self, slot: int) -> tuple[object, object]:
@@ -263,9 +336,68 @@ class ContourView(pg.PlotWidget):
         if problem is self._problem and domain == self._domain and cost is None:
             return
         self._problem = problem
+        function = problem.kind == "function"
+        if function != self._function:
+            self._function = function
+            self._label_axes()
         fit = reference_fit(problem)
-        self.optimum.place(fit.theta if fit.exists else None)
+        # A function marks all its minima and saddles instead of one optimum.
+        self.optimum.place(fit.theta if fit.exists and not function else None)
         self._draw_cost(domain, cost)
+        self._mark_stationary(problem if function else None)
+
+    def _label_axes(self) -> None:
+        """Name the axes x and y on a function, slope and intercept on regression."""
+        x_label, y_label = ("x", "y") if self._function else ("slope m", "intercept b")
+        style.label_axis(self, "bottom", x_label)
+        style.label_axis(self, "left", y_label)
+        self.setToolTip(FUNCTION_TIP if self._function else CLICK_TIP)
+        self.setAccessibleName(
+            "the function seen from above, with its minima, saddles and the descent path"
+            if self._function
+            else "cost seen from above, with the descent path"
+        )
+
+    def _mark_stationary(self, problem: CostModel | None) -> None:
+        """Mark a function's minima (the lowest as stars) and saddles; None clears them."""
+        lowest: list[tuple[float, float]] = []
+        others: list[tuple[float, float]] = []
+        saddles: list[tuple[float, float]] = []
+        if problem is not None:
+            minima = list(problem.minima)  # type: ignore[attr-defined]
+            saddles = list(problem.saddles)  # type: ignore[attr-defined]
+            values = [problem.cost(np.asarray(p, dtype=np.float64)) for p in minima]
+            finite = self.cost[np.isfinite(self.cost)]
+            spread = float(np.ptp(finite)) if finite.size else 1.0
+            for point, value in zip(minima, values, strict=True):
+                same = abs(value - values[0]) <= EQUALLY_LOW * max(spread, abs(values[0]), 1.0)
+                (lowest if same else others).append(point)
+        names = []
+        for item, points, (symbol, name) in (
+            (self.global_minima, lowest, LEGEND[GLOBAL_NAME]),
+            (self.local_minima, others, LEGEND[LOCAL_NAME]),
+            (self.saddles, saddles, LEGEND[SADDLE_NAME]),
+        ):
+            xy = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+            item.setData(pos=xy)
+            item.setVisible(len(xy) > 0)
+            if len(xy):
+                names.append(f"{symbol} {name}")
+        self.local_minima.setSize(
+            (7 if len(others) > MANY_MINIMA else style.MARKER_SIZE - 2) * self._marker_scale
+        )
+        self._show_legend("  ".join(names))
+
+    def _show_legend(self, text: str) -> None:
+        """Say above the map what its markers are (nothing on regression)."""
+        if text == self.legend_text:
+            return
+        self.legend_text = text
+        item = self.getPlotItem()
+        if text:
+            item.setTitle(text, **style.text_style(size=f"{style.BASE_POINT_SIZE - 1}pt"))
+        else:
+            item.setTitle(None)
 
     def set_domain(self, domain: Domain | tuple[float, float, float, float]) -> None:
         """Show the current cost over another window (e.g. after a run flew off).
@@ -291,6 +423,8 @@ class ContourView(pg.PlotWidget):
             What to draw.
         """
         current = scene.current
+        if self._function and self.getPlotItem().getAxis("bottom").labelText != "x":
+            self._label_axes()  # whoever names the regression's parameters named these too
         if current.slot != self._run_slot:
             self._run_slot = current.slot
             self._style_path(self.path, self.start, self.ball, current.slot)
@@ -389,7 +523,7 @@ class ContourView(pg.PlotWidget):
         self.held.setVisible(False)
 
     def _grid_size(self, problem: CostModel) -> int:
-        if problem.kind == "linear":
+        if problem.kind in ("linear", "function"):
             return GRID_SIZE
         rows = max(len(problem.data.x), 1)
         return int(np.clip(math.isqrt(LOGISTIC_BUDGET // rows), MIN_GRID_SIZE, GRID_SIZE))
@@ -400,36 +534,81 @@ class ContourView(pg.PlotWidget):
         if cost is None:
             with np.errstate(over="ignore", invalid="ignore"):  # a flight's costs overflow
                 cost = cost_grid(self._problem, m_values, b_values)
-        # Log of the height above the lowest point: the floor of the bowl, where the path
-        # runs, gets as many colours as its steep walls. Halves, so that no difference of
-        # costs near 1.8e308 overflows; a cost past that is drawn as the highest.
-        finite = cost[np.isfinite(cost)]
-        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        eps = max(0.5 * high - 0.5 * low, 1e-300) * 10.0**-DECADES
-        above = 0.5 * np.nan_to_num(cost, nan=high, posinf=high, neginf=low) - 0.5 * low
-        shade = np.log10(above + eps)
-        bottom = math.log10(eps)
-        top = max(float(shade.max()), bottom + 1.0)  # a flat cost still needs a colour span
+        if self._function:
+            shade, (bottom, top), levels = function_shade(self._problem, cost)
+        else:
+            shade, (bottom, top) = log_shade(cost, DECADES)
+            levels = self._levels(bottom, top)
         self.image.setImage(shade, levels=(bottom, top), autoLevels=False)
-        dm = (domain.m_max - domain.m_min) / max(len(m_values) - 1, 1)
-        db = (domain.b_max - domain.b_min) / max(len(b_values) - 1, 1)
         # Pixel i is centred on m_values[i] (the contour lines assume the same).
-        self.image.setRect(
-            QRectF(
-                domain.m_min - dm / 2,
-                domain.b_min - db / 2,
-                domain.m_max - domain.m_min + dm,
-                domain.b_max - domain.b_min + db,
-            )
-        )
-        for curve, level in zip(self.isocurves, self._levels(bottom, top), strict=True):
-            curve.setData(shade, level)
+        self.image.setRect(_pixel_rect(domain, len(m_values), len(b_values)))
+        transform = self.image.transform()
+        for index, curve in enumerate(self.isocurves):
+            if index < len(levels):
+                curve.setTransform(transform)  # in the image's pixel coordinates
+                curve.setData(shade, float(levels[index]))
+                curve.setVisible(True)
+            else:
+                curve.setData(None)
+                curve.setVisible(False)
         self._domain, self.m_values, self.b_values, self.cost = domain, m_values, b_values, cost
+
+    def set_overlay(
+        self, image_rgba: NDArray[np.uint8], domain: Domain | tuple[float, float, float, float]
+    ) -> None:
+        """Lay a picture over the colour map, under the contour lines, the paths and markers.
+
+        Parameters
+        ----------
+        image_rgba : ndarray, shape (nx, ny, 4), uint8
+            Pixel ``[i, j]`` is drawn centred on the i-th of ``nx`` evenly spaced x and
+            the j-th of ``ny`` evenly spaced y spanning ``domain`` (the layout of
+            ``cost_grid``); its alpha lets the colour map show through.
+        domain : Domain or (x_min, x_max, y_min, y_max)
+            The first and last pixel centres along each axis.
+        """
+        rgba = np.asarray(image_rgba, dtype=np.uint8)
+        if rgba.ndim != 3 or rgba.shape[2] != 4:
+            raise ValueError(f"an overlay is an (nx, ny, 4) RGBA image, not shape {rgba.shape}")
+        window = drawable(domain)
+        self.overlay.setImage(rgba, levels=(0, 255), autoLevels=False)
+        self.overlay.setRect(_pixel_rect(window, rgba.shape[0], rgba.shape[1]))
+        self.overlay.setVisible(True)
+
+    def clear_overlay(self) -> None:
+        """Take the overlay away: the colour map shows as it is."""
+        self.overlay.clear()
+        self.overlay.setVisible(False)
+
+    @property
+    def has_overlay(self) -> bool:
+        """Return whether an overlay is shown."""
+        return self.overlay.isVisible()
 
     @staticmethod
     def _levels(bottom: float, top: float) -> NDArray[np.float64]:
         # Evenly spaced in the log shade, leaving out the very top and the flat floor.
         return np.linspace(bottom, top, CONTOUR_LEVELS + 2)[1:-1]
+
+    def marked_points(self) -> dict[str, NDArray[np.float64]]:
+        """Return the marked points of a function: lowest minima, other minima, saddles.
+
+        Returns
+        -------
+        dict of str to ndarray, shape (k, 2)
+            Keyed by ``"lowest"``, ``"other"`` and ``"saddles"``; empty on regression.
+        """
+        out = {}
+        for key, item in (
+            ("lowest", self.global_minima),
+            ("other", self.local_minima),
+            ("saddles", self.saddles),
+        ):
+            x, y = item.getData()
+            out[key] = (
+                np.column_stack([x, y]) if x is not None and item.isVisible() else np.empty((0, 2))
+            )
+        return out
 
     def _clicked(self, event: MouseClickEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or event.double():
@@ -444,3 +623,112 @@ class ContourView(pg.PlotWidget):
             return  # another control (the auto-range button, an axis) had the click
         point = view.mapSceneToView(scene_pos)
         self.startRequested.emit(float(point.x()), float(point.y()))
+
+
+def _pixel_rect(domain: Domain, nx: int, ny: int) -> QRectF:
+    """Return the rectangle of an ``nx`` × ``ny`` image whose pixels centre on a grid of domain."""
+    dm = (domain.m_max - domain.m_min) / max(nx - 1, 1)
+    db = (domain.b_max - domain.b_min) / max(ny - 1, 1)
+    return QRectF(
+        domain.m_min - dm / 2,
+        domain.b_min - db / 2,
+        domain.m_max - domain.m_min + dm,
+        domain.b_max - domain.b_min + db,
+    )
+
+
+def log_shade(
+    cost: NDArray[np.float64], decades: float, low: float | None = None
+) -> tuple[NDArray[np.float64], tuple[float, float]]:
+    """Return the log of the height above the lowest value, and the colour span.
+
+    The floor of the bowl, where the path runs, gets as many colours as its steep
+    walls. Halves, so that no difference of costs near 1.8e308 overflows; a cost past
+    that is drawn as the highest.
+
+    Parameters
+    ----------
+    cost : ndarray
+        The values on the grid; nan where undefined (kept nan: drawn blank).
+    decades : float
+        How many decades below the highest the colours reach.
+    low : float, optional
+        The lowest value (the minimum's); by default the grid's lowest.
+
+    Returns
+    -------
+    shade : ndarray
+        log10 of the height above ``low`` (nan where ``cost`` is nan).
+    (bottom, top) : (float, float)
+        The colour span.
+    """
+    finite = cost[np.isfinite(cost)]
+    grid_low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    low = grid_low if low is None else min(low, grid_low)
+    eps = max(0.5 * high - 0.5 * low, 1e-300) * 10.0**-decades
+    filled = np.where(np.isnan(cost), np.nan, np.nan_to_num(cost, posinf=high, neginf=low))
+    above = 0.5 * filled - 0.5 * low
+    with np.errstate(invalid="ignore"):
+        shade = np.log10(np.maximum(above, 0.0) + eps)
+    bottom = math.log10(eps)
+    top = float(np.nanmax(shade)) if np.any(np.isfinite(shade)) else bottom + 1.0
+    return shade, (bottom, max(top, bottom + 1.0))  # a flat cost still needs a colour span
+
+
+def function_shade(
+    problem: CostModel, cost: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], tuple[float, float], NDArray[np.float64]]:
+    """Return a function's shading, its colour span and its contour levels.
+
+    With a minimum: the log of f − f_min (see :func:`log_shade`), the levels evenly
+    spaced in it, so that Rosenbrock's valley (0 … 2500) shows its floor. Without one
+    (a saddle): f itself, with levels symmetric about the saddle's value, one through
+    the saddle point. Where f is undefined (nan) the map is left blank.
+
+    Parameters
+    ----------
+    problem : CostModel
+        A function problem (with ``minima`` and ``saddles``).
+    cost : ndarray
+        f on the grid.
+
+    A function with minima whose values are evenly spread (:data:`PLAIN_BELOW`) is
+    shaded in plain f too, with evenly spaced levels.
+
+    Returns
+    -------
+    shade : ndarray
+        What the colours show.
+    (bottom, top) : (float, float)
+        The colour span.
+    levels : ndarray
+        The contour lines' levels, in the shade's units.
+    """
+    minima = list(getattr(problem, "minima", []))
+    finite = cost[np.isfinite(cost)]
+    if minima and finite.size and not _evenly_spread(finite):
+        lowest = problem.cost(np.asarray(minima[0], dtype=np.float64))
+        low = lowest if math.isfinite(lowest) else None
+        shade, (bottom, top) = log_shade(cost, FUNCTION_DECADES, low)
+        # Leave out the floor (the minimum itself) and the very top.
+        levels = np.linspace(bottom, top, CONTOUR_LEVELS + 2)[1:-1]
+        return shade, (bottom, top), levels
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    saddles = list(getattr(problem, "saddles", []))
+    centre = problem.cost(np.asarray(saddles[0], dtype=np.float64)) if saddles else math.nan
+    if minima or not math.isfinite(centre) or not low <= centre <= high:
+        centre = 0.5 * low + 0.5 * high
+    half = max(high - centre, centre - low)
+    if not half > 0.0:
+        half = 1.0
+    shade = np.clip(np.where(np.isnan(cost), np.nan, cost), centre - half, centre + half)
+    # CONTOUR_LEVELS + 1 levels: the saddle's own value in the middle.
+    levels = centre + half * np.linspace(-1.0, 1.0, CONTOUR_LEVELS + 3)[1:-1]
+    return shade, (centre - half, centre + half), levels
+
+
+def _evenly_spread(values: NDArray[np.float64]) -> bool:
+    """Return whether the highest value is within PLAIN_BELOW times the median height."""
+    low = float(values.min())
+    typical = float(np.median(values)) - low
+    return typical > 0.0 and float(values.max()) - low <= PLAIN_BELOW * typical
