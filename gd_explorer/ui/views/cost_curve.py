@@ -23,6 +23,7 @@ from gd_explorer.framing import (
     curvature_reach,
     decimate_path,
     frame_interval,
+    function_domain,
 )
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
@@ -106,6 +107,7 @@ class CostCurveView(pg.PlotWidget):
         self.setAccessibleName("cost against slope, with the ball and the tangent")
         style.style_plot(self, "slope m", "cost J")
         self._problem: CostModel | None = None
+        self._function = False  # a function of x and y: the slice is f(x, y at the ball)
         self._fixed_b: float | None = None
         self._centre: float | None = None  # the optimum's slope: the curve is centred on it
         self._min_half = 1.0
@@ -126,7 +128,9 @@ class CostCurveView(pg.PlotWidget):
         self._label = ""  # the selected run's, named in the title during a race
         self._hollow: list[bool | None] = [None] * MAX_RUNS  # how each slot's ball is drawn
 
-        self.curve = pg.PlotCurveItem(pen=pg.mkPen(CURVE_COLOUR, width=style.LINE_WIDTH - 1))
+        self.curve = pg.PlotCurveItem(
+            pen=pg.mkPen(CURVE_COLOUR, width=style.LINE_WIDTH - 1), connect="finite"
+        )
         self.trail_line = pg.PlotCurveItem(pen=pg.mkPen(style.TRAIL, width=1.5))
         # Older positions smaller and fainter.
         colour = pg.mkColor(style.TRAIL)
@@ -252,7 +256,22 @@ class CostCurveView(pg.PlotWidget):
             curve follows the ball's intercept.
         """
         self._problem = problem
+        function = problem.kind == "function"
+        if function != self._function:
+            self._function = function
+            self._label_axes()
         self._hold(fixed_b)
+
+    def _label_axes(self) -> None:
+        """Name the axes for the problem: slope and cost, or x and f on a function."""
+        x_label, y_label = ("x", "f") if self._function else ("slope m", "cost J")
+        style.label_axis(self, "bottom", x_label)
+        style.label_axis(self, "left", y_label)
+        self.setAccessibleName(
+            "a slice of the function through the ball, with the tangent"
+            if self._function
+            else "cost against slope, with the ball and the tangent"
+        )
 
     def _hold(self, fixed_b: float | None) -> None:
         """Centre the curve on the optimum with the intercept held at ``fixed_b`` (or not)."""
@@ -302,6 +321,8 @@ class CostCurveView(pg.PlotWidget):
         """
         if self._problem is None:
             return
+        if self._function and self.getPlotItem().getAxis("bottom").labelText != "x":
+            self._label_axes()  # whoever names the maps' parameters named this one too
         current = scene.current
         held = (current.config.fixed or {}).get("b")
         held = None if held is None else float(held)
@@ -330,7 +351,7 @@ class CostCurveView(pg.PlotWidget):
             self.trail.place(np.empty(0), np.empty(0))
             self.ball.place(None)
             self._frame_view(None)
-            self._show_readout(f"b = {format_number(self._default_b)}")
+            self._show_readout(self._slice_name(self._default_b))
             return
         i = n - 1 if self._index is None else self._index + (n if self._index < 0 else 0)
         i = min(max(i, 0), n - 1)
@@ -376,10 +397,33 @@ class CostCurveView(pg.PlotWidget):
         held = " (held)" if self._fixed_b is not None else ""
         whose = f"{self._label}: " if others else ""
         hollow = any(self._hollow[t.slot] for t in others)
-        note = " \N{MIDDLE DOT} \N{WHITE CIRCLE} other b" if hollow else ""
+        other = "y" if self._function else "b"
+        note = f" \N{MIDDLE DOT} \N{WHITE CIRCLE} other {other}" if hollow else ""
         self._show_readout(
-            f"{whose}b = {format_number(b)}{held}{note} \N{MIDDLE DOT} "
-            f'<span style="color:{self._theme.tangent_text}">dJ/dm = {format_number(slope)}</span>'
+            f"{whose}{self._slice_name(b)}{held}{note} \N{MIDDLE DOT} "
+            f'<span style="color:{self._theme.tangent_text}">'
+            f"{self._derivative_name()} = {format_number(slope)}</span>"
+        )
+
+    def _one_variable(self) -> bool:
+        return self._function and getattr(self._problem, "dimension", 2) == 1
+
+    def _slice_name(self, b: float) -> str:
+        """Return which slice is drawn: the intercept it is at, or f(x, y = …)."""
+        if not self._function:
+            return f"b = {format_number(b)}"
+        if self._one_variable():
+            return "f(x)"
+        return f"f(x, y = {format_number(b)})"
+
+    def _derivative_name(self) -> str:
+        """Return the name of the tangent's slope."""
+        if not self._function:
+            return "dJ/dm"
+        return (
+            "f\N{PRIME}(x)"
+            if self._one_variable()
+            else "\N{PARTIAL DIFFERENTIAL}f/\N{PARTIAL DIFFERENTIAL}x"
         )
 
     def _draw_others(self) -> None:
@@ -438,18 +482,20 @@ class CostCurveView(pg.PlotWidget):
 
     def _expensive(self) -> bool:
         assert self._problem is not None
-        return self._problem.kind != "linear" and self._problem.n * CURVE_POINTS > CURVE_BUDGET
+        if self._problem.kind in ("linear", "function"):
+            return False  # a point of the curve costs the same whatever the data
+        return self._problem.n * CURVE_POINTS > CURVE_BUDGET
 
     def _curve_points(self) -> int:
         """Return how many slopes to draw the curve through (fewer for large logistic data)."""
         assert self._problem is not None
-        if self._problem.kind == "linear":
+        if self._problem.kind in ("linear", "function"):
             return CURVE_POINTS  # O(1) per point, whatever the data
         return min(CURVE_POINTS, max(MIN_CURVE_POINTS, CURVE_WORK // self._problem.n))
 
     def _update_curve(self, b: float, path_m: NDArray[np.float64]) -> None:
         assert self._problem is not None
-        span = frame_interval(path_m, self._centre, self._min_half)
+        span = self._span(path_m, b)
         if span == self._curve_range:
             moved = abs(b - self._curve_b)  # nan before the first curve
             allowed = B_TOLERANCE * self._b_reach if self._expensive() else 0.0
@@ -459,8 +505,22 @@ class CostCurveView(pg.PlotWidget):
         with np.errstate(over="ignore", invalid="ignore"):  # a flight's costs overflow
             cost_values = cost_grid(self._problem, m_values, [b])[:, 0]
         self.m_values, self.cost_values = _finite_points(m_values, cost_values)
-        self.curve.setData(self.m_values, self.cost_values)
+        if self._function:
+            # Where f is undefined the curve has a gap, not a chord across it.
+            self.curve.setData(m_values, np.where(np.isfinite(cost_values), cost_values, np.nan))
+        else:
+            self.curve.setData(self.m_values, self.cost_values)
         self._curve_b, self._curve_range = b, span
+
+    def _span(self, path_m: NDArray[np.float64], b: float) -> tuple[float, float]:
+        """Return the x range of the curve: around the optimum, or a function's own domain."""
+        if not self._function:
+            return frame_interval(path_m, self._centre, self._min_half)
+        assert self._problem is not None
+        finite = path_m[np.isfinite(path_m)]
+        ends = np.array([[finite.min(), b], [finite.max(), b]]) if len(finite) else None
+        domain = function_domain(self._problem, (ends[0] if ends is not None else (0.0, b)), ends)
+        return domain.m_min, domain.m_max
 
     def _on_curve(self, m_values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Return J at these slopes and the curve's intercept, exactly when that is cheap."""
