@@ -1,4 +1,9 @@
-"""The cost at each step on a log axis, with the optimum's cost as a dashed line."""
+"""The cost at each step on a log axis, with the optimum's cost as a dashed line.
+
+On a function f(x, y), which may be negative or fall without bound, the view plots
+f − f* on the log axis (f* the lowest known minimum) when there is a minimum, and f
+itself on a linear axis when there is none (a saddle); the axis label says which.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from gd_explorer.engine import Fit
+from gd_explorer.framing import LIMIT
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.items import ViewFrame
@@ -27,6 +33,11 @@ OTHER_POINTS = 600
 #: the smallest positive cost, and a note says so.
 ZERO_BELOW = 10.0
 Y_LABEL = "cost J (log scale)"
+#: What is plotted: the cost (regression), f − f* (a function with a minimum), f itself.
+COST, GAP, VALUE = "cost", "gap", "value"
+Y_LABELS = {COST: Y_LABEL, GAP: "f \N{MINUS SIGN} f* (log scale)", VALUE: "f (linear scale)"}
+#: How the note names a value at or below the log axis's floor.
+ZERO_NAMES = {COST: "a cost of 0", GAP: "f = f* (or below)", VALUE: ""}
 #: Room made past the last step and the lowest cost when the view moves, as a fraction
 #: of what is shown (decades, on the log axis).
 X_HEADROOM = 0.25
@@ -311,6 +322,10 @@ class HistoryView(pg.PlotWidget):
         self._line: float | None = None
         self._mixed = False
         self._fit_note = ""
+        self._mode = COST
+        #: Subtracted from every cost drawn: f* in the GAP mode, else 0.
+        self._offset = 0.0
+        self._function_note = ""
         # The view frames the steps so far and the costs, with room to the right: a
         # growing history moves the axes now and then, not at every step.
         self._frame = ViewFrame(headroom=(X_HEADROOM, Y_HEADROOM))
@@ -416,8 +431,9 @@ class HistoryView(pg.PlotWidget):
 
     def _show_title(self) -> None:
         parts = [MIXED_TITLE] if self._mixed or any(self._run_mixed) else []
-        if self._fit_note:
-            parts.append(self._fit_note)
+        note = self._fit_note if self._mode == COST else self._function_note
+        if note:
+            parts.append(note)
         item = self.getPlotItem()
         if parts:
             item.setTitle(" — ".join(parts), **style.text_style(size=f"{style.BASE_POINT_SIZE}pt"))
@@ -442,7 +458,7 @@ class HistoryView(pg.PlotWidget):
             # Evenly thinned; the newest stays, as it is the one the ball sits on.
             keep = np.linspace(0, len(where) - 1, MAX_POINTS).round().astype(np.intp)
             where = where[keep]
-        values = cost[where]
+        values = cost[where] - self._offset
         if floor:
             values = np.maximum(values, floor)
         self.exact_curve.setData(where.astype(np.float64), values)
@@ -468,8 +484,15 @@ class HistoryView(pg.PlotWidget):
         """
         costs = np.asarray(cost, dtype=np.float64).ravel()
         steps, values = self._envelope(costs)
+        if self._offset:
+            # After the envelope: subtracting a constant keeps each bin's extremes.
+            values = values - self._offset
         optimum = None if optimum_cost is None else float(optimum_cost)
-        floor = self._zero_floor(np.concatenate([values, *self._others_values]), optimum)
+        floor = (
+            0.0
+            if self._mode == VALUE
+            else self._zero_floor(np.concatenate([values, *self._others_values]), optimum)
+        )
         self._show_exact(costs, exact, floor)
         if floor:
             values = np.maximum(values, floor)
@@ -484,7 +507,9 @@ class HistoryView(pg.PlotWidget):
         self._shown, self._steps, self._values = shown, steps, values.copy()
         self.curve.setData(steps, values)
         self.floor = floor
-        self._show_note(f"a cost of 0 is drawn at {format_number(floor)}" if floor else "")
+        self._show_note(
+            f"{ZERO_NAMES[self._mode]} is drawn at {format_number(floor)}" if floor else ""
+        )
         self.optimum_line.setVisible(optimum is not None)
         line = None
         if optimum is not None:
@@ -510,6 +535,7 @@ class HistoryView(pg.PlotWidget):
             What to draw; ``scene.fit.cost`` is the optimum's cost.
         """
         current = scene.current
+        self._follow_kind(scene)
         if current.slot != self._run_slot:
             self._run_slot = current.slot
             self._style_lines()
@@ -519,8 +545,11 @@ class HistoryView(pg.PlotWidget):
             slot: self._run_envelopes[slot](np.asarray(t.cost, dtype=np.float64).ravel())
             for slot, t in others.items()
         }
+        if self._offset:
+            envelopes = {k: (steps, v - self._offset) for k, (steps, v) in envelopes.items()}
         self._others_values = [values for _, values in envelopes.values()]
-        self.set_history(current.cost, scene.fit.cost, current.exact)
+        optimum = scene.fit.cost if self._mode == COST else None
+        self.set_history(current.cost, optimum, current.exact)
         self._others_values = []
         frames = []
         for slot in range(MAX_RUNS):
@@ -535,6 +564,36 @@ class HistoryView(pg.PlotWidget):
             self._frame_view(steps, values, self._line)
         if any(self._run_mixed) != was_mixed:
             self._show_title()
+
+    @property
+    def mode(self) -> str:
+        """Return what is plotted: ``"cost"``, ``"gap"`` (f − f*) or ``"value"`` (f)."""
+        return self._mode
+
+    def _follow_kind(self, scene: Scene) -> None:
+        """Plot the cost, f − f* or f, as the scene's problem allows."""
+        fit = scene.fit
+        if scene.kind != "function":
+            mode, offset, note = COST, 0.0, ""
+        elif fit.exists and fit.cost is not None and math.isfinite(fit.cost):
+            mode, offset = GAP, float(fit.cost)
+            note = f"f* = {format_number(offset)}, the lowest minimum"
+        else:
+            mode, offset, note = VALUE, 0.0, "no minimum: f itself"
+        if (mode, offset, note) == (self._mode, self._offset, self._function_note):
+            return
+        self._mode, self._offset, self._function_note = mode, offset, note
+        self.setLogMode(x=False, y=mode != VALUE)
+        style.label_axis(self, "left", Y_LABELS[mode])
+        self.setAccessibleName(
+            {COST: "cost at each step, log scale", GAP: "f minus f* at each step, log scale"}.get(
+                mode, "f at each step"
+            )
+        )
+        # Every drawn value changes meaning: draw them all again.
+        self._shown = None
+        self._run_shown = [None] * MAX_RUNS
+        self._show_title()
 
     def _hide_run(self, slot: int) -> None:
         if self._run_shown[slot] is not None:
@@ -565,8 +624,11 @@ class HistoryView(pg.PlotWidget):
         if key == self._run_shown[slot]:
             return steps, values
         self._run_shown[slot] = key
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log10(values)
+        if self._mode == VALUE:
+            logs = np.clip(values, -LIMIT, LIMIT)  # a linear axis: the values themselves
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                logs = np.log10(values)
         keep = np.isfinite(logs)
         self.run_curves[slot].setData(steps[keep], logs[keep])
         self.run_curves[slot].setVisible(True)
@@ -577,7 +639,7 @@ class HistoryView(pg.PlotWidget):
             if len(where) > OTHER_POINTS:
                 keep = np.linspace(0, len(where) - 1, OTHER_POINTS).round().astype(np.intp)
                 where = where[keep]
-            dots = costs[where]
+            dots = costs[where] - self._offset
             exact.setData(where.astype(np.float64), np.maximum(dots, floor) if floor else dots)
         return steps, values
 
@@ -587,8 +649,11 @@ class HistoryView(pg.PlotWidget):
         """Frame every step and the costs (on the log axis) with the optimum's line."""
         # At least the first ten steps, so a lone starting point sits at the left edge.
         x = (0.0, max(float(steps.max()), MIN_STEPS_SHOWN)) if len(steps) else None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log10(values[values > 0.0])
+        if self._mode == VALUE:
+            logs = np.clip(values, -LIMIT, LIMIT)  # a linear axis: the values themselves
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                logs = np.log10(values[values > 0.0])
         logs = logs[np.isfinite(logs)]
         y = (float(logs.min()), float(logs.max())) if len(logs) else None
         if line is not None:
