@@ -12,11 +12,17 @@ intercepts; without the box the bowl would be a needle or a sheet. And OpenGL
 takes single precision: a diverged run's slopes of 1e51 and costs of 1e104 do
 not fit in one (whose largest is 3.4e38), whereas their place in the box does,
 once clipped to a range far outside the view.
+
+A function f(x, y) is drawn over its own domain. When its walls rise far above its
+typical height (Rosenbrock: 2500 over a valley floor near 0) the height is drawn on a
+log scale of f − f_min, so the valley still has a depth; the height axis says so.
+Its minima and saddle points are marked.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -69,6 +75,21 @@ BOX_CLIP = 1e4
 #: Most vertices drawn for a run that is not the selected one (the selected run's path
 #: has ``framing.MAX_PATH_POINTS``): on a software renderer each costs.
 OTHER_PATH_POINTS = 512
+#: A function whose highest value over its domain is more than this many times its
+#: median height (both above its lowest) is drawn with a log-compressed height.
+COMPRESS_ABOVE = 12.0
+#: The compressed height is log(1 + (f − f_min)/s) with s this fraction of the median
+#: height: the valley floor, where the path runs, keeps a visible depth.
+COMPRESS_SCALE = 0.05
+#: Where f is undefined the surface lies flat on the floor of the box, in this colour.
+UNDEFINED_COLOUR = (0.8, 0.8, 0.8, 1.0)
+MINIMUM_COLOUR = (0.17, 0.63, 0.17, 1.0)
+SADDLE_COLOUR = (0.1, 0.1, 0.1, 1.0)
+MARK_SIZE = 14.0
+#: More minima than this are not all marked on the surface (only the lowest).
+MANY_MINIMA = 12
+#: The height axis's name: regression's cost, a function, or a function compressed.
+HEIGHT_NAMES = {"cost": "cost J", "function": "f", "compressed": "f (log scale)"}
 
 
 @functools.cache
@@ -127,6 +148,8 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self.m_values = np.empty(0)
         self.b_values = np.empty(0)
         self.cost = np.empty((0, 0))
+        #: The surface's heights in the box (after any compression), as drawn.
+        self.heights = np.empty((0, 0))
         self._marker_scale = 1.0
 
         # The surface, the path and the ball, in box units (see _to_box).
@@ -151,6 +174,27 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             glOptions="translucent",
         )
         self._ball.setVisible(False)
+        # A function's minima and saddles, on the surface.
+        self.minima_marks = gl.GLScatterPlotItem(
+            parentItem=self._data_node,
+            color=MINIMUM_COLOUR,
+            size=MARK_SIZE,
+            pxMode=True,
+            glOptions="translucent",
+        )
+        self.saddle_marks = gl.GLScatterPlotItem(
+            parentItem=self._data_node,
+            color=SADDLE_COLOUR,
+            size=MARK_SIZE * 0.8,
+            pxMode=True,
+            glOptions="translucent",
+        )
+        self.minima_marks.setVisible(False)
+        self.saddle_marks.setVisible(False)
+        #: On a function: None (heights as they are) or the scale s of a log-compressed
+        #: height, log(1 + (f − f_min)/s).
+        self.compression: float | None = None
+        self._function = False
         self._run_slot = 0
         self.run_paths = []
         self.run_balls = []
@@ -218,6 +262,8 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             path.setData(width=PATH_WIDTH * factor)
         for ball in (self._ball, *self.run_balls):
             ball.setData(size=BALL_SIZE * factor)
+        self.minima_marks.setData(size=MARK_SIZE * factor)
+        self.saddle_marks.setData(size=MARK_SIZE * 0.8 * factor)
         self.update()
 
     @property
@@ -264,16 +310,70 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
                 cost = cost_grid(problem, m_values, b_values)
         finite = cost[np.isfinite(cost)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        self._function = problem.kind == "function"
+        self.compression = compression(finite) if self._function else None
         self.domain, self._cost_range = domain, (low, high)
-        # A cost too large for a double is drawn at the top of the box.
-        height = _to_box(np.nan_to_num(cost, nan=high, posinf=high, neginf=low), low, high, 1.0)
+        if self._function:
+            # Undefined points lie on the floor, grey; an overflow is drawn at the top.
+            undefined = np.isnan(cost)
+            height = self._heights(np.nan_to_num(cost, nan=low, posinf=high, neginf=low))
+        else:
+            undefined = np.zeros(cost.shape, dtype=bool)
+            # A cost too large for a double is drawn at the top of the box.
+            height = self._heights(np.nan_to_num(cost, nan=high, posinf=high, neginf=low))
         # The square root spreads the colours over the floor of the bowl, where the path runs.
         colours = self._colormap.map(np.sqrt(np.clip(height, 0.0, 1.0)).ravel(), mode="float")
+        colours[undefined.ravel()] = UNDEFINED_COLOUR
         x, y, _ = self._box_points(m_values, b_values, None)
         self._surface.setData(x=x, y=y, z=height * BOX_HEIGHT, colors=colours)
         self.m_values, self.b_values, self.cost = m_values, b_values, cost
+        self.heights = height * BOX_HEIGHT
         self._update_labels(domain)
+        self._mark_stationary(problem if self._function else None)
         self._run_keys = [None] * MAX_RUNS  # the box moved: every path is redrawn
+
+    def _heights(self, cost: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Return costs as heights in the box, 0 at the lowest and 1 at the highest shown.
+
+        On a compressed function, log(1 + (f − f_min)/s) over its value at the top.
+        """
+        low, high = self._cost_range
+        scale = self.compression
+        if scale is None:
+            return _to_box(cost, low, high, 1.0)
+        v = np.asarray(cost, dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            above = v - low
+            # Below the lowest point (a run falling further) the height goes below 0 alike.
+            compressed = np.sign(above) * np.log1p(np.abs(above) / scale)
+        top = max(math.log1p(max(high - low, 0.0) / scale), np.finfo(float).tiny)
+        return _to_box(compressed, 0.0, top, 1.0)
+
+    def _mark_stationary(self, problem: CostModel | None) -> None:
+        """Put a function's minima and saddles on the surface; None takes them away."""
+        for item, name in ((self.minima_marks, "minima"), (self.saddle_marks, "saddles")):
+            points = [] if problem is None else list(getattr(problem, name))
+            if len(points) > MANY_MINIMA:
+                points = points[:1]  # Rastrigin's 121 would hide the surface: the lowest
+            xy = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+            if problem is not None and len(xy):
+                values = problem.values(xy[:, 0], xy[:, 1])  # type: ignore[attr-defined]
+                x, y, _ = self._box_points(xy[:, 0], xy[:, 1], None)
+                z = self._heights(values) * BOX_HEIGHT
+                item.setData(pos=np.column_stack([x, y, z]))
+            item.setVisible(problem is not None and len(xy) > 0)
+        names = "compressed" if self.compression is not None else "function"
+        labels = ("x", "y") if problem is not None else ("slope m", "intercept b")
+        self._labels["slope"].setData(text=labels[0])
+        self._labels["intercept"].setData(text=labels[1])
+        self._labels["cost"].setData(text=HEIGHT_NAMES[names if problem is not None else "cost"])
+        # Rightwards from the box's corner: a longer name would run out of the view.
+        align = Qt.AlignmentFlag
+        self._labels["cost"].setData(
+            alignment=align.AlignLeft | align.AlignVCenter
+            if problem is not None
+            else align.AlignHCenter | align.AlignVCenter
+        )
 
     def show_scene(self, scene: Scene) -> None:
         """Draw every run of ``scene``: a path and a ball each, in its colour.
@@ -352,7 +452,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         size = 2.0 * BOX_HALF
         x = _to_box(m, domain.m_min, domain.m_max, size) - BOX_HALF
         y = _to_box(b, domain.b_min, domain.b_max, size) - BOX_HALF
-        z = np.empty(0) if cost is None else _to_box(cost, *self._cost_range, BOX_HEIGHT)
+        z = np.empty(0) if cost is None else self._heights(cost) * BOX_HEIGHT
         return x, y, z
 
     def _add_frame(self) -> gl.GLLinePlotItem:
@@ -491,6 +591,31 @@ class SurfaceView(QWidget):
         self.canvas.makeCurrent()
         self.canvas.paintGL()
         return self.canvas.grabFramebuffer()
+
+
+def compression(values: NDArray[np.float64]) -> float | None:
+    """Return the scale s of a log-compressed height for a function's values, or None.
+
+    None when the highest value is within :data:`COMPRESS_ABOVE` times the median
+    height (both above the lowest): the surface is then drawn as it is.
+
+    Parameters
+    ----------
+    values : ndarray
+        The function's finite values on the grid.
+
+    Returns
+    -------
+    float or None
+        The scale, in units of f.
+    """
+    if not values.size:
+        return None
+    low, high = float(values.min()), float(values.max())
+    typical = float(np.median(values)) - low
+    if not typical > 0.0 or not high - low > COMPRESS_ABOVE * typical:
+        return None
+    return COMPRESS_SCALE * typical
 
 
 def _to_box(values: ArrayLike, low: float, high: float, size: float) -> NDArray[np.float64]:
