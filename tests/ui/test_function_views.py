@@ -1,4 +1,4 @@
-"""Every view on a function problem: contour, surface, cost curve, history and the function panel."""
+"""Every view on a function problem: contour, surface, cost curve, history, function panel."""
 
 from __future__ import annotations
 
