@@ -513,14 +513,21 @@ class CostCurveView(pg.PlotWidget):
         self._curve_b, self._curve_range = b, span
 
     def _span(self, path_m: NDArray[np.float64], b: float) -> tuple[float, float]:
-        """Return the x range of the curve: around the optimum, or a function's own domain."""
+        """Return the x range of the curve: around the optimum, or a function's own domain.
+
+        A function's domain is widened to hold the path: a run that falls away (a saddle)
+        is followed, as a diverging run is on regression.
+        """
         if not self._function:
             return frame_interval(path_m, self._centre, self._min_half)
         assert self._problem is not None
         finite = path_m[np.isfinite(path_m)]
         ends = np.array([[finite.min(), b], [finite.max(), b]]) if len(finite) else None
         domain = function_domain(self._problem, (ends[0] if ends is not None else (0.0, b)), ends)
-        return domain.m_min, domain.m_max
+        low, high = domain.m_min, domain.m_max
+        if len(finite) and (finite.min() < low or finite.max() > high):
+            return frame_interval(np.concatenate([finite, [low, high]]))
+        return low, high
 
     def _on_curve(self, m_values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Return J at these slopes and the curve's intercept, exactly when that is cheap."""

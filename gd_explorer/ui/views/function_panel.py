@@ -158,7 +158,9 @@ class FunctionPanel(QScrollArea):
 
     def _show_formulas(self, problem: CostModel) -> None:
         one = getattr(problem, "dimension", 2) == 1
-        title = str(getattr(problem, "title", "") or "your function")
+        # A typed function's title is its text, which the formula shows already.
+        title = str(getattr(problem, "title", "")) if getattr(problem, "name", "") else ""
+        title = title or "Your function"
         self.title.setText(f"<big><b>{html.escape(title)}</b></big>")
         self._set_formula(self.formula, "f(x)" if one else "f(x, y)", problem.formula, big=True)
         gx, gy = problem.gradient_text()  # type: ignore[attr-defined]
@@ -208,13 +210,18 @@ class FunctionPanel(QScrollArea):
             return
         self.eigenvalues.setVisible(True)
         self.hessian_values.setText(
-            f"At the ball, (x, y) = ({n(x)}, {n(y)}):"
-            '<table cellspacing="0" cellpadding="3" style="margin-top:4px">'
-            f'<tr><td rowspan="2"><big>H =</big></td>'
-            f'<td align="right"><big>{n(fxx)}</big></td>'
-            f'<td align="right"><big>{n(fxy)}</big></td></tr>'
-            f'<tr><td align="right"><big>{n(fxy)}</big></td>'
-            f'<td align="right"><big>{n(fyy)}</big></td></tr></table>'
+            f"At the ball, (x, y) = ({n(x)}, {n(y)}), the Hessian H ="
+            # A table does not wrap: it is kept as narrow as two numbers of the
+            # panel's 4 significant digits, which fit the narrowest panel.
+            '<table cellspacing="0" cellpadding="1" style="margin-top:2px">'
+            f"<tr><td><big>\N{LEFT SQUARE BRACKET UPPER CORNER}</big></td>"
+            f'<td align="right"><big>{n(fxx)}</big></td><td width="8"></td>'
+            f'<td align="right"><big>{n(fxy)}</big></td>'
+            f"<td><big>\N{RIGHT SQUARE BRACKET UPPER CORNER}</big></td></tr>"
+            f"<tr><td><big>\N{LEFT SQUARE BRACKET LOWER CORNER}</big></td>"
+            f'<td align="right"><big>{n(fxy)}</big></td><td width="8"></td>'
+            f'<td align="right"><big>{n(fyy)}</big></td>'
+            f"<td><big>\N{RIGHT SQUARE BRACKET LOWER CORNER}</big></td></tr></table>"
         )
         low, high = _eigenvalues(fxx, fxy, fyy)
         kind = shape_of((low, high))
