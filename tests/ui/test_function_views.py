@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QTextDocument
 
 from gd_explorer.engine import DescentConfig
 from gd_explorer.engine.functions import SURFACE_INFO, SURFACES, function_problem
@@ -58,6 +59,26 @@ def take_steps(qtbot, window, count):
 def at(plot, x, y):
     view_box = plot.getPlotItem().getViewBox()
     return plot.mapFromScene(view_box.mapViewToScene(QPointF(x, y))) + QPoint(0, 0)
+
+
+def needed_width(label):
+    """Return the narrowest width the label's text can wrap to (a table cannot wrap)."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setHtml(label.text())
+    document.setTextWidth(label.contentsRect().width())
+    return document.idealWidth()
+
+
+def touches_right_edge(label):
+    """Return whether the label's text is drawn up to its right edge (cut off there)."""
+    image = label.grab().toImage()
+    background = image.pixelColor(image.width() - 1, image.height() - 1)
+    return any(
+        image.pixelColor(x, y) != background
+        for x in range(image.width() - 3, image.width())
+        for y in range(image.height())
+    )
 
 
 def sorted_rows(points):
@@ -365,3 +386,35 @@ def test_the_surface_marks_the_minima_and_the_ball_sits_on_it(qtbot, window):
         np.array([x]), np.array([y]), window.problem.values(np.array([x]), np.array([y]))
     )
     assert bz == pytest.approx(float(expected[0]), rel=1e-5)
+
+
+def test_the_hessian_of_large_numbers_fits_the_panel_at_1280_by_800(qtbot, window):
+    window.resize(1280, 800)
+    show_surface(window, "monkey-saddle")
+    window.explorer.start_at(254523.0, 440847.0)
+    panel = window.function_panel
+    qtbot.waitUntil(lambda: panel._point == (254523.0, 440847.0), timeout=STEP_TIMEOUT)
+    assert "−2.645e6" in panel.hessian_values.text()
+    # Nothing is cut off at the right: once laid out, the panel's contents are no wider
+    # than its view (it has no sideways scroll bar).
+    qtbot.waitUntil(lambda: panel.widget().width() <= panel.viewport().width(), timeout=3000)
+    for label in (panel.hessian_values, panel.eigenvalues, panel.shape):
+        assert needed_width(label) <= label.contentsRect().width()
+        assert not touches_right_edge(label)
+
+
+def test_the_cost_curve_follows_a_run_that_falls_away_along_x(qtbot, window):
+    settings = window.settings.replace(
+        model="function",
+        surface="custom",
+        expression="y**2 - x**2",
+        start_slope=0.01,
+        start_intercept=0.5,
+        learning_rate=0.9,
+    )
+    window.explorer.set_settings(settings, from_panel=False)
+    take_steps(qtbot, window, 15)
+    x_ball = float(window.trajectory.params[-1, 0])
+    assert x_ball > 2 * 10.0  # more than one domain beyond the function's (−5 … 5)
+    curve = window.cost_curve
+    assert curve.m_values.min() <= x_ball <= curve.m_values.max()

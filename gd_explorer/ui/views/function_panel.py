@@ -124,6 +124,9 @@ class FunctionPanel(QScrollArea):
         label = QLabel()
         label.setObjectName(name)
         label.setWordWrap(True)
+        # The panel is as wide as its place, whatever the text: a long word must wrap
+        # or be cut, never push the panel past its right edge (it has no sideways scroll).
+        label.setMinimumWidth(1)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(label)
