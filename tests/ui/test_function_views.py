@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QTextDocument
@@ -418,3 +419,14 @@ def test_the_cost_curve_follows_a_run_that_falls_away_along_x(qtbot, window):
     assert x_ball > 2 * 10.0  # more than one domain beyond the function's (−5 … 5)
     curve = window.cost_curve
     assert curve.m_values.min() <= x_ball <= curve.m_values.max()
+
+
+def test_the_contour_legend_follows_the_theme(window):
+    from gd_explorer.ui import style
+
+    show_surface(window, "himmelblau")
+    title = window.contour.getPlotItem().titleLabel
+    window.set_theme("dark")
+    assert pg.mkColor(title.opts["color"]) == pg.mkColor(style.current_theme().foreground)
+    window.set_theme("light")
+    assert pg.mkColor(title.opts["color"]) == pg.mkColor(style.current_theme().foreground)

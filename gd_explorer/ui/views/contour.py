@@ -62,7 +62,7 @@ SADDLE_NAME = "saddle point"
 #: The symbol each kind of marker is named with above the map.
 LEGEND = {
     GLOBAL_NAME: ("\N{BLACK STAR}", "global min"),
-    LOCAL_NAME: ("\N{BLACK DIAMOND}", "local min"),
+    LOCAL_NAME: ("\N{BLACK DIAMOND}", "local"),
     SADDLE_NAME: ("\N{MULTIPLICATION SIGN}", "saddle"),
 }
 CLICK_TIP = "Click to start the descent from that slope and intercept."

@@ -164,7 +164,8 @@ class FunctionPanel(QScrollArea):
         # A typed function's title is its text, which the formula shows already.
         title = str(getattr(problem, "title", "")) if getattr(problem, "name", "") else ""
         title = title or "Your function"
-        self.title.setText(f"<big><b>{html.escape(title)}</b></big>")
+        # Bold, not bigger: a name's longest word must fit the narrowest panel.
+        self.title.setText(f"<b>{html.escape(title)}</b>")
         self._set_formula(self.formula, "f(x)" if one else "f(x, y)", problem.formula, big=True)
         gx, gy = problem.gradient_text()  # type: ignore[attr-defined]
         (hxx, hxy), (_, hyy) = problem.hessian_text()  # type: ignore[attr-defined]
