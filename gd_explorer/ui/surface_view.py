@@ -88,6 +88,11 @@ SADDLE_COLOUR = (0.1, 0.1, 0.1, 1.0)
 MARK_SIZE = 14.0
 #: More minima than this are not all marked on the surface (only the lowest).
 MANY_MINIMA = 12
+TURN_TIP = "Drag to turn the surface, scroll to zoom."
+COMPRESSED_TIP = (
+    "Heights on a log scale of f \N{MINUS SIGN} f_min: the walls rise thousands of times "
+    "higher than the valley floor, which would otherwise look flat."
+)
 #: The height axis's name: regression's cost, a function, or a function compressed.
 HEIGHT_NAMES = {"cost": "cost J", "function": "f", "compressed": "f (log scale)"}
 
@@ -522,7 +527,7 @@ class SurfaceView(QWidget):
         super().__init__(parent)
         self.setObjectName(OBJECT_NAME)
         self.setAccessibleName("3-D cost surface")
-        self.setToolTip("Drag to turn the surface, scroll to zoom.")
+        self.setToolTip(TURN_TIP)
         self.setMinimumSize(200, 160)
         self.canvas = SurfaceCanvas()
         container = QWidget.createWindowContainer(self.canvas, self)
@@ -562,6 +567,8 @@ class SurfaceView(QWidget):
         """Recompute the surface for a new dataset, model or window (see the canvas)."""
         if not self.released:
             self.canvas.set_problem(problem, domain, cost)
+            compressed = self.canvas.compression is not None
+            self.setToolTip(f"{COMPRESSED_TIP}\n{TURN_TIP}" if compressed else TURN_TIP)
 
     def set_path(self, params: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
         """Show a descent path and put the ball at its last point (see the canvas)."""

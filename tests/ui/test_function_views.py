@@ -430,3 +430,12 @@ def test_the_contour_legend_follows_the_theme(window):
     assert pg.mkColor(title.opts["color"]) == pg.mkColor(style.current_theme().foreground)
     window.set_theme("light")
     assert pg.mkColor(title.opts["color"]) == pg.mkColor(style.current_theme().foreground)
+
+
+@pytest.mark.gl
+def test_the_surface_says_when_its_heights_are_compressed(window):
+    show_surface(window, "rosenbrock")
+    assert "log scale" in window.surface.toolTip()
+    show_surface(window, "himmelblau")
+    assert "log scale" not in window.surface.toolTip()
+    assert "Drag to turn" in window.surface.toolTip()
