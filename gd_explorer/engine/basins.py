@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from gd_explorer.engine.descent import CEILING_FACTOR, DIVERGENCE_FACTOR, DescentConfig
 from gd_explorer.engine.functions import REACH_FRACTION, FunctionProblem
+from gd_explorer.engine.models import CostModel
 from gd_explorer.engine.optimizers import COST_ROUNDING, MAX_SHRINKS, NEWTON_RATIO
 from gd_explorer.engine.schedules import make_schedule
 
@@ -144,7 +145,7 @@ def reached_minima(problem: FunctionProblem, points: ArrayLike) -> IntArray:
 
 
 def basins(
-    problem: FunctionProblem,
+    problem: CostModel,
     config: DescentConfig,
     starts: ArrayLike,
     *,
@@ -157,8 +158,9 @@ def basins(
 
     Parameters
     ----------
-    problem : FunctionProblem
-        The function to minimise.
+    problem : CostModel
+        The function to minimise (a :class:`FunctionProblem`; a regression cost is
+        refused, having one minimum).
     config : DescentConfig
         Everything but the start (``init`` is ignored; ``fixed`` still holds).
     starts : array_like, shape (N, 2)
@@ -204,7 +206,7 @@ class BasinsRun:
     dropped from the arrays still computed.
     """
 
-    def __init__(self, problem: FunctionProblem, config: DescentConfig, starts: ArrayLike) -> None:
+    def __init__(self, problem: CostModel, config: DescentConfig, starts: ArrayLike) -> None:
         if not isinstance(problem, FunctionProblem):
             raise ValueError(
                 "basins of attraction need a function of x and y: a regression cost has "
