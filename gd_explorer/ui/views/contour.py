@@ -108,6 +108,13 @@ class ContourView(pg.PlotWidget):
             # cost or the zoom: keep them as a picture of the screen.
             curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.isocurves.append(curve)
+        # An extra picture (the basins of attraction) on the colour map and under the
+        # contour lines: a child of the map drawn below its lines, placed in its pixels.
+        self.overlay = pg.ImageItem(axisOrder="col-major")
+        self.overlay.setParentItem(self.image)
+        self.overlay.setZValue(-1)
+        self.overlay.setVisible(False)
+        self._overlay_domain: tuple[float, float, float, float] | None = None
         self.held = pg.InfiniteLine(angle=0, pen=HELD_PEN, movable=False)
         self.held.setVisible(False)
         # symbol=None explicitly: a symbol size or brush alone would switch markers on.
@@ -279,6 +286,36 @@ class ContourView(pg.PlotWidget):
         if self._problem is not None and domain != self._domain:
             self._draw_cost(domain)
 
+    def set_overlay(
+        self, image_rgba: NDArray[np.uint8], domain: tuple[float, float, float, float]
+    ) -> None:
+        """Show an RGBA picture over ``domain`` on the colour map, under the contour lines.
+
+        Parameters
+        ----------
+        image_rgba : ndarray, shape (nx, ny, 4)
+            The picture, x along the first axis; its alpha says how much map shows through.
+        domain : (x from, x to, y from, y to)
+            Where its outer edges lie.
+        """
+        self.overlay.setImage(np.asarray(image_rgba), levels=(0, 255), autoLevels=False)
+        x0, x1, y0, y1 = (float(v) for v in domain)
+        self._overlay_domain = (x0, x1, y0, y1)
+        self._place_overlay()
+        self.overlay.setVisible(True)
+
+    def clear_overlay(self) -> None:
+        """Take the picture of :meth:`set_overlay` away."""
+        self.overlay.setVisible(False)
+        self.overlay.clear()
+        self._overlay_domain = None
+
+    def _place_overlay(self) -> None:
+        if self._overlay_domain is None:
+            return
+        x0, x1, y0, y1 = self._overlay_domain
+        self.overlay.setRect(self.image.mapRectFromParent(QRectF(x0, y0, x1 - x0, y1 - y0)))
+
     def show_scene(self, scene: Scene) -> None:
         """Draw every run of ``scene``: a path, a ball and (where starts differ) a start each.
 
@@ -424,6 +461,7 @@ class ContourView(pg.PlotWidget):
         )
         for curve, level in zip(self.isocurves, self._levels(bottom, top), strict=True):
             curve.setData(shade, level)
+        self._place_overlay()  # the map's pixels moved under it
         self._domain, self.m_values, self.b_values, self.cost = domain, m_values, b_values, cost
 
     @staticmethod
