@@ -2,7 +2,7 @@
 
 ``actionScatterStarts`` asks for a grid of N × N starts or N starts at random, the
 controller has the engine's process run them all (``ExplorerController.scatter_starts``),
-a progress bar with a Cancel button (or Esc) shows in the status bar meanwhile, and the
+a progress bar with a Cancel button (or Esc) floats on the contour meanwhile, and the
 contour is coloured by the minimum each start reached
 (:class:`~gd_explorer.ui.views.basins.BasinsOverlay`). The map goes when the problem
 changes; on a regression problem the action is disabled and says why.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -48,8 +48,6 @@ DISABLED_TIP = (
     "Basins of attraction need a function of x and y (Model: Function): a regression "
     "cost has a single minimum, so every start would reach it"
 )
-#: How long the summary of a finished map stays in the status bar, in milliseconds.
-SUMMARY_MS = 15_000
 
 
 class ScatterStartsDialog(QDialog):
@@ -104,7 +102,7 @@ class ScatterStartsDialog(QDialog):
 
 
 class BasinsProgress(QWidget):
-    """A progress bar and a Cancel button, for the status bar while a map runs."""
+    """A progress bar and a Cancel button, shown while a map runs."""
 
     cancelRequested = Signal()
 
@@ -115,7 +113,7 @@ class BasinsProgress(QWidget):
         self.bar = QProgressBar()
         self.bar.setObjectName("basinsProgress")
         self.bar.setFormat("%p % of the steps")
-        self.bar.setMinimumWidth(160)
+        self.bar.setMinimumWidth(120)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("basinsCancelButton")
         self.cancel_button.setToolTip("Stop mapping the basins (Esc)")
@@ -147,8 +145,12 @@ class ScatterStarts(QObject):
         self.explorer = explorer = window.explorer
         self.action: QAction = window.actions_by_name["actionScatterStarts"]
         self.overlay = BasinsOverlay(window.contour)
-        self.progress = BasinsProgress()
+        # Floating on the contour, where the map will appear: a status bar made or grown
+        # for it would lay the whole window out again (a 140 ms stall at the start).
+        self.progress = BasinsProgress(window.contour)
+        self.progress.setAutoFillBackground(True)
         self.progress.setVisible(False)
+        window.contour.installEventFilter(self)
         self.progress.cancelRequested.connect(self.cancel)
         self.cancel_action = QAction("Cancel the basins map", window)
         self.cancel_action.setObjectName("actionCancelBasins")
@@ -157,7 +159,6 @@ class ScatterStarts(QObject):
         self.cancel_action.triggered.connect(self.cancel)
         window.addAction(self.cancel_action)
         self.dialog: ScatterStartsDialog | None = None
-        self._in_status_bar = False
         self._steps = 0
         self._caption = ""
         self._problem: object = None  # the problem of the map under way
@@ -195,13 +196,28 @@ class ScatterStarts(QObject):
         if not self.explorer.scatter_starts(count, at_random):
             return
         self._problem = self.explorer.analysis.problem
-        if not self._in_status_bar:
-            # Lazily: a status bar made at start-up would take room from the views.
-            self.window.statusBar().addPermanentWidget(self.progress)
-            self._in_status_bar = True
         self.progress.show_progress(0, settings.steps)
+        self._place_progress()
         self.progress.setVisible(True)
+        self.progress.raise_()
         self.cancel_action.setEnabled(True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keep the progress panel at the foot of the contour as it is resized."""
+        if watched is self.window.contour and event.type() == QEvent.Type.Resize:
+            self._place_progress()
+        return False
+
+    def _place_progress(self) -> None:
+        contour, panel = self.window.contour, self.progress
+        panel.adjustSize()
+        width = min(panel.sizeHint().width(), contour.width())
+        panel.setGeometry(
+            (contour.width() - width) // 2,
+            contour.height() - panel.sizeHint().height() - 4,
+            width,
+            panel.sizeHint().height(),
+        )
 
     def cancel(self) -> None:
         """Stop the map under way (Esc)."""
@@ -218,8 +234,9 @@ class ScatterStarts(QObject):
         self._stopped()
         if result is None or problem is not self.explorer.analysis.problem:
             return  # cancelled, failed (the controller said why) or of another problem
+        # Its counts are in the legend: a message would make the status bar, and laying
+        # the window out again for it stalled it for over 100 ms.
         self.overlay.show(result, problem, self._caption, self._steps)
-        self.window.statusBar().showMessage(self._summary(result), SUMMARY_MS)
 
     def _state_changed(self, _state: object) -> None:
         problem = self.explorer.analysis.problem
@@ -245,14 +262,3 @@ class ScatterStarts(QObject):
             f"Each start runs the selected run's settings ({what}) to the end, in the "
             "engine; the contour is then coloured by the minimum each start reached."
         )
-
-    @staticmethod
-    def _summary(result: Any) -> str:
-        counts = result.counts()
-        reached = (
-            ", ".join(f"minimum {i + 1}: {n:,}" for i, n in enumerate(counts) if n)
-            or "no minimum reached"
-        )
-        diverged = int(result.diverged.sum())
-        tail = f"; {diverged:,} diverged" if diverged else ""
-        return f"basins of {len(result):,} starts — {reached}{tail}"

@@ -111,7 +111,6 @@ def test_the_action_colours_the_contour_by_basin_and_a_new_problem_takes_it_away
     assert legend[0].startswith("basins: gd, rate 0.01, 1,000 steps")
     assert legend[1].startswith("minimum 1 (3, 2)")
     assert sum(text.startswith("minimum ") for text in legend) == 4
-    assert "minimum 1:" in window.statusBar().currentMessage()
 
     _settings(window, model="linear")
     qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=TIMEOUT)
