@@ -45,6 +45,9 @@ MAX_PER_SIDE = 500
 #: twentieth of a second of gradient descent on Rosenbrock.
 CHUNK_WORK = 200_000
 
+#: Points per evaluation of the formulas (see :func:`_first`).
+BLOCK = 4096
+
 Progress = Callable[[int, int], bool | None]
 
 
@@ -417,8 +420,19 @@ class _Live:
 
 
 def _first(problem: FunctionProblem, x: FloatArray, y: FloatArray) -> tuple[FloatArray, ...]:
-    """Return f, ∂f/∂x and ∂f/∂y at the points, as arrays of their own."""
-    return tuple(np.array(v, dtype=np.float64) for v in problem.derivatives(x, y))
+    """Return f, ∂f/∂x and ∂f/∂y at the points, as arrays of their own.
+
+    In blocks of :data:`BLOCK` points, so that a formula's dozens of temporaries stay
+    small: over 40,000 points at once each one was fresh memory from the system, and
+    one call of Himmelblau's formulas took 6 ms against 1.3 ms in blocks.
+    """
+    out = np.empty((3, x.size))
+    for start in range(0, x.size, BLOCK):
+        end = start + BLOCK
+        values = problem.derivatives(x[start:end], y[start:end])
+        for row, value in enumerate(values):
+            out[row, start:end] = value
+    return out[0], out[1], out[2]
 
 
 # The update rules of engine/optimizers.py, across starts. Each acts element-wise and

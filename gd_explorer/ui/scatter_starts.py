@@ -112,7 +112,7 @@ class BasinsProgress(QWidget):
         self.label = QLabel("Basins:")
         self.bar = QProgressBar()
         self.bar.setObjectName("basinsProgress")
-        self.bar.setFormat("%p % of the steps")
+        self.bar.setFormat("%p %")
         self.bar.setMinimumWidth(120)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("basinsCancelButton")

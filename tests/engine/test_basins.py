@@ -21,7 +21,7 @@ from gd_explorer.engine import (
     grid_starts,
     random_starts,
 )
-from gd_explorer.engine.basins import MAX_STARTS, BasinsRun, reached_minima
+from gd_explorer.engine.basins import BLOCK, MAX_STARTS, BasinsRun, reached_minima
 
 HIMMELBLAU = SURFACES["himmelblau"]
 
@@ -235,3 +235,12 @@ def test_the_result_travels_between_processes() -> None:
     copy = pickle.loads(pickle.dumps(result))
     assert np.array_equal(copy.minimum, result.minimum)
     assert copy.minima == result.minima
+
+
+def test_many_starts_are_computed_in_blocks_with_the_same_result() -> None:
+    starts = random_starts(HIMMELBLAU.domain, BLOCK + 100, seed=8)
+    config = DescentConfig(0.01, 100, optimizer="adam")
+    result = basins(HIMMELBLAU, config, starts)
+    for index in (0, BLOCK - 1, BLOCK, BLOCK + 99):
+        run = descend(HIMMELBLAU, config.replace(init=tuple(starts[index])))
+        np.testing.assert_allclose(result.final[index], run.final, rtol=1e-9)

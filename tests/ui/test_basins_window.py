@@ -162,3 +162,20 @@ def test_a_map_of_a_problem_left_behind_is_never_shown(qtbot, window):
     assert done.args[0] is None
     assert not window.contour.overlay.isVisible()
     assert not window.findChild(object, "basinsProgressPanel").isVisible()
+
+
+def test_the_legend_names_few_minima_and_counts_many():
+    from gd_explorer.engine import DescentConfig, basins, grid_starts
+    from gd_explorer.ui.views.basins import LEGEND_MINIMA, legend_rows
+
+    rastrigin = SURFACES["rastrigin"]
+    result = basins(rastrigin, DescentConfig(0.002, 300), grid_starts(rastrigin.domain, 40))
+    rows = legend_rows(result, 300)
+    named = [text for _, text in rows if text.startswith("minimum ")]
+    assert len(named) == LEGEND_MINIMA - 2
+    assert named[0].startswith("minimum 1 (0, 0)")
+    assert any("more minima (colours repeat)" in text for _, text in rows)
+    himmelblau = basins(HIMMELBLAU, DescentConfig(0.05, 300), grid_starts(HIMMELBLAU.domain, 20))
+    texts = [text for _, text in legend_rows(himmelblau, 300)]
+    assert texts[-1].startswith("diverged or left")  # too large a rate for the walls
+    assert (-2, texts[-1]) in legend_rows(himmelblau, 300)

@@ -43,6 +43,8 @@ DOT_SIZE = 7
 #: Most minima the legend names one by one; the rest are counted.
 LEGEND_MINIMA = 6
 LEGEND_OBJECT_NAME = "basinsLegend"
+#: The legend's background opacity (of 255): the basins under it still show.
+LEGEND_OPACITY = 190
 
 
 def basin_colour(index: int) -> QColor:
@@ -84,13 +86,15 @@ def legend_rows(result: Any, steps: int | None = None) -> list[tuple[int, str]]:
     total = max(codes.size, 1)
     rows: list[tuple[int, str]] = []
     reached = [i for i in range(len(result.minima)) if np.any(codes == i)]
-    for index in reached[:LEGEND_MINIMA]:
+    # Many minima (Rastrigin's 121) share colours: name the lowest few, count the rest.
+    named = reached if len(reached) <= LEGEND_MINIMA else reached[: LEGEND_MINIMA - 2]
+    for index in named:
         x, y = result.minima[index]
         share = 100.0 * np.count_nonzero(codes == index) / total
         rows.append((index, f"minimum {index + 1} ({_number(x)}, {_number(y)}) {share:.0f} %"))
-    if len(reached) > LEGEND_MINIMA:
-        more = len(reached) - LEGEND_MINIMA
-        rows.append((reached[LEGEND_MINIMA], f"… and {more} more minima"))
+    if len(named) < len(reached):
+        more = len(reached) - len(named)
+        rows.append((reached[len(named)], f"… {more} more minima (colours repeat)"))
     within = f" in {steps:,} steps" if steps else ""
     for code, text in ((-1, f"no minimum{within}"), (-2, "diverged or left")):
         count = np.count_nonzero(codes == code)
@@ -129,7 +133,7 @@ class BasinsOverlay:
         theme = style.current_theme()
         self.legend = pg.LegendItem(
             offset=(-6, 6),
-            brush=pg.mkBrush(theme.legend_fill),
+            brush=pg.mkBrush(*theme.legend_fill[:3], LEGEND_OPACITY),
             labelTextColor=theme.foreground,
             labelTextSize="8pt",
         )
@@ -154,7 +158,10 @@ class BasinsOverlay:
         else:
             self.contour.clear_overlay()
             brushes = {code: pg.mkBrush(basin_colour(int(code))) for code in np.unique(codes)}
+            # Fewer, larger dots read as points; thousands as a speckled map.
+            size = DOT_SIZE if len(codes) <= 500 else 5 if len(codes) <= 5000 else 3
             self.dots.setData(
+                size=size,
                 x=result.starts[:, 0],
                 y=result.starts[:, 1],
                 brush=[brushes[code] for code in codes],
@@ -177,6 +184,9 @@ class BasinsOverlay:
 
     def _fill_legend(self, caption: str, rows: Sequence[tuple[int, str]]) -> None:
         self.legend.clear()
+        theme = style.current_theme()  # the theme may have changed since the last map
+        self.legend.setBrush(pg.mkBrush(*theme.legend_fill[:3], LEGEND_OPACITY))
+        self.legend.setLabelTextColor(theme.foreground)
         self._samples = []
         if caption:
             blank = pg.ScatterPlotItem(size=0, pen=None, brush=None)
