@@ -231,6 +231,14 @@ def main(argv=None) -> None:
         f"| one `descend` at a time ({figures['sample']} of the starts, "
         f"{figures['per_run_ms']:.1f} ms each) × 10,000 | {figures['loop_s']:.1f} | 1× | | |"
     )
+    big = grid_starts(figures["problem"].domain, 2 * PER_SIDE)
+    start = time.perf_counter()
+    basins(figures["problem"], figures["config"], big)
+    big_s = time.perf_counter() - start
+    print(
+        f"| vectorised map of {2 * PER_SIDE} × {2 * PER_SIDE} (the dialog's largest grid), "
+        f"once | {big_s:.2f} | | | |"
+    )
     process_s = process_part(figures)
     print(
         f"| the map through the engine's process (request to answer) | {process_s:.2f} | "
