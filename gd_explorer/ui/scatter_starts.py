@@ -254,10 +254,9 @@ class ScatterStarts(QObject):
         config = settings.config()
         rule = OPTIMIZERS[config.optimizer].label
         noise = f", noise {config.noise:g}" if config.noise > 0 else ""
-        rest = f"rate {config.learning_rate:g}, {config.steps:,} steps{noise}"
-        if short:
-            return f"basins: {config.optimizer}, {rest}"
-        what = f"{rule}, {rest}"
+        if short:  # the legend's caption: the contour may be a few hundred pixels wide
+            return f"{config.optimizer}, α {config.learning_rate:g}, {config.steps:,} steps{noise}"
+        what = f"{rule}, rate {config.learning_rate:g}, {config.steps:,} steps{noise}"
         return (
             f"Each start runs the selected run's settings ({what}) to the end, in the "
             "engine; the contour is then coloured by the minimum each start reached."

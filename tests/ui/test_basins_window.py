@@ -108,7 +108,7 @@ def test_the_action_colours_the_contour_by_basin_and_a_new_problem_takes_it_away
     assert placed.top() == pytest.approx(y0) and placed.bottom() == pytest.approx(y1)
     assert all(overlay.zValue() < curve.zValue() for curve in window.contour.isocurves)
     legend = window.scatter_starts.overlay.legend_texts()
-    assert legend[0].startswith("basins: gd, rate 0.01, 1,000 steps")
+    assert legend[0] == "gd, α 0.01, 1,000 steps"
     assert legend[1].startswith("minimum 1 (3, 2)")
     assert sum(text.startswith("minimum ") for text in legend) == 4
 
