@@ -147,6 +147,26 @@ class CancelSweep:
 
 
 @dataclass(frozen=True, slots=True)
+class StartBasins:
+    """Run ``config`` from every start of ``starts`` at once: a basins map.
+
+    ``shape`` and ``domain`` describe starts on a grid (``engine.grid_starts``).
+    """
+
+    tag: int
+    problem: CostModel
+    config: DescentConfig
+    starts: Any
+    shape: tuple[int, int] | None = None
+    domain: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelBasins:
+    """Stop the basins map under way (if any); it answers with no result."""
+
+
+@dataclass(frozen=True, slots=True)
 class Stop:
     """End the engine's process; it answers :class:`Bye`."""
 
@@ -314,6 +334,24 @@ class SweepDone:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class BasinsProgress:
+    """Basins map ``tag`` has taken ``done`` of its ``total`` steps (from every start)."""
+
+    tag: int
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class BasinsDone:
+    """Basins map ``tag`` ended: its ``engine.Basins``, or None (cancelled, failed: ``reason``)."""
+
+    tag: int
+    result: Any
+    reason: str = ""
+
+
 Command = (
     StartRace
     | AddRun
@@ -330,6 +368,19 @@ Command = (
     | MakeGrids
     | StartSweep
     | CancelSweep
+    | StartBasins
+    | CancelBasins
     | Stop
 )
-Reply = Hello | Bye | Frame | Probed | Grids | Failed | SweepProgress | SweepDone
+Reply = (
+    Hello
+    | Bye
+    | Frame
+    | Probed
+    | Grids
+    | Failed
+    | SweepProgress
+    | SweepDone
+    | BasinsProgress
+    | BasinsDone
+)

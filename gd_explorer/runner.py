@@ -9,7 +9,8 @@ No Qt here. The window's side (``gd_explorer.worker``) sends the commands of
 ``gd_explorer.messages`` and receives its replies: a :class:`Frame` with every
 run's new steps, :class:`Probed`, :class:`Grids`, :class:`Failed` (a command or
 a step raised: that run, or the race, is over, the process carries on), the
-sweep's :class:`SweepProgress` and :class:`SweepDone`, and :class:`Bye`; as a
+sweep's :class:`SweepProgress` and :class:`SweepDone`, the basins map's
+:class:`BasinsProgress` and :class:`BasinsDone`, and :class:`Bye`; as a
 process of its own (:func:`engine_main`) it first says :class:`Hello`.
 """
 
@@ -24,12 +25,15 @@ from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gd_explorer.engine import CostModel, Descent, cost_grid
+from gd_explorer.engine import CostModel, Descent, basins, cost_grid
 from gd_explorer.engine.sweep import learning_rate_sweep
 from gd_explorer.messages import (
     Ack,
     AddRun,
+    BasinsDone,
+    BasinsProgress,
     Bye,
+    CancelBasins,
     CancelSweep,
     Discard,
     Failed,
@@ -48,6 +52,7 @@ from gd_explorer.messages import (
     RunSpec,
     SetProblem,
     SetSpeed,
+    StartBasins,
     StartRace,
     StartSweep,
     Step,
@@ -132,6 +137,7 @@ class Pacer:
         self._send_lock = threading.Lock()
         self.grid_maker = GridMaker(self.send)
         self.sweeper = Sweeper(self.send)
+        self.basins_maker = BasinsMaker(self.send)
         self.lanes: dict[int, Lane] = {}
         self.problem: CostModel | None = None
         self.generation = 0
@@ -152,6 +158,7 @@ class Pacer:
         """Stop the threads working aside."""
         self.grid_maker.close()
         self.sweeper.close()
+        self.basins_maker.close()
 
     # Commands.
 
@@ -251,6 +258,14 @@ class Pacer:
     def cancel_sweep(self, _: CancelSweep | None = None) -> None:
         """Stop the sweep under way; it sends what it has."""
         self.sweeper.cancel()
+
+    def basins(self, command: StartBasins) -> None:
+        """Start a basins map on its own thread (see :class:`BasinsMaker`)."""
+        self.basins_maker.request(command)
+
+    def cancel_basins(self, _: CancelBasins | None = None) -> None:
+        """Stop the basins map under way; it answers with no result."""
+        self.basins_maker.cancel()
 
     def fail(self, error: Exception) -> None:
         """End the race because ``error`` was raised, and tell the window why.
@@ -414,6 +429,8 @@ _HANDLERS: dict[type, Callable[[Pacer, Any], None]] = {
     MakeGrids: Pacer.grids,
     StartSweep: Pacer.sweep,
     CancelSweep: Pacer.cancel_sweep,
+    StartBasins: Pacer.basins,
+    CancelBasins: Pacer.cancel_basins,
 }
 
 
@@ -535,6 +552,88 @@ class Sweeper:
             self._send(SweepDone(tag, None, _reason(error)))
             return
         self._send(SweepDone(tag, result))
+
+
+class BasinsMaker:
+    """Makes basins maps on a thread of their own, so the race keeps its frames.
+
+    The map reports progress after each chunk of steps and checks for a cancel
+    between chunks. A new map cancels the one under way and replaces one still
+    waiting; a cancelled map answers :class:`BasinsDone` with no result.
+    """
+
+    def __init__(self, send: Callable[[Reply], None]) -> None:
+        self._send = send
+        self._wake = threading.Condition()
+        self._waiting: StartBasins | None = None
+        self._cancel = threading.Event()  # of the map under way
+        self._closed = False
+        self._thread = threading.Thread(target=self._serve, name="basins", daemon=True)
+        self._thread.start()
+
+    def request(self, command: StartBasins) -> None:
+        """Start ``command``'s map once the one under way (cancelled now) has stopped."""
+        with self._wake:
+            self._cancel.set()
+            replaced, self._waiting = self._waiting, command
+            self._wake.notify()
+        if replaced is not None:
+            self._send(BasinsDone(replaced.tag, None, "replaced by a newer map"))
+
+    def cancel(self) -> None:
+        """Cancel the map under way and any waiting."""
+        with self._wake:
+            self._cancel.set()
+            waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            self._send(BasinsDone(waiting.tag, None, "cancelled before it began"))
+
+    def close(self) -> None:
+        """Stop: the map under way is cancelled, one waiting dropped."""
+        with self._wake:
+            self._closed = True
+            self._cancel.set()
+            self._wake.notify()
+
+    def _serve(self) -> None:
+        while True:
+            with self._wake:
+                while self._waiting is None and not self._closed:
+                    self._wake.wait()
+                command, self._waiting = self._waiting, None
+                if self._closed or command is None:
+                    return
+                self._cancel = cancel = threading.Event()
+            try:
+                self._run(command, cancel)
+            except (BrokenPipeError, OSError):
+                return  # the window has gone
+
+    def _run(self, command: StartBasins, cancel: threading.Event) -> None:
+        tag = command.tag
+
+        def progress(done: int, total: int) -> None:
+            self._send(BasinsProgress(tag, done, total))
+
+        try:
+            result = basins(
+                command.problem,
+                command.config,
+                command.starts,
+                shape=command.shape,
+                domain=command.domain,
+                progress=progress,
+                cancelled=cancel.is_set,
+            )
+        except (BrokenPipeError, OSError):
+            raise
+        except Exception as error:  # the window says the map could not be made
+            self._send(BasinsDone(tag, None, _reason(error)))
+            return
+        if not result.complete:
+            self._send(BasinsDone(tag, None, "cancelled"))
+            return
+        self._send(BasinsDone(tag, result))
 
 
 def serve(commands: Connection, frames: Connection) -> None:

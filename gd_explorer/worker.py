@@ -38,7 +38,10 @@ from gd_explorer.messages import (
     MAX_RUNS,
     Ack,
     AddRun,
+    BasinsDone,
+    BasinsProgress,
     Bye,
+    CancelBasins,
     CancelSweep,
     Command,
     Discard,
@@ -57,6 +60,7 @@ from gd_explorer.messages import (
     RunSpec,
     SetProblem,
     SetSpeed,
+    StartBasins,
     StartRace,
     StartSweep,
     Step,
@@ -88,6 +92,8 @@ class DescentWorker(QObject):
     failed = Signal(object)  # a messages.Failed: the engine gave up a run or the race
     sweepProgress = Signal(int, int, int)
     sweepDone = Signal(int, object, str)
+    basinsProgress = Signal(int, int, int)
+    basinsDone = Signal(int, object, str)
     lost = Signal(int)  # the process (this number) went away without saying goodbye
     finished = Signal()
 
@@ -127,6 +133,10 @@ class DescentWorker(QObject):
                 self.sweepProgress.emit(tag, done, total)
             case SweepDone(tag=tag, result=result, reason=reason):
                 self.sweepDone.emit(tag, result, reason)
+            case BasinsProgress(tag=tag, done=done, total=total):
+                self.basinsProgress.emit(tag, done, total)
+            case BasinsDone(tag=tag, result=result, reason=reason):
+                self.basinsDone.emit(tag, result, reason)
             case Hello():
                 self._started.set()
             case Bye():
@@ -371,6 +381,9 @@ class DescentController(QObject):
     runFailed = Signal(int, str)  # the run_id of a run that failed, and why
     sweepProgress = Signal(int, int, int)  # a sweep's tag, runs done, runs in all
     sweepDone = Signal(int, object)  # a sweep's tag and its Sweep (None: it failed)
+    basinsProgress = Signal(int, int, int)  # a basins map's tag, steps done, steps in all
+    #: A basins map's tag, its Basins (None: cancelled or failed) and why not.
+    basinsDone = Signal(int, object, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -389,6 +402,8 @@ class DescentController(QObject):
         self._grids: tuple[int, CostModel, Any] | None = None
         self._grids_resent = False
         self._sweep: int | None = None  # the tag of the sweep under way
+        self._basins_tag = 0
+        self._basins: int | None = None  # the tag of the basins map under way
         self._closing = False
         self._stillborn = 0  # processes in a row that died before saying hello
         self._engine = self._launch()
@@ -406,6 +421,8 @@ class DescentController(QObject):
         worker.failed.connect(self._on_failed)
         worker.sweepProgress.connect(self.sweepProgress)
         worker.sweepDone.connect(self._on_sweep_done)
+        worker.basinsProgress.connect(self.basinsProgress)
+        worker.basinsDone.connect(self._on_basins_done)
         worker.lost.connect(self._on_lost)
         engine.thread.start()
         return engine
@@ -630,6 +647,38 @@ class DescentController(QObject):
         """Stop the sweep under way; ``sweepDone`` brings what it has."""
         self._send(CancelSweep())
 
+    def basins(
+        self,
+        problem: CostModel,
+        config: DescentConfig,
+        starts: ArrayLike,
+        shape: tuple[int, int] | None = None,
+        domain: tuple[float, float, float, float] | None = None,
+    ) -> int:
+        """Run ``config`` from every start at once in the engine's process: a basins map.
+
+        ``basinsProgress`` reports the steps taken and ``basinsDone`` brings the
+        ``engine.Basins`` (None when cancelled or failed, with the reason). A new map
+        cancels the one under way. Without a seed the map gets one (its noise).
+
+        Returns
+        -------
+        int
+            The tag the answers will carry.
+        """
+        if config.seed is None:
+            config = config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
+        self._basins_tag += 1
+        self._basins = self._basins_tag
+        points = np.asarray(starts, dtype=float)
+        self._ensure_engine()
+        self._send(StartBasins(self._basins_tag, problem, config, points, shape, domain))
+        return self._basins_tag
+
+    def cancel_basins(self) -> None:
+        """Stop the basins map under way; ``basinsDone`` answers with no result."""
+        self._send(CancelBasins())
+
     def trajectory(self) -> Trajectory | None:
         """Single-run shorthand: the first run so far, or None before any race."""
         record = self.record
@@ -675,6 +724,12 @@ class DescentController(QObject):
             self._sweep = None
         self.sweepDone.emit(tag, result)
 
+    @Slot(int, object, str)
+    def _on_basins_done(self, tag: int, result: object, reason: str) -> None:
+        if self._basins == tag:
+            self._basins = None
+        self.basinsDone.emit(tag, result, reason)
+
     @Slot(object)
     def _on_failed(self, failed: Failed) -> None:
         if failed.generation != self.generation:
@@ -715,6 +770,10 @@ class DescentController(QObject):
             # Not sent again: the sweep may be what killed it.
             tag, self._sweep = self._sweep, None
             self.sweepDone.emit(tag, None)
+        if self._basins is not None:
+            # Not sent again either: a map of many starts may be what killed it.
+            tag, self._basins = self._basins, None
+            self.basinsDone.emit(tag, None, message)
         stopped = [record for record in self.records if record.live]
         for record in stopped:
             self._fail_run(record, f"{message}; the run stopped at step {record.steps:,}")

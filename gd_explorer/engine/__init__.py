@@ -4,6 +4,7 @@ Pure numpy; never imports Qt, so it runs and is tested without a display.
 """
 
 from gd_explorer.engine.analysis import Fit, Stability, cost_grid, reference_fit, stability
+from gd_explorer.engine.basins import Basins, basins, grid_starts, random_starts
 from gd_explorer.engine.dataset import (
     ARTICLE_CLASSES,
     MAX_MAGNITUDE,
@@ -56,6 +57,7 @@ __all__ = [
     "SURFACES",
     "SURFACE_INFO",
     "VARIANTS",
+    "Basins",
     "Choice",
     "Chunk",
     "CostModel",
@@ -76,13 +78,16 @@ __all__ = [
     "Sweep",
     "Trajectory",
     "article_dataset",
+    "basins",
     "bowl",
     "compare_scaling",
     "cost_grid",
     "descend",
     "format_rate",
     "function_problem",
+    "grid_starts",
     "learning_rate_sweep",
+    "random_starts",
     "reference_fit",
     "stability",
     "standardise",

@@ -124,6 +124,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         short="Branch here",
     ),
     ActionSpec(
+        "actionScatterStarts",
+        "Scatter starts…",
+        (),
+        lambda w: w.scatter_starts.ask(),
+        "Run the selected run's settings from many starts at once and colour the contour "
+        "by the minimum each start reaches: the basins of attraction",
+        shared=False,
+    ),
+    ActionSpec(
         "actionFullScreen",
         "Full screen",
         ("F11",),
@@ -295,6 +304,8 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "actionDuplicateRun",
             "actionRemoveRun",
             "actionBranch",
+            "-",
+            "actionScatterStarts",
         ),
     ),
     (

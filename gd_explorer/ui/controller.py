@@ -26,6 +26,7 @@ from gd_explorer.engine import (
     article_dataset,
     stability,
 )
+from gd_explorer.engine.basins import grid_starts, random_starts
 from gd_explorer.engine.scaling import ScalingReport, compare_scaling
 from gd_explorer.engine.sweep import suggested_rates
 from gd_explorer.framing import Domain, problem_domain
@@ -159,6 +160,10 @@ class ExplorerController(QObject):
     #: A learning-rate sweep: (runs done, runs in all) while it goes, then its result.
     sweepProgress = Signal(int, int)
     sweepDone = Signal(object, object, object)
+    #: A basins map: (steps done, steps in all) while it goes, then its Basins (None:
+    #: cancelled or failed) and the problem it is of.
+    basinsProgress = Signal(int, int)
+    basinsDone = Signal(object, object)
 
     def __init__(
         self,
@@ -195,6 +200,9 @@ class ExplorerController(QObject):
         self.runner.sweepProgress.connect(self._on_sweep_progress)
         self.runner.sweepDone.connect(self._on_sweep_done)
         self.runner.gridsReady.connect(self._on_grids)
+        self._basins: tuple[int, CostModel] | None = None  # the map under way: tag, problem
+        self.runner.basinsProgress.connect(self._on_basins_progress)
+        self.runner.basinsDone.connect(self._on_basins_done)
         self.runner.failed.connect(self._on_run_failed)
 
     # What the window reads.
@@ -924,6 +932,47 @@ class ExplorerController(QObject):
             self.complain("the learning-rate sweep could not be finished for this data")
         one, two = self._sweep_bands
         self.sweepDone.emit(result, one, two)
+
+    # Basins of attraction.
+
+    def scatter_starts(self, count: int, at_random: bool = False) -> bool:
+        """Run the selected run's settings from many starts over the function's domain.
+
+        ``count`` starts per side of a grid, or ``count`` starts at random (seeded by
+        the run's seed). ``basinsProgress`` and ``basinsDone`` report, in the engine's
+        process. Returns False (and says why) on a problem with data.
+        """
+        problem = self.analysis.problem
+        domain = getattr(problem, "domain", None)
+        if problem.kind != "function" or domain is None:
+            self.complain("basins need a function of x and y: a regression cost has one minimum")
+            return False
+        config = self.state.settings.config()
+        if at_random:
+            starts, shape, where = random_starts(domain, count, config.seed), None, None
+        else:
+            starts, shape, where = grid_starts(domain, count), (count, count), domain
+        tag = self.runner.basins(problem, config, starts, shape, where)
+        self._basins = (tag, problem)
+        self.basinsProgress.emit(0, config.steps)  # at once: the first report takes a moment
+        return True
+
+    def cancel_basins(self) -> None:
+        """Stop the basins map under way; it shows nothing."""
+        if self._basins is not None:
+            self.runner.cancel_basins()
+
+    def _on_basins_progress(self, tag: int, done: int, total: int) -> None:
+        if self._basins is not None and tag == self._basins[0]:
+            self.basinsProgress.emit(done, total)
+
+    def _on_basins_done(self, tag: int, result: object, reason: str) -> None:
+        if self._basins is None or tag != self._basins[0]:
+            return
+        problem, self._basins = self._basins[1], None
+        if result is None and reason != "cancelled":
+            self.complain(f"the basins could not be mapped: {reason}")
+        self.basinsDone.emit(result, problem)
 
     # Scenes and frames.
 

@@ -42,6 +42,7 @@ from gd_explorer.ui.painter import Views
 from gd_explorer.ui.presentation import THEME_KEY, Presentation, _stored_theme
 from gd_explorer.ui.readout import Readout
 from gd_explorer.ui.runs_panel import RunsPanel
+from gd_explorer.ui.scatter_starts import ScatterStarts
 from gd_explorer.ui.shortcuts import ShortcutsDialog
 from gd_explorer.ui.surface_view import create_surface_view
 from gd_explorer.ui.views import ContourView, CostCurveView, DatasetTable, DataView, HistoryView
@@ -153,6 +154,7 @@ class MainWindow(FileWork, Presentation):
         )
         self.runs_panel.set_presets([(p.id, p.label) for p in PRESETS])
         self._fit_side_panel()  # now that the runs panel shows its buttons
+        self.scatter_starts = ScatterStarts(self)
         self._connect()
         self._check_theme_actions()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
