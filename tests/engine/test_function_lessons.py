@@ -295,3 +295,55 @@ def test_loading_a_function_lesson_sets_the_function_and_keeps_the_data(lesson_i
     # And back to a lesson on data: its own data again.
     back, _ = loaded.load_lesson(get_lesson("overshoot"), 50.0)
     assert back.settings.model == "linear" and back.data is get_lesson("overshoot").problem.data
+
+
+# The race presets on functions.
+
+
+def preset_runs(preset_id: str, settings: Settings) -> list[tuple[str, Settings]]:
+    from gd_explorer.presets import get_preset
+
+    return list(get_preset(preset_id).runs(settings, None))
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(), Settings(model="function", surface="saddle", steps=200, learning_rate=0.5)],
+    ids=["from a regression", "from another surface"],
+)
+def test_the_rosenbrock_preset_switches_to_it_and_momentum_and_adam_reach_the_minimum(settings):
+    from gd_explorer.presets import get_preset
+
+    preset = get_preset("rosenbrock-rules")
+    assert preset.kind == "function" and "3,000" in preset.description
+    race = preset_runs("rosenbrock-rules", settings)
+    assert [label for label, _ in race] == ["gradient descent", "momentum 0.9", "Adam"]
+    state, _ = ExplorerState.initial(settings).race(tuple(race))  # one problem: accepted
+    problem = state.settings.function()
+    assert problem.name == "rosenbrock"
+    reached = []
+    for _, run in race:
+        assert run.steps >= 3000 and run.config().start == (-1.5, 2.0)
+        trajectory = descend(problem, run.config().replace(steps=3000))
+        reached.append(problem.reached(trajectory.params[-1]))
+    assert reached == [None, 0, 0]  # "momentum and Adam reach the minimum at (1, 1)"
+    assert problem.minima[0] == pytest.approx((1.0, 1.0))
+
+
+def test_the_rosenbrock_preset_keeps_a_start_set_on_rosenbrock():
+    settings = Settings(model="function", surface="rosenbrock", start_slope=-1.0)
+    for _, run in preset_runs("rosenbrock-rules", settings):
+        assert run.config().start == (-1.0, 0.0)
+
+
+def test_the_himmelblau_preset_reaches_each_minimum_from_its_own_start():
+    from gd_explorer.presets import get_preset
+
+    assert get_preset("himmelblau-starts").kind == "function"
+    race = preset_runs("himmelblau-starts", Settings(steps=50))
+    assert len(race) == 4
+    problem = race[0][1].function()
+    assert problem.name == "himmelblau"
+    ends = [problem.reached(descend(problem, run.config()).params[-1]) for _, run in race]
+    assert ends == [0, 1, 2, 3]  # "a different minimum from each"
+    assert [label for label, _ in race][1] == "start (−1, 1)"
