@@ -151,3 +151,35 @@ def test_a_function_race_is_autosaved_and_restored(tmp_path):
 def test_describing_an_autosave_on_data_is_unchanged():
     snapshot = autosave.Snapshot(article_dataset(), Settings().to_dict(), None, 0.0)
     assert "8 points “article”, linear model" in autosave.describe(snapshot)
+
+
+# Through the window.
+
+
+def test_the_window_saves_reopens_and_recovers_a_function_race(qtbot, make_window, tmp_path):
+    from tests.ui.test_autosave import answer
+
+    first = make_window(use_gl=False)
+    first.load_lesson("himmelblau-starts")
+    first.explorer.set_settings(first.settings.replace(noise=0.4), from_panel=False)
+    path = tmp_path / "himmelblau.json"
+    assert first.save_session(path)
+    state = first.explorer.state
+
+    second = make_window(use_gl=False)
+    assert second.open_session(path)
+    assert second.explorer.state.runs == state.runs
+    assert second.explorer.state.labels == state.labels
+    assert second.problem.name == "himmelblau"
+
+    # Unsaved work on a function comes back after a crash, every run with it.
+    folder = second.autosave.folder
+    second.explorer.set_settings(second.settings.replace(learning_rate=0.002), from_panel=False)
+    second.flush_autosave()
+    [saved] = [p for p in folder.glob("autosave-*.npz") if p == second.autosave.path]
+    (folder / "autosave-999999999-0.npz").write_bytes(saved.read_bytes())
+    third = make_window(use_gl=False)
+    seen = answer(qtbot, "recoveryDialog", "Restore")
+    assert third.offer_recovery() >= 1
+    assert "function “Himmelblau's function”" in seen[0]
+    assert third.explorer.state.runs == second.explorer.state.runs
