@@ -36,7 +36,28 @@ class Preset:
     description: str = ""
 
 
+#: The gradient noise raced on a function when none is set: a function has no rows to
+#: sample, so its stochastic descent is the exact gradient plus Gaussian noise.
+DEFAULT_NOISE = 1.0
+
+
+def _noise(settings: Settings) -> float:
+    return settings.noise if settings.noise > 0.0 else DEFAULT_NOISE
+
+
 def _variants(settings: Settings, limit: float | None) -> Race:
+    if settings.model == "function":
+        # One random point's gradient is the noisiest; a mean over k points has 1/√k
+        # of its spread: the same comparison with noise of those sizes.
+        noise, k = _noise(settings), max(settings.batch_size, 2)
+        return (
+            ("exact gradient", settings.replace(noise=0.0)),
+            (f"noise {noise:g}", settings.replace(noise=noise)),
+            (
+                f"noise {noise / k**0.5:.3g} (as a mean of {k})",
+                settings.replace(noise=noise / k**0.5),
+            ),
+        )
     return (
         ("batch", settings.replace(variant="batch")),
         ("stochastic", settings.replace(variant="stochastic")),
@@ -87,7 +108,10 @@ DECAY_TO = 0.2
 
 
 def _decay(settings: Settings, limit: float | None) -> Race:
-    noisy = settings.replace(variant="stochastic")
+    if settings.model == "function":
+        noisy = settings.replace(noise=_noise(settings))
+    else:
+        noisy = settings.replace(variant="stochastic")
     decay = (1 / DECAY_TO - 1) / max(settings.steps, 1)
     return (
         ("constant rate", noisy.replace(schedule="constant", schedule_options=())),

@@ -347,3 +347,27 @@ def test_the_himmelblau_preset_reaches_each_minimum_from_its_own_start():
     ends = [problem.reached(descend(problem, run.config()).params[-1]) for _, run in race]
     assert ends == [0, 1, 2, 3]  # "a different minimum from each"
     assert [label for label, _ in race][1] == "start (−1, 1)"
+
+
+def spread(problem, settings: Settings) -> float:
+    """Return how far a run stays, on average over its last 200 steps, from its minimum."""
+    run = descend(problem, settings.config())
+    minimum = np.array(problem.minima[problem.reached(run.params[-1], tolerance=1.0)])
+    return float(np.mean(np.hypot(*(run.params[-200:] - minimum).T)))
+
+
+def test_the_sampling_presets_become_gradient_noise_on_a_function():
+    settings = Settings(
+        model="function", surface="himmelblau", start_slope=1.0, start_intercept=1.0, steps=2000
+    )
+    problem = settings.function()
+    race = preset_runs("variants", settings)
+    assert [run.noise for _, run in race] == pytest.approx([0.0, 1.0, 1 / np.sqrt(3)])
+    assert {run.variant for _, run in race} == {"batch"}
+    exact, one, mean = (spread(problem, run) for _, run in race)
+    assert exact < 1e-9 < mean < one  # a mean of three points jitters less than one point
+    constant, decaying = (spread(problem, run) for _, run in preset_runs("decay", settings))
+    assert decaying < constant / 2
+    # Noise the learner set is the one raced.
+    noisy = preset_runs("variants", settings.replace(noise=0.25))
+    assert [run.noise for _, run in noisy][1] == 0.25
