@@ -346,12 +346,12 @@ LESSONS: tuple[Lesson, ...] = (
         "(−1.5, 2). Plain gradient descent must keep its learning rate below what the steep "
         "walls allow (2/L is just under 0.002 at the bottom), so it uses 0.001, and then "
         "crawls along the floor: after 3,000 steps it has only got to (0.78, 0.61), and it "
-        "would need about 14,000 steps to reach the minimum. Momentum, at the same learning "
-        "rate, lets the small pushes along the floor add up from step to step: it gets "
-        "there in about 1,300 steps. Adam divides each direction's step by that "
-        "direction's own gradient size, so the flat floor is walked at a useful pace: at "
-        "learning rate 0.02 it gets there in about 2,200 steps. Watch the three paths on "
-        "the contour map.",
+        "would need about 16,000 steps to bring f within a millionth of 0 (the runs panel "
+        "counts these steps). Momentum, at the same learning rate, lets the small pushes "
+        "along the floor add up from step to step: it gets there in about 1,500 steps. "
+        "Adam divides each direction's step by that direction's own gradient size, so the "
+        "flat floor is walked at a useful pace: at learning rate 0.02 it gets there in "
+        "about 2,300 steps. Watch the three paths on the contour map.",
         RaceRun("gradient descent", DescentConfig(0.001, 3000, init=(-1.5, 2.0))),
         RaceRun(
             "momentum 0.9",
