@@ -39,12 +39,15 @@ MAX_SESSION_POINTS = 1_500_000
 MAX_NAME_LENGTH = 255
 #: A longer text setting is refused: every one is a short name such as "minibatch".
 MAX_SETTING_LENGTH = 200
+#: Text settings that are formulas a person typed (the function of a problem without
+#: data) may be longer; what is too long for the parser opens with a note instead.
+LONG_SETTINGS = {"expression": 10_000}
 #: Named numbers a setting may hold (the hyper-parameters of an update rule or schedule).
 MAX_OPTIONS = 16
 #: Separators besides those of the points: the settings and the rest of the document.
 _SPARE_SEPARATORS = 1000
 _CHUNK = 1024 * 1024
-MODELS = ("linear", "logistic")
+MODELS = ("linear", "logistic", "function")
 TRAJECTORY_HEADER = "step,slope,intercept,cost,gradient_slope,gradient_intercept"
 
 PathLike = str | os.PathLike[str]
@@ -322,10 +325,16 @@ def _settings(where: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SessionError(f"{where}: 'settings' must be an object (it is {_kind(value)})")
     for key, item in value.items():
-        if isinstance(item, str) and len(item) > MAX_SETTING_LENGTH:
+        limit = LONG_SETTINGS.get(key, MAX_SETTING_LENGTH)
+        if isinstance(item, str) and len(item) > limit:
+            what = (
+                "a typed formula is at most a few lines"
+                if key in LONG_SETTINGS
+                else "every setting is a short name or a number"
+            )
             raise SessionError(
                 f"{where}: 'settings.{_SHORT.repr(key)[1:-1]}' is longer than "
-                f"{MAX_SETTING_LENGTH} characters (every setting is a short name or a number)"
+                f"{limit:,} characters ({what})"
             )
         if isinstance(item, str | bool) or _number(item) or _options(item):
             continue

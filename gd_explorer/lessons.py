@@ -1,11 +1,14 @@
 """Classroom scenarios: the article's experiments, each a problem and a run.
 
-Pure data and engine objects, no Qt. ``LESSONS`` is in teaching order.
+Then problems without data: functions of (x, y) with several minima, a saddle, a
+curved valley and bowls of growing condition number. Pure data and engine objects,
+no Qt. ``LESSONS`` is in teaching order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from gd_explorer.engine import (
     ARTICLE_CLASSES,
@@ -15,6 +18,7 @@ from gd_explorer.engine import (
     LogisticRegression,
     article_dataset,
 )
+from gd_explorer.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +30,40 @@ class RaceRun:
 
 
 @dataclass(frozen=True, slots=True)
+class OnFunction:
+    """Which function a lesson without data is about, as the window's settings name it.
+
+    ``surface`` is a built-in surface's name (``"bowl"`` with its ``condition`` and
+    ``rotation``), or ``"custom"`` with the typed ``expression``.
+    """
+
+    surface: str
+    expression: str = ""
+    condition: float = 10.0
+    rotation: float = 30.0
+
+    def settings(self) -> dict[str, Any]:
+        """Return the settings that pick this function (for ``Settings.replace``)."""
+        return {
+            "model": "function",
+            "surface": self.surface,
+            "expression": self.expression,
+            "condition": self.condition,
+            "rotation": self.rotation,
+        }
+
+    def problem(self) -> CostModel:
+        """Return the function problem (the same object the window builds for it)."""
+        return Settings(**self.settings()).function()
+
+
+@dataclass(frozen=True, slots=True)
 class Lesson:
     """One scenario: what to load, how to run it, and what to say about it.
 
     A lesson that races runs lists them in ``race`` (its ``config`` is the first);
-    ``scaling`` standardises x before the runs start.
+    ``scaling`` standardises x before the runs start. A lesson on a function names
+    it in ``function`` (its ``problem`` is that function); it keeps the window's data.
     """
 
     id: str
@@ -40,6 +73,7 @@ class Lesson:
     config: DescentConfig
     race: tuple[RaceRun, ...] = ()
     scaling: bool = False
+    function: OnFunction | None = None
 
     @property
     def runs(self) -> tuple[RaceRun, ...]:
@@ -50,6 +84,19 @@ class Lesson:
 def _racing(lesson_id: str, title: str, text: str, problem: CostModel, *runs: RaceRun) -> Lesson:
     """Return a lesson racing ``runs`` (the first leads: it is the lesson's ``config``)."""
     return Lesson(lesson_id, title, text, problem, runs[0].config, race=runs)
+
+
+def _on(function: OnFunction, lesson_id: str, title: str, text: str, *runs: RaceRun) -> Lesson:
+    """Return a lesson on ``function`` with one run or a race of ``runs``."""
+    race = runs if len(runs) > 1 else ()
+    return Lesson(
+        lesson_id, title, text, function.problem(), runs[0].config, race=race, function=function
+    )
+
+
+def _start(x: float, y: float, rate: float, steps: int, **options: Any) -> DescentConfig:
+    """Return a run on a function from (x, y) that stops once the gradient is below 1e-6."""
+    return DescentConfig(rate, steps, init=(x, y), tolerance=1e-6, **options)
 
 
 _LINE = LinearRegression(article_dataset())
@@ -237,6 +284,117 @@ LESSONS: tuple[Lesson, ...] = (
                 schedule="inverse",
                 schedule_options={"decay": 0.05},
             ),
+        ),
+    ),
+    # Problems without data: functions of x (and y) to minimise.
+    _on(
+        OnFunction("double-well"),
+        "local-minima",
+        "Two valleys: the start decides",
+        "This function of one variable, f(x) = (x² − 1)² + 0.3·x, has two valleys: a deeper "
+        "one at x = −1.04, where f = −0.31, and a shallower one at x = 0.96, where f = 0.29, "
+        "with a hump between them at x = 0.08. Two runs race with the same rule and the same "
+        "learning rate, 0.02; only their starts differ, x = −0.1 and x = 0.2. Each rolls "
+        "into the valley on its own side of the hump and stops there. The run from 0.2 "
+        "settles at 0.96 and never learns that a lower valley exists: gradient descent only "
+        "feels the slope where it stands, so it finds a local minimum, not always the "
+        "lowest one.",
+        RaceRun("start at −0.1", _start(-0.1, 0.0, 0.02, 1000)),
+        RaceRun("start at 0.2", _start(0.2, 0.0, 0.02, 1000)),
+    ),
+    _on(
+        OnFunction("himmelblau"),
+        "himmelblau-starts",
+        "Four starts, four answers",
+        "Himmelblau's function has four valleys, all exactly as deep: f = 0 at (3, 2), "
+        "(−2.81, 3.13), (−3.78, −3.28) and (3.58, −1.85). Four runs race with the same "
+        "learning rate, 0.01, from the corners of a small square around the middle: (1, 1), "
+        "(−1, 1), (−1, −1) and (1, −1). Each ends in a different minimum. Nothing in the "
+        "rule differed; the start alone decided. Click the contour map to move the selected "
+        "run's start and see which valley claims it: every minimum has its own region of "
+        "starts that lead to it, its basin of attraction.",
+        RaceRun("start (1, 1)", _start(1.0, 1.0, 0.01, 1000)),
+        RaceRun("start (−1, 1)", _start(-1.0, 1.0, 0.01, 1000)),
+        RaceRun("start (−1, −1)", _start(-1.0, -1.0, 0.01, 1000)),
+        RaceRun("start (1, −1)", _start(1.0, -1.0, 0.01, 1000)),
+    ),
+    _on(
+        OnFunction("saddle"),
+        "saddle-point",
+        "A saddle: flat ground that is not a bottom",
+        "f = x² − y² curves up along x and down along y: at (0, 0) the ground is flat, but "
+        "it is a saddle, not a bottom. Three runs start at x = −1.8 with learning "
+        "rate 0.05. The first starts exactly on the line y = 0: nothing ever pushes it "
+        "sideways, so it slides into the saddle and stops there after 144 steps, because "
+        "the gradient has vanished: gradient descent cannot tell a saddle from a minimum. "
+        "The second starts only 0.001 off that line. It too heads for the saddle and slows "
+        "to a crawl: steps 29 to 49 are each shorter than 0.01. But its sideways offset "
+        "grows by a tenth at every step, and at step 73 it is more than 1 away from the "
+        "saddle, falling ever faster along y, where f has no bottom. The third, 0.1 off the "
+        "line, never comes closer to the saddle than 0.56 and is more than 1 away at "
+        "step 25.",
+        RaceRun("on the line", _start(-1.8, 0.0, 0.05, 250)),
+        RaceRun("0.001 off", _start(-1.8, 0.001, 0.05, 250)),
+        RaceRun("0.1 off", _start(-1.8, 0.1, 0.05, 250)),
+    ),
+    _on(
+        OnFunction("rosenbrock"),
+        "rosenbrock-valley",
+        "Rosenbrock's valley: why momentum and Adam exist",
+        "Rosenbrock's function has one minimum, f = 0 at (1, 1), at the end of a long, "
+        "curved valley with a nearly flat floor and steep walls. Three runs start at "
+        "(−1.5, 2). Plain gradient descent must keep its learning rate below what the steep "
+        "walls allow (2/L is just under 0.002 at the bottom), so it uses 0.001, and then "
+        "crawls along the floor: after 3,000 steps it has only got to (0.78, 0.61), and it "
+        "would need about 16,000 steps to bring f within a millionth of 0 (the runs panel "
+        "counts these steps). Momentum, at the same learning rate, lets the small pushes "
+        "along the floor add up from step to step: it gets there in about 1,500 steps. "
+        "Adam divides each direction's step by that direction's own gradient size, so the "
+        "flat floor is walked at a useful pace: at learning rate 0.02 it gets there in "
+        "about 2,300 steps. Watch the three paths on the contour map.",
+        RaceRun("gradient descent", DescentConfig(0.001, 3000, init=(-1.5, 2.0))),
+        RaceRun(
+            "momentum 0.9",
+            DescentConfig(
+                0.001,
+                3000,
+                init=(-1.5, 2.0),
+                optimizer="momentum",
+                optimizer_options={"beta": 0.9},
+            ),
+        ),
+        RaceRun("Adam", DescentConfig(0.02, 3000, init=(-1.5, 2.0), optimizer="adam")),
+    ),
+    _on(
+        OnFunction("bowl", condition=10.0, rotation=30.0),
+        "ill-conditioning",
+        "Ill-conditioning, part 1: a bowl ten times steeper one way",
+        "This quadratic bowl, turned by 30°, curves 10 times more sharply across than "
+        "along: its condition number κ is 10. The sharper direction sets the largest "
+        "learning rate that does not blow up, 2/10 = 0.2; the best single rate for both "
+        "directions together is 2/(1 + κ), about 0.18. At that rate every step removes at "
+        "least 18% of the distance left to the bottom. From (−2.5, 1.5) gradient descent "
+        "stops after 77 steps, when the gradient is smaller than a millionth. Remember "
+        "that count for the next lesson.",
+        RaceRun("gradient descent", _start(-2.5, 1.5, 0.18, 2000)),
+    ),
+    _on(
+        OnFunction("bowl", condition=100.0, rotation=30.0),
+        "ill-conditioning-100",
+        "Ill-conditioning, part 2: a hundred times steeper",
+        "The same bowl, now 100 times more sharply curved across than along: κ = 100. The "
+        "largest learning rate that does not blow up shrinks tenfold, to 2/100 = 0.02, and "
+        "the best one to 2/101, about 0.0198. At that rate a step removes only about 2% of "
+        "the distance left, against 18% when κ was 10: the steep direction zig-zags across "
+        "the bowl while the gentle one creeps. From the same start gradient descent now "
+        "needs 959 steps, about twelve times as many: the steps needed grow in proportion "
+        "to the condition number. The second run adds momentum at the same learning rate "
+        "and needs only 316 steps. Feature scaling, an earlier lesson, is the other cure: "
+        "it makes the bowl round.",
+        RaceRun("gradient descent", _start(-2.5, 1.5, 0.0198, 3000)),
+        RaceRun(
+            "momentum 0.9",
+            _start(-2.5, 1.5, 0.0198, 3000, optimizer="momentum", optimizer_options={"beta": 0.9}),
         ),
     ),
 )

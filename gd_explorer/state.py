@@ -300,16 +300,20 @@ class ExplorerState:
     def load_lesson(self, lesson: Any, speed: float) -> tuple[ExplorerState, Effect]:
         """Replace everything by a lesson's data and one run of its settings.
 
-        ``lesson`` is a :class:`gd_explorer.lessons.Lesson`; the speed is kept.
+        ``lesson`` is a :class:`gd_explorer.lessons.Lesson`; the speed is kept. A
+        lesson on a function sets which function and keeps the data (for later).
         """
+        function = getattr(lesson, "function", None)
+        picks = function.settings() if function is not None else {}
         runs = tuple(
             Settings.from_config(lesson.problem.kind, run.config, speed).replace(
-                scaling=getattr(lesson, "scaling", False)
+                scaling=getattr(lesson, "scaling", False), **picks
             )
             for run in lesson.runs
         )
         labels = tuple(run.label for run in lesson.runs) if len(runs) > 1 else ()
-        state = ExplorerState(lesson.problem.data, runs, 0, lesson.id, labels=labels)
+        data = self.data if function is not None else lesson.problem.data
+        state = ExplorerState(data, runs, 0, lesson.id, labels=labels)
         return state, _REPLACED
 
     def race(self, runs: tuple[tuple[str, Settings], ...]) -> tuple[ExplorerState, Effect]:

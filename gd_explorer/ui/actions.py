@@ -224,6 +224,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shared=False,
     ),
     ActionSpec(
+        "actionExportScript",
+        "Export run as Python &script…",
+        (),
+        lambda w: w.dialogs.export_script(),
+        shared=False,
+    ),
+    ActionSpec(
         "actionQuit", "&Quit", (QKeySequence.StandardKey.Quit,), lambda w: w.close(), shared=False
     ),
     ActionSpec(
@@ -282,6 +289,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "actionExportTrajectory",
             "actionExportPng",
             "actionExportGif",
+            "actionExportScript",
             "@exportViews",
             "-",
             "actionQuit",

@@ -28,6 +28,7 @@ from PySide6.QtCore import QLockFile, QStandardPaths
 
 from gd_explorer.engine import Dataset, atomic
 from gd_explorer.lessons import LESSONS, get_lesson
+from gd_explorer.settings import Settings
 
 #: Environment variable naming the folder for autosaves (tests and benchmarks use it).
 FOLDER_VARIABLE = "GD_EXPLORER_DATA_DIR"
@@ -303,4 +304,14 @@ def describe(snapshot: Snapshot) -> str:
     name = f" “{snapshot.dataset.name}”" if snapshot.dataset.name else ""
     model = snapshot.settings.get("model", "linear")
     lesson = f", lesson “{get_lesson(snapshot.lesson).title}”" if snapshot.lesson else ""
+    if model == "function":
+        return f"function “{_function_title(snapshot.settings)}”{lesson}, saved {when}"
     return f"{len(snapshot.dataset)} points{name}, {model} model{lesson}, saved {when}"
+
+
+def _function_title(settings: dict[str, Any]) -> str:
+    """Return the name of the function an autosave's settings pick (as restoring reads them)."""
+    try:
+        return Settings.from_dict(settings).function().title
+    except (KeyError, ValueError):
+        return "unknown"

@@ -118,6 +118,15 @@ class Dialogs:
             size = (width, width * 10 // 16)
             self._export(lambda: window.export_gif(path, frames=frames, size=size), path)
 
+    def export_script(self) -> None:
+        """Ask where to write the run as a Python script."""
+        window = self._window
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export run as Python script", "run.py", "Python (*.py)"
+        )
+        if path:
+            self._export(lambda: window.export_script(path), path)
+
     def export_view(self, name: str, kind: str) -> None:
         """Ask where to save view ``name`` as ``kind`` (png or svg)."""
         window = self._window

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from gd_explorer import files
 from gd_explorer.engine import DatasetError
-from gd_explorer.settings import Settings
+from gd_explorer.settings import TYPED, Settings
 from gd_explorer.state import ExplorerState, StateError
 from gd_explorer.ui import autosave
 
@@ -44,21 +44,87 @@ def read(path: str | Path, now: ExplorerState) -> tuple[ExplorerState, tuple[str
     where = Path(path).name
     session = files.load_session(path)
     labels: tuple[str, ...] = ()
+    stored = session.runs or (session.settings,)
+    # Every run has the same function: one that cannot be built is said once.
+    function_notes = dict.fromkeys(
+        note for values in stored for note in _function_note(where, values)
+    )
+    stored = tuple(_without_bad_function(values) for values in stored)
     if session.runs:
-        runs = tuple(settings_of(where, values) for values in session.runs)
+        runs = tuple(settings_of(where, values) for values in stored)
         selected = session.selected
         named = [values.get("label") for values in session.runs]
         if all(isinstance(label, str) and label for label in named):
             labels = tuple(str(label) for label in named)
     else:
-        runs, selected = (settings_of(where, session.settings),), 0
+        runs, selected = (settings_of(where, stored[0]),), 0
     try:
         state, _ = now.load_session(session.dataset, runs, selected, session.lesson, labels)
     except DatasetError as error:
         raise DatasetError(f"{where}: {error}") from None
     except StateError as error:
         raise files.SessionError(f"{where}: {error}") from None
-    return state, session.notes
+    return state, session.notes + tuple(function_notes)
+
+
+#: The settings that say which function a function problem is.
+_FUNCTION = {"surface": str, "expression": str, "condition": float, "rotation": float}
+
+
+def _function_of(values: dict[str, object]) -> Settings | None:
+    """Return the settings naming the function ``values`` hold (None: not a function).
+
+    Values of the wrong type are left to :func:`settings_of`, which names them.
+    """
+    if values.get("model") != "function":
+        return None
+    picked: dict[str, object] = {}
+    for name, kind in _FUNCTION.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if kind is float and (isinstance(value, bool) or not isinstance(value, int | float)):
+            return None
+        if kind is str and not isinstance(value, str):
+            return None
+        picked[name] = kind(value)
+    return Settings(model="function").replace(**picked)
+
+
+def _function_note(where: str, values: dict[str, object]) -> tuple[str, ...]:
+    """Say why the function a session names cannot be built, or nothing if it can."""
+    settings = _function_of(values)
+    if settings is None:
+        return ()
+    try:
+        settings.function()
+    except (KeyError, ValueError) as error:
+        reason = str(error.args[0]) if isinstance(error, KeyError) else str(error)
+        instead = Settings(model="function").function().title
+        if settings.surface == TYPED:
+            what = f"the typed function “{_short(settings.expression)}” cannot be used: {reason}"
+            kept = "; the text is kept in the function's field to be corrected"
+        else:
+            what, kept = f"the function cannot be used: {reason}", ""
+        return (f"{where}: {what}. The session opens on {instead} instead{kept}.",)
+    return ()
+
+
+def _without_bad_function(values: dict[str, object]) -> dict[str, object]:
+    """Return ``values`` on the default function if theirs cannot be built (text kept)."""
+    if not _function_note("", values):
+        return values
+    defaults = Settings()
+    return {
+        **values,
+        "surface": defaults.surface,
+        "condition": defaults.condition,
+        "rotation": defaults.rotation,
+    }
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def settings_of(where: str, values: dict[str, object]) -> Settings:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from gd_explorer import files
 from gd_explorer.engine import Dataset, DatasetError, Trajectory
+from gd_explorer.run_script import ScriptError, write_run_script
 from gd_explorer.state import ExplorerState
 from gd_explorer.ui import autosave, loading, sessions
 from gd_explorer.ui.controller import ExplorerController
@@ -195,6 +196,28 @@ class FileWork(QMainWindow):
         check_gif(frames, size, duration_ms)
         scenes = self.explorer.gif_scenes(frames)
         return export_gif(self.views, scenes, path, size=size, duration_ms=duration_ms)
+
+    def export_script(self, path: str | Path) -> Path:
+        """Write the selected run as a Python script that needs only NumPy.
+
+        The script repeats the run step by step and prints its final point; it is
+        written for a function (on data, the trajectory's CSV is the export).
+
+        Raises
+        ------
+        ExportError
+            Before any run, on data, or if the file cannot be written.
+        """
+        trajectory = self.trajectory
+        if trajectory is None:
+            raise ExportError(self.NO_RUN_TO_EXPORT)
+        problem = self.explorer.analysis.problem
+        try:
+            written = write_run_script(path, problem, trajectory.config, trajectory.seed)
+        except ScriptError as error:
+            raise ExportError(str(error)) from None
+        self.statusBar().showMessage(f"wrote the run as a Python script to {written}", 8000)
+        return written
 
     def recent_sessions(self) -> list[str]:
         """Return the recent session files, newest first, dropping (and naming) missing ones."""
