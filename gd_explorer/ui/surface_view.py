@@ -130,6 +130,10 @@ def grid_axes(domain: Domain) -> tuple[NDArray[np.float64], NDArray[np.float64]]
     return drawable(domain).grid(GRID_SIZE)
 
 
+#: The key of a path drawn in a box that has since moved: redrawn or hidden next time.
+_STALE: tuple[object, ...] = ("stale",)
+
+
 class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
     """The OpenGL window that draws the surface, the path and the ball; mouse orbits.
 
@@ -335,7 +339,9 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         self.heights = height * BOX_HEIGHT
         self._update_labels(domain)
         self._mark_stationary(problem if self._function else None)
-        self._run_keys = [None] * MAX_RUNS  # the box moved: every path is redrawn
+        # The box moved: every path shown is redrawn (a stale key, not None, so that a
+        # run gone from the next scene is still hidden).
+        self._run_keys = [None if key is None else _STALE for key in self._run_keys]
 
     def _heights(self, cost: NDArray[np.float64]) -> NDArray[np.float64]:
         """Return costs as heights in the box, 0 at the lowest and 1 at the highest shown.

@@ -506,3 +506,35 @@ def test_surface_draws_absurd_runs_without_warnings(qtbot, clean):
     for selected in range(MAX_RUNS):
         view.show_scene(make_scene(problem, traces, selected))
         rendered(view)
+
+
+@pytest.mark.gl
+def test_surface_hides_a_removed_run_after_a_new_problem(qtbot):
+    # Loading a race with fewer runs on another problem: the box is drawn anew first,
+    # then the scene without the old run; its path must not stay on the surface.
+    problem = linear()
+    traces = [make_trace(problem, s, 0.01, init=(0.0, 4.0 * s - 6.0)) for s in range(3)]
+    view = surface_view(qtbot, problem, traces)
+    canvas = view.canvas
+    view.show_scene(make_scene(problem, traces))
+    assert canvas.run_paths[2].visible()
+    other = logistic()
+    view.set_problem(other, problem_domain(other, (0.0, 0.0)))
+    (only,) = race(other, slots=[0])
+    view.show_scene(make_scene(other, [only]))
+    assert not any(p.visible() or b.visible() for p, b in zip(canvas.run_paths, canvas.run_balls))
+
+
+def test_history_hides_a_removed_run_when_the_kind_of_problem_changes(qtbot):
+    # A race of three on a function, then one run on the data (a lesson loaded): the
+    # history re-reads what it plots, and the runs gone must go with it.
+    from gd_explorer.engine import SURFACES
+
+    function = SURFACES["himmelblau"]
+    traces = [make_trace(function, s, 0.01, init=(0.5 * s, -0.5)) for s in range(3)]
+    view = history_view(qtbot, function)
+    view.show_scene(make_scene(function, traces))
+    assert view.run_curves[2].isVisible()
+    problem = linear()
+    view.show_scene(make_scene(problem, race(problem, slots=[0])))
+    assert not any(curve.isVisible() for curve in view.run_curves)

@@ -596,7 +596,8 @@ class HistoryView(pg.PlotWidget):
         self._show_title()
 
     def _hide_run(self, slot: int) -> None:
-        if self._run_shown[slot] is not None:
+        # Visible with nothing recorded: drawn before the plot changed what it shows.
+        if self._run_shown[slot] is not None or self.run_curves[slot].isVisible():
             self._run_shown[slot] = None
             self.run_curves[slot].setData([], [])
             self.run_curves[slot].setVisible(False)
