@@ -522,7 +522,8 @@ def test_surface_hides_a_removed_run_after_a_new_problem(qtbot):
     view.set_problem(other, problem_domain(other, (0.0, 0.0)))
     (only,) = race(other, slots=[0])
     view.show_scene(make_scene(other, [only]))
-    assert not any(p.visible() or b.visible() for p, b in zip(canvas.run_paths, canvas.run_balls))
+    drawn = [item.visible() for item in (*canvas.run_paths, *canvas.run_balls)]
+    assert not any(drawn)
 
 
 def test_history_hides_a_removed_run_when_the_kind_of_problem_changes(qtbot):
