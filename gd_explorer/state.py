@@ -33,7 +33,6 @@ from gd_explorer.framing import Domain, problem_domain
 from gd_explorer.scene import MAX_RUNS
 from gd_explorer.settings import (
     REGRESSION_FIELDS,
-    TYPED,
     Settings,
     clamp_rate,
     surface_defaults,
@@ -390,30 +389,16 @@ class ExplorerState:
     def load_lesson(self, lesson: Any, speed: float) -> tuple[ExplorerState, Effect]:
         """Replace everything by a lesson's data and one run of its settings.
 
-        ``lesson`` is a :class:`gd_explorer.lessons.Lesson`; the speed is kept. A
-        lesson on a function keeps the data (it has none of its own) and the runs'
-        settings on it, for when a regression model is chosen again.
+        ``lesson`` is a :class:`gd_explorer.lessons.Lesson`; the speed is kept.
         """
-        problem = lesson.problem
-        function = problem.kind == "function"
-        which: dict[str, Any] = {}
-        if function:
-            name = getattr(problem, "name", "")
-            which = {"surface": name, "expression": ""} if name and name != "bowl" else {}
-            if not which:
-                which = {"surface": TYPED, "expression": problem.text}
         runs = tuple(
-            Settings.from_config(problem.kind, run.config, speed).replace(
-                scaling=getattr(lesson, "scaling", False), **which
+            Settings.from_config(lesson.problem.kind, run.config, speed).replace(
+                scaling=getattr(lesson, "scaling", False)
             )
             for run in lesson.runs
         )
         labels = tuple(run.label for run in lesson.runs) if len(runs) > 1 else ()
-        if function:
-            shelved = self.runs if self.settings.model != "function" else self.shelved
-            state = ExplorerState(self.data, runs, 0, lesson.id, labels=labels, shelved=shelved)
-        else:
-            state = ExplorerState(problem.data, runs, 0, lesson.id, labels=labels)
+        state = ExplorerState(lesson.problem.data, runs, 0, lesson.id, labels=labels)
         return state, _REPLACED
 
     def race(self, runs: tuple[tuple[str, Settings], ...]) -> tuple[ExplorerState, Effect]:

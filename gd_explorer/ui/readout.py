@@ -20,6 +20,16 @@ STATUS_TEXT = {
     "failed": "failed",
 }
 
+#: The captions that differ from the fields' names, by the problem's kind.
+CAPTIONS = {
+    "function": {
+        "cost": "f(x, y)",
+        "slope": "x",
+        "intercept": "y",
+        "gradient": "|\N{NABLA}f|",
+    },
+}
+
 #: Point sizes at scale 1.
 CAPTION_PT = 11
 VALUE_PT = 16
@@ -118,6 +128,12 @@ class Readout(QWidget):
         self._theme = style.current_theme()
         self.set_scale(1.0)
 
+    def set_kind(self, kind: str) -> None:
+        """Name the numbers for the problem: slope and intercept, or x, y and f(x, y)."""
+        names = CAPTIONS.get(kind, {})
+        for caption, field in zip(self.captions, self.FIELDS, strict=True):
+            caption.setText(names.get(field, field))
+
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the captions (the numbers follow the application's palette)."""
         self._theme = theme
@@ -149,11 +165,26 @@ class Readout(QWidget):
         values["slope"].setText(_number(theta[0]))
         values["intercept"].setText(_number(theta[1]))
         values["gradient"].setText("–" if gradient_norm is None else _number(gradient_norm))
-        values["status"].setText(STATUS_TEXT.get(status, status))
+        self.show_status(status)
 
     def show_status(self, status: str) -> None:
-        """Show a new status (paused, running) and keep the numbers of the step shown."""
-        self.values["status"].setText(STATUS_TEXT.get(status, status))
+        """Show a new status (paused, running) and keep the numbers of the step shown.
+
+        A sentence (how a run on a function ended) shows its gist; the whole of it is
+        the tooltip.
+        """
+        label = self.values["status"]
+        if status in STATUS_TEXT:
+            label.setText(STATUS_TEXT[status])
+            label.setToolTip("")
+            return
+        gist = status
+        if status.startswith("reached "):
+            gist = status.removeprefix("reached ").split(" at ")[0].removeprefix("the ")
+        elif status.startswith(("fell away", "left the domain")):
+            gist = "fell away" if status.startswith("fell") else "left the domain"
+        label.setText(gist)
+        label.setToolTip(status)
 
     def show_banner(self, message: str | None) -> None:
         """Show a divergence explanation, or hide the banner with None."""
