@@ -375,6 +375,10 @@ class RunsPanel(QWidget):
                 # The panel shares the controls' column: a longer text is cut short
                 # with "…" rather than widening it, and shown whole as a tooltip.
                 item.setToolTip(text)
+        if old is None or old.status != row.status:
+            # A status that is a sentence shows its gist; the tooltip says it whole.
+            sentence = status_words(row.status)[1]
+            self._items[index][STATUS].setToolTip(sentence or _row_texts(row)[STATUS])
         self._rows[index] = row
         if old is None or old.slot != row.slot:
             self._show_swatch(index, row)
