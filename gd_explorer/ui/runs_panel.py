@@ -63,6 +63,8 @@ FELL_AWAY = ("fell away", "left the domain")
 NO_VALUE = "—"
 #: What the columns are first sized for (then widened for longer values).
 COLUMN_SAMPLES = {2: "finished", 3: "10,000", 4: "3.218e+101", 5: "10,000"}
+#: On a function the status says which minimum a run ended at, or that it fell away.
+FUNCTION_SAMPLES = {**COLUMN_SAMPLES, 2: "min 4 of 4"}
 #: What the name column is sized for; longer names are cut short with "…".
 LABEL_SAMPLE = "momentum"
 #: The table's type size against the window's: six columns share the controls' width.
@@ -156,6 +158,7 @@ class RunsPanel(QWidget):
         self._swatches: list[int | None] = []  # the rgba each row's swatch shows
         self._items: list[list[QTableWidgetItem]] = []  # kept, to update in place
         self._icons: dict[int, QIcon] = {}
+        self._kind = "linear"  # the problem's kind, which names and sizes the columns
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("runsTable")
@@ -245,6 +248,10 @@ class RunsPanel(QWidget):
     def set_kind(self, kind: str) -> None:
         """Name the columns for the problem: its cost J, or a function's value f."""
         function = kind == "function"
+        if kind != self._kind:
+            self._kind = kind
+            self._size_columns()
+            self.widthNeeded.emit()
         names = FUNCTION_COLUMNS if function else {}
         tips = FUNCTION_TIPS if function else {}
         for column, title in enumerate(COLUMNS):
@@ -327,7 +334,8 @@ class RunsPanel(QWidget):
         self.table.setFont(font)
         metrics = self.table.fontMetrics()
         self.table.setColumnWidth(SWATCH, metrics.height() + 2 * CELL_PADDING)
-        for column, sample in COLUMN_SAMPLES.items():
+        samples = FUNCTION_SAMPLES if self._kind == "function" else COLUMN_SAMPLES
+        for column, sample in samples.items():
             shown = [self._items[r][column].text() for r in range(len(self._items))]
             texts = (COLUMNS[column], sample, *shown)
             width = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING

@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from gd_explorer.engine import descend
-from gd_explorer.engine.functions import SURFACE_INFO
+from gd_explorer.engine.functions import SURFACE_INFO, SURFACES
 from gd_explorer.engine.symbolic import MAX_LENGTH
 from gd_explorer.settings import TYPED, Settings
 from gd_explorer.ui.controls import TYPED_LABEL, ControlsPanel
-from gd_explorer.ui.runs_panel import STATUS
+from gd_explorer.ui.readout import Readout
+from gd_explorer.ui.runs_panel import COST, REACHED, STATUS, RunRow, RunsPanel
+from gd_explorer.ui.views.equations import EquationsPanel
 
 RUN_TIMEOUT = 60_000
 
@@ -215,6 +217,47 @@ def test_gradient_noise_is_a_setting_of_the_run_and_uses_the_seed(qtbot, panel):
     type_number(qtbot, find(panel, QDoubleSpinBox, "noiseInput"), "0.5")
     assert panel.settings.noise == 0.5 and panel.settings.config().noise == 0.5
     assert seed.isEnabled()
+
+
+def test_the_runs_panel_names_a_functions_columns_and_fits_its_endings(qtbot):
+    panel = RunsPanel()
+    qtbot.addWidget(panel)
+    table = panel.table
+    panel.set_kind("function")
+    titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert titles[COST] == "f" and titles[REACHED] == "At f*"
+    said = "reached minimum 4 of 4 at (3.58, −1.85)"
+    panel.show_runs([RunRow("run 1", said, 40, 0.0), RunRow("run 2", "max_steps", 40, 1.0)])
+    item = table.item(0, STATUS)
+    assert item.text() == "min 4 of 4" and item.toolTip() == said
+    metrics = table.fontMetrics()
+    assert table.columnWidth(STATUS) >= metrics.horizontalAdvance(item.text())
+    assert panel.outcomes.text() == f"run 1: {said}" and not panel.outcomes.isHidden()
+    assert table.item(1, STATUS).text() == "finished"
+    panel.set_kind("linear")
+    assert table.horizontalHeaderItem(COST).text() == "Cost"
+
+
+def test_the_readout_and_equations_speak_of_x_y_and_f(qtbot):
+    readout, equations = Readout(), EquationsPanel()
+    for widget in (readout, equations):
+        qtbot.addWidget(widget)
+    readout.set_kind("function")
+    assert [c.text() for c in readout.captions] == ["step", "f(x, y)", "x", "y", "|∇f|", "status"]
+    readout.set_kind("linear")
+    assert [c.text() for c in readout.captions][1:4] == ["cost", "slope", "intercept"]
+    problem = SURFACES["rosenbrock"]
+    equations.set_problem(problem)
+    config = Settings(model="function", learning_rate=0.001, noise=0.5).config()
+    gradient = problem.gradient((-1.5, 2.0))
+    after = (-1.5 - 0.001 * gradient[0], 2.0 - 0.001 * gradient[1])
+    equations.show_step("function", config, 1, (-1.5, 2.0), after, gradient, 1.0)
+    text = equations.text()
+    d_x, d_y = problem.gradient_text()
+    assert f"∂f/∂x = {d_x}" in text and f"∂f/∂y = {d_y}" in text
+    assert "x ← −1.5 − 0.001 ×" in text and "y ← 2 − 0.001 ×" in text
+    assert "noisy gradient, σ = 0.5" in text and problem.formula in text
+    assert "slope" not in text
 
 
 # The window: needs the views that draw a function.
