@@ -465,8 +465,7 @@ class ExplorerController(QObject):
         views.table.set_dataset(state.data, problem.kind)
         self._show_maps(self._domain(self._paths()))
         views.cost_curve.set_problem(problem, (fixed or {}).get("b"))
-        if hasattr(views.equations, "set_problem"):
-            views.equations.set_problem(problem)
+        views.equations.set_problem(problem)
         self._name_parameters(analysis)
         self._show_bands(analysis)
         self._compare_scaling(analysis)
@@ -497,9 +496,9 @@ class ExplorerController(QObject):
             else ("slope m", "intercept b")
         )
         views = self.views
-        for view in (views.readout, views.runs_panel):
-            if hasattr(view, "set_kind"):
-                view.set_kind(kind)
+        views.readout.set_kind(kind)
+        if views.runs_panel is not None:
+            views.runs_panel.set_kind(kind)
         style.label_axis(views.contour, "bottom", slope)
         style.label_axis(views.contour, "left", intercept)
         style.label_axis(views.cost_curve, "bottom", slope)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gd_explorer.engine.functions import SURFACE_INFO
+from gd_explorer.engine.symbolic import MAX_LENGTH
 from gd_explorer.settings import (
     CONDITION_RANGE,
     LEARNING_RATE_RANGE,
@@ -59,6 +60,9 @@ NO_DATA_TIPS = {
 }
 #: Positions of the condition number's log slider per factor of ten.
 CONDITION_STEPS_PER_DECADE = 100
+#: The most text the function field holds: more than the parser takes, so text too long
+#: is refused with a message rather than cut to a formula the user did not write.
+FIELD_LENGTH = 4 * MAX_LENGTH
 #: The most text of a refused formula shown either side of the column at fault.
 ERROR_CONTEXT = 30
 VARIANT_LABELS = {
@@ -549,6 +553,9 @@ class ControlsPanel(QWidget):
             "cos, tan, exp, log, sqrt, abs, tanh … Press Enter to use it."
         )
         self.expression.setAccessibleName("Your own function f(x, y)")
+        # Qt's default cap (32,767 characters) took 0.2 s to paste and lay out a megabyte;
+        # anything past the parser's limit is refused anyway, with a message.
+        self.expression.setMaxLength(FIELD_LENGTH)
         self.expression_error = QLabel()
         self.expression_error.setObjectName("expressionError")
         self.expression_error.setWordWrap(True)

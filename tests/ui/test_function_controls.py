@@ -475,6 +475,20 @@ def test_the_bands_best_rate_and_sweep_say_they_are_local(qtbot, make_window, er
 
 
 @needs_views
+def test_the_sweep_runs_on_a_function_around_the_starts_curvature(qtbot, make_window, errors):
+    window = make_window()
+    on_function(qtbot, window, "booth")
+    with qtbot.waitSignal(window.explorer.sweepDone, timeout=RUN_TIMEOUT) as done:
+        window.explorer.sweep(8)
+    assert "curvature at the start" in window.statusBar().currentMessage()
+    result, one_over_l, two_over_l = done.args
+    assert result is not None
+    eigen = np.linalg.eigvalsh(window.problem.hessian(window.settings.config().start))
+    assert two_over_l == pytest.approx(2 / eigen[-1]) and one_over_l == two_over_l / 2
+    assert errors == []
+
+
+@needs_views
 def test_a_preset_that_needs_data_is_refused_on_a_function(qtbot, make_window, errors):
     window = make_window()
     on_function(qtbot, window, "rosenbrock")
