@@ -251,7 +251,6 @@ class RunsPanel(QWidget):
         if kind != self._kind:
             self._kind = kind
             self._size_columns()
-            self.widthNeeded.emit()
         names = FUNCTION_COLUMNS if function else {}
         tips = FUNCTION_TIPS if function else {}
         for column, title in enumerate(COLUMNS):
@@ -323,7 +322,6 @@ class RunsPanel(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "table"):
             self._size_columns()
-            self.widthNeeded.emit()
 
     # Inside.
 
@@ -341,6 +339,15 @@ class RunsPanel(QWidget):
             width = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING
             self.table.setColumnWidth(column, width)
         label = metrics.horizontalAdvance(LABEL_SAMPLE) + 2 * CELL_PADDING
+        if samples is FUNCTION_SAMPLES:
+            # The wider status comes out of the names, so the panel keeps its width: it
+            # shares the controls' column, which does not scroll sideways.
+            wider = self.table.columnWidth(STATUS) - max(
+                metrics.horizontalAdvance(t) + 2 * CELL_PADDING
+                for t in (COLUMNS[STATUS], COLUMN_SAMPLES[STATUS])
+            )
+            shortest = metrics.horizontalAdvance("run 4") + 2 * CELL_PADDING
+            label = max(label - max(wider, 0), shortest)
         self.table.setColumnWidth(LABEL, label)
         self._fit_width()
 

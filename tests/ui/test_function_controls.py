@@ -225,7 +225,9 @@ def test_the_runs_panel_names_a_functions_columns_and_fits_its_endings(qtbot):
     panel = RunsPanel()
     qtbot.addWidget(panel)
     table = panel.table
+    width = table.minimumWidth()
     panel.set_kind("function")
+    assert table.minimumWidth() == width  # the controls' column does not scroll sideways
     titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert titles[COST] == "f" and titles[REACHED] == "At f*"
     said = "reached minimum 4 of 4 at (3.58, −1.85)"
