@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gd_explorer.ui import style
+from gd_explorer.ui.runs_panel import status_words
 
 STATUS_TEXT = {
     "ready": "ready",
@@ -178,12 +179,7 @@ class Readout(QWidget):
             label.setText(STATUS_TEXT[status])
             label.setToolTip("")
             return
-        gist = status
-        if status.startswith("reached "):
-            gist = status.removeprefix("reached ").split(" at ")[0].removeprefix("the ")
-        elif status.startswith(("fell away", "left the domain")):
-            gist = "fell away" if status.startswith("fell") else "left the domain"
-        label.setText(gist)
+        label.setText(status_words(status)[0])  # as the runs panel says it
         label.setToolTip(status)
 
     def show_banner(self, message: str | None) -> None:

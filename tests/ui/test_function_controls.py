@@ -334,7 +334,7 @@ def test_himmelblau_run_to_the_end_names_the_minimum_it_reached(qtbot, make_wind
     qtbot.waitUntil(lambda: said in outcomes.text())
     assert outcomes.isVisible()
     status = find(window, QLabel, "statusReadout")
-    assert status.toolTip() == said and status.text().startswith("minimum ")
+    assert status.toolTip() == said and status.text() == cell.text()
     assert find(window, QLabel, "slopeReadout").text() == f"{end[0]:.6g}"
     captions = [c.text() for c in window.readout.captions]
     assert "f(x, y)" in captions and "x" in captions and "y" in captions
