@@ -211,6 +211,8 @@ class ExplorerController(QObject):
         self._panel: tuple[Settings, int] | None = None
         self._reach: tuple[object, Reach] | None = None
         self._failure_shown: str | None = None
+        #: How the selected run on a function ended, as last said in the status bar.
+        self._ending_shown: str | None = None
         #: The engine's run id of each colour slot in the race.
         self._ids: dict[int, int] = {}
         self._reaches: dict[tuple[int, int, float | None], Reach] = {}
@@ -496,7 +498,7 @@ class ExplorerController(QObject):
             else ("slope m", "intercept b")
         )
         views = self.views
-        views.readout.set_kind(kind)
+        views.readout.set_kind(kind, getattr(analysis.problem, "dimension", 2))
         if views.runs_panel is not None:
             views.runs_panel.set_kind(kind)
         style.label_axis(views.contour, "bottom", slope)
@@ -806,9 +808,10 @@ class ExplorerController(QObject):
         self._start([s.config() for s in self.state.runs], paused=paused)
 
     def _start(self, configs: list[DescentConfig], paused: bool = False) -> None:
-        if self._failure_shown:
-            self.failureCleared.emit(self._failure_shown)  # about a run that is over
-        self._failure_shown = None
+        for shown in (self._failure_shown, self._ending_shown):
+            if shown:
+                self.failureCleared.emit(shown)  # about a run that is over
+        self._failure_shown = self._ending_shown = None
         self.replay_step = None
         self.runner.set_speed(self.state.settings.speed)
         self.runner.start(self.analysis.problem, configs, paused=paused)
@@ -1107,7 +1110,8 @@ class ExplorerController(QObject):
                 said = self._ended_words(selected, selected.steps)
                 if said:
                     label = self.state.labels[self.state.selected]
-                    self.message.emit(f"{label} {said}", COMPLAINT_MS)
+                    self._ending_shown = f"{label} {said}"
+                    self.message.emit(self._ending_shown, COMPLAINT_MS)
             if selected is not None and selected.status == "diverged":
                 # Show the flight: widen the maps to the paths (the views follow the balls).
                 self._show_maps(self._domain(self._paths()))

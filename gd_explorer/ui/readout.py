@@ -31,6 +31,8 @@ CAPTIONS = {
     },
 }
 
+ONE_VARIABLE = {"cost": "f(x)", "slope": "x", "intercept": "y (not used)", "gradient": "|f′(x)|"}
+
 #: Point sizes at scale 1.
 CAPTION_PT = 11
 VALUE_PT = 16
@@ -129,9 +131,14 @@ class Readout(QWidget):
         self._theme = style.current_theme()
         self.set_scale(1.0)
 
-    def set_kind(self, kind: str) -> None:
-        """Name the numbers for the problem: slope and intercept, or x, y and f(x, y)."""
+    def set_kind(self, kind: str, dimension: int = 2) -> None:
+        """Name the numbers for the problem: slope and intercept, or x, y and f(x, y).
+
+        A function of x alone (``dimension`` 1) is f(x), its gradient f′(x).
+        """
         names = CAPTIONS.get(kind, {})
+        if kind == "function" and dimension == 1:
+            names = ONE_VARIABLE
         for caption, field in zip(self.captions, self.FIELDS, strict=True):
             caption.setText(names.get(field, field))
 

@@ -248,6 +248,8 @@ def test_the_readout_and_equations_speak_of_x_y_and_f(qtbot):
         qtbot.addWidget(widget)
     readout.set_kind("function")
     assert [c.text() for c in readout.captions] == ["step", "f(x, y)", "x", "y", "|∇f|", "status"]
+    readout.set_kind("function", 1)
+    assert [c.text() for c in readout.captions][1:5] == ["f(x)", "x", "y (not used)", "|f′(x)|"]
     readout.set_kind("linear")
     assert [c.text() for c in readout.captions][1:4] == ["cost", "slope", "intercept"]
     problem = SURFACES["rosenbrock"]
@@ -328,6 +330,11 @@ def test_himmelblau_run_to_the_end_names_the_minimum_it_reached(qtbot, make_wind
     said = window.problem.describe_reached(end)
     assert said is not None and said.startswith("reached minimum")
     assert "of 4 at (" in said
+    assert window.statusBar().currentMessage() == f"run 1 {said}"
+    trigger(window, "actionReset")
+    trigger(window, "actionRun")  # a new run: the old ending is no longer news
+    assert window.statusBar().currentMessage() != f"run 1 {said}"
+    qtbot.waitUntil(lambda: not window.explorer.runner.live, timeout=RUN_TIMEOUT)
     cell = status_cells(window)[0]
     assert cell.toolTip() == said and cell.text().startswith("min ")
     outcomes = find(window, QLabel, "runOutcomes")
