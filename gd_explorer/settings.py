@@ -37,6 +37,18 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000, 0)
 LEARNING_RATE_RANGE = (1e-6, 10.0)
 #: The largest seed the seed control (a 32-bit spin box) can show; the engine takes more.
 MAX_SHOWN_SEED = 2**31 - 1
+#: The settings that mean something only on data: kept aside while a function is the
+#: problem and given back when the data's model returns.
+REGRESSION_FIELDS = (
+    "start_slope",
+    "start_intercept",
+    "learning_rate",
+    "variant",
+    "batch_size",
+    "hold_intercept",
+    "held_intercept",
+    "scaling",
+)
 
 
 def options(values: Mapping[str, Any] | None) -> tuple[tuple[str, float], ...]:
@@ -220,6 +232,27 @@ class Settings:
         return settings
 
 
+def surface_defaults(surface: str) -> dict[str, float]:
+    """Return the start and learning rate a built-in surface suggests (none for TYPED).
+
+    Chosen once, when the surface is chosen: the user may change them after.
+    """
+    info = SURFACE_INFO.get(surface)
+    if info is None:
+        return {}
+    return {
+        "start_slope": float(info.start[0]),
+        "start_intercept": float(info.start[1]),
+        "learning_rate": float(info.learning_rate),
+    }
+
+
+def clamp_rate(rate: float) -> float:
+    """Return ``rate`` within :data:`LEARNING_RATE_RANGE` (the control's range)."""
+    low, high = LEARNING_RATE_RANGE
+    return float(min(max(rate, low), high))
+
+
 # Function problems are parsed and differentiated once per text, not once per run or view.
 
 
@@ -250,9 +283,12 @@ __all__ = [
     "MAX_SHOWN_SEED",
     "MODELS",
     "PROBLEM_KINDS",
+    "REGRESSION_FIELDS",
     "ROTATION_RANGE",
     "SPEEDS",
     "TYPED",
     "Settings",
+    "clamp_rate",
     "options",
+    "surface_defaults",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -30,7 +31,12 @@ from gd_explorer.engine import (
 from gd_explorer.engine.scaling import Scaling
 from gd_explorer.framing import Domain, problem_domain
 from gd_explorer.scene import MAX_RUNS
-from gd_explorer.settings import Settings
+from gd_explorer.settings import (
+    REGRESSION_FIELDS,
+    Settings,
+    clamp_rate,
+    surface_defaults,
+)
 
 #: Settings that belong to the problem rather than to one run: equal across runs.
 SHARED = ("model", "speed", "scaling", "surface", "expression", "condition", "rotation")
@@ -117,6 +123,10 @@ class ExplorerState:
     #: slots 0, 1, … and "run 1", "run 2", ….
     slots: tuple[int, ...] = ()
     labels: tuple[str, ...] = ()
+    #: While a function is the problem: each run's settings as they were on the data,
+    #: given back (start, learning rate, descent, held intercept, scaling) when a
+    #: regression model is chosen again.
+    shelved: tuple[Settings, ...] = ()
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.runs) <= MAX_RUNS:
@@ -201,21 +211,56 @@ class ExplorerState:
                 if not isinstance(error, DatasetError):
                     raise StateError(str(error)) from None
                 raise
-        shared = {name: getattr(settings, name) for name in SHARED}
-        runs = tuple(
-            settings if i == self.selected else run.replace(**shared)
-            for i, run in enumerate(self.runs)
-        )
+        shared: dict[str, Any] = {name: getattr(settings, name) for name in SHARED}
+        if "surface" in changed and settings.model == "function":
+            # A start on the old surface means nothing on the new one: every run starts
+            # where the selected one does, its learning rate scaled alike (a race of
+            # rates stays a race of rates).
+            ratio = settings.learning_rate / old.learning_rate
+            runs = tuple(
+                settings
+                if i == self.selected
+                else run.replace(
+                    **shared,
+                    start_slope=settings.start_slope,
+                    start_intercept=settings.start_intercept,
+                    learning_rate=clamp_rate(run.learning_rate * ratio),
+                )
+                for i, run in enumerate(self.runs)
+            )
+        else:
+            runs = tuple(
+                settings if i == self.selected else run.replace(**shared)
+                for i, run in enumerate(self.runs)
+            )
         return replace(self, runs=runs), _effect(changed)
 
     def switch_model(self, settings: Settings, data: Dataset) -> tuple[ExplorerState, Effect]:
         """Change the model along with the data it needs (logistic needs classes).
 
+        Choosing a function keeps every run's settings on the data aside (see
+        :attr:`shelved`) and starts each run where the surface suggests; choosing a
+        regression model again gives them back. The data is never touched by a function.
+
         Raises
         ------
         DatasetError
             If the model cannot fit ``data``.
+        StateError
+            If the settings are not valid.
         """
+        old = self.settings
+        shelved = self.shelved
+        if settings.model == "function" and old.model != "function":
+            runs, selected_settings = self._to_function(settings)
+            shelved = self.runs
+        elif old.model == "function" and settings.model != "function":
+            runs, selected_settings = self._from_function(settings)
+            shelved = ()
+        else:
+            selected_settings = settings
+            runs = self.runs
+        settings = selected_settings
         if settings.model == "logistic" and settings.hold_intercept:
             settings = settings.replace(hold_intercept=False)
         settings.problem(data)
@@ -226,10 +271,54 @@ class ExplorerState:
             else run.replace(**shared, hold_intercept=False)
             if settings.model == "logistic"
             else run.replace(**shared)
+            for i, run in enumerate(runs)
+        )
+        for run in runs:
+            try:
+                run.config()
+            except ValueError as error:
+                raise StateError(str(error)) from None
+        effect = Effect.REDRAW | Effect.REFRAME | Effect.RESTART
+        return replace(self, data=data, runs=runs, shelved=shelved), effect
+
+    def _to_function(self, settings: Settings) -> tuple[tuple[Settings, ...], Settings]:
+        """Return the runs (and the selected run's settings) on the function chosen.
+
+        Sampling, a held intercept and standardised x mean nothing without data.
+        """
+        defaults = surface_defaults(settings.surface)
+        plain = {"variant": "batch", "hold_intercept": False, "scaling": False}
+        chosen = settings.replace(**plain, **defaults)
+        ratio = chosen.learning_rate / settings.learning_rate
+        runs = tuple(
+            chosen
+            if i == self.selected
+            else run.replace(
+                **plain,
+                start_slope=chosen.start_slope,
+                start_intercept=chosen.start_intercept,
+                learning_rate=clamp_rate(run.learning_rate * ratio),
+            )
             for i, run in enumerate(self.runs)
         )
-        effect = Effect.REDRAW | Effect.REFRAME | Effect.RESTART
-        return replace(self, data=data, runs=runs), effect
+        return runs, chosen
+
+    def _from_function(self, settings: Settings) -> tuple[tuple[Settings, ...], Settings]:
+        """Return the runs (and the selected run's) with their settings on the data back.
+
+        A run added while the function was shown takes the first run's; without any
+        kept (a session saved on a function) the defaults.
+        """
+        kept = self.shelved or (Settings(),)
+
+        def back(index: int, run: Settings) -> Settings:
+            source = kept[index] if index < len(kept) else kept[0]
+            restored = {name: getattr(source, name) for name in REGRESSION_FIELDS}
+            return run.replace(**restored, model=settings.model)
+
+        runs = tuple(back(i, run) for i, run in enumerate(self.runs))
+        chosen = back(self.selected, settings)
+        return runs, chosen
 
     def add_run(
         self, settings: Settings | None = None, label: str | None = None
@@ -335,6 +424,7 @@ class ExplorerState:
             0,
             self.lesson,
             labels=tuple(label for label, _ in runs),
+            shelved=self.shelved,
         )
         return state, Effect.DISCARD | Effect.REDRAW | Effect.REFRAME
 
@@ -402,6 +492,22 @@ def _key(state: ExplorerState) -> tuple[object, ...]:
     return (id(state.data), settings.model, settings.scaling, fixed, config.start, function)
 
 
+def local_curvature(
+    problem: CostModel, point: tuple[float, float], fixed: Mapping[str, float] | None = None
+) -> Stability | None:
+    """Return the curvature figures at ``point`` (None where they cannot be measured).
+
+    A function of x alone is measured along x only: its y never moves, and the
+    Hessian's zero along y would make every condition number infinite.
+    """
+    if getattr(problem, "dimension", 2) == 1:
+        fixed = {**(fixed or {}), "b": point[1]}
+    try:
+        return stability(problem, point, fixed)
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+
+
 def analyse(state: ExplorerState) -> Analysis:
     """Return the analysis of ``state``'s selected run on its data (cached by state).
 
@@ -417,14 +523,19 @@ def analyse(state: ExplorerState) -> Analysis:
     config = settings.config()
     problem = settings.problem(state.data)
     fit = reference_fit(problem, config.fixed)
-    try:
-        # Logistic curvature is measured at the optimum: passed, so it is not found twice.
-        where = fit.theta if problem.kind == "logistic" and fit.theta is not None else None
-        if problem.kind == "logistic" and where is None:
-            where = (0.0, 0.0)
-        curvature: Stability | None = stability(problem, where, config.fixed)
-    except (ValueError, np.linalg.LinAlgError):
-        curvature = None
+    curvature: Stability | None
+    if problem.kind == "function":
+        # A function curves differently at each point: its curvature is the start's.
+        curvature = local_curvature(problem, config.start, config.fixed)
+    else:
+        try:
+            # Logistic curvature is measured at the optimum: passed, so it is not found twice.
+            where = fit.theta if problem.kind == "logistic" and fit.theta is not None else None
+            if problem.kind == "logistic" and where is None:
+                where = (0.0, 0.0)
+            curvature = stability(problem, where, config.fixed)
+        except (ValueError, np.linalg.LinAlgError):
+            curvature = None
     domain = problem_domain(problem, config.start, None, fixed=config.fixed)
     analysis = Analysis(problem, fit, curvature, domain, settings.scaling_of(state.data))
     _analyses[key] = (state.data, analysis)

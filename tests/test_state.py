@@ -325,3 +325,114 @@ def test_reach_never_counts_a_batch_loss():
     assert reach.update(costs[:4], exact[:4]) is None
     assert reach.update(costs, exact) == 4
     assert scene.steps_to_reach(costs, 1.0, exact) == 4 and scene.steps_to_reach(costs, 1.0) == 1
+
+
+# Function problems: choosing one, its surfaces, and coming back to the data.
+
+
+def _on_function(state, surface="himmelblau"):
+    settings = state.settings.replace(model="function", surface=surface)
+    new, effect = state.switch_model(settings, state.data)
+    return new, effect
+
+
+def test_choosing_a_function_starts_where_the_surface_suggests(state):
+    from gd_explorer.engine.functions import SURFACE_INFO
+
+    race, _ = state.add_run(state.settings.replace(learning_rate=0.02))
+    new, effect = _on_function(race)
+    info = SURFACE_INFO["himmelblau"]
+    assert Effect.RESTART in effect and Effect.REFRAME in effect
+    for run in new.runs:
+        assert run.model == "function" and run.surface == "himmelblau"
+        assert (run.start_slope, run.start_intercept) == info.start
+        assert run.variant == "batch" and not run.hold_intercept and not run.scaling
+    # The selected run takes the surface's rate; the other keeps its ratio to it.
+    assert new.settings.learning_rate == info.learning_rate
+    assert new.runs[0].learning_rate == pytest.approx(info.learning_rate / 2)
+    assert new.data is state.data  # the data stays, unseen
+    assert analyse(new).problem.name == "himmelblau"
+
+
+def test_back_to_linear_gives_the_data_and_the_regression_settings_back(state):
+    custom = state.settings.replace(
+        learning_rate=0.003, start_slope=2.0, start_intercept=-1.0, variant="minibatch"
+    )
+    before, _ = state.set_settings(custom)
+    edited, _ = before.edit_data(before.data.with_point(11.0, 12.0))
+    on_function, _ = _on_function(edited, "rosenbrock")
+    assert on_function.settings.learning_rate == 0.001
+    # Things of the run itself, changed on the function, stay.
+    steps, _ = on_function.set_settings(on_function.settings.replace(steps=777, noise=0.5))
+    back, _ = steps.switch_model(steps.settings.replace(model="linear"), steps.data)
+    assert back.data is edited.data and len(back.data) == 9
+    settings = back.settings
+    assert settings.model == "linear" and settings.variant == "minibatch"
+    assert (settings.learning_rate, settings.start_slope, settings.start_intercept) == (
+        0.003,
+        2.0,
+        -1.0,
+    )
+    assert settings.steps == 777
+    assert analyse(back).problem.kind == "linear"
+    assert back.shelved == ()
+
+
+def test_back_from_a_function_with_nothing_kept_takes_the_defaults(state):
+    on_function = ExplorerState(
+        state.data,
+        (Settings(model="function", surface="booth", learning_rate=0.05, start_slope=-8.0),),
+    )
+    back, _ = on_function.switch_model(Settings(model="linear"), state.data)
+    assert back.settings.learning_rate == Settings().learning_rate
+    assert back.settings.start_slope == 0.0
+
+
+def test_a_new_surface_moves_every_runs_start(state):
+    on_function, _ = _on_function(state, "himmelblau")
+    race, _ = on_function.add_run(on_function.settings.replace(learning_rate=0.005))
+    chosen = race.settings.replace(surface="booth", start_slope=-8.0, start_intercept=-6.0)
+    chosen = chosen.replace(learning_rate=0.05)
+    new, effect = race.set_settings(chosen)
+    assert Effect.RESTART in effect and Effect.REFRAME in effect
+    assert all((r.start_slope, r.start_intercept) == (-8.0, -6.0) for r in new.runs)
+    assert new.runs[0].learning_rate == pytest.approx(0.1)  # twice the other, as before
+    assert all(r.surface == "booth" for r in new.runs)
+
+
+def test_a_bad_typed_function_changes_nothing(state):
+    on_function, _ = _on_function(state)
+    with pytest.raises(StateError, match="Column 7"):
+        on_function.set_settings(
+            on_function.settings.replace(surface="custom", expression="x**2 +")
+        )
+    typed, _ = on_function.set_settings(
+        on_function.settings.replace(surface="custom", expression="x**2 + 3*y**2")
+    )
+    assert analyse(typed).problem.text == "x**2 + 3*y**2"
+
+
+def test_a_race_on_a_function_keeps_the_settings_kept_for_the_data(state):
+    on_function, _ = _on_function(state)
+    raced, _ = on_function.race((("a", on_function.settings), ("b", on_function.settings)))
+    assert raced.shelved == on_function.shelved == state.runs
+
+
+def test_a_functions_curvature_is_the_starts(state):
+    on_function, _ = _on_function(state, "rosenbrock")
+    curvature = analyse(on_function).stability
+    problem = analyse(on_function).problem
+    start = on_function.settings.config().start
+    import numpy as np
+
+    largest = float(np.linalg.eigvalsh(problem.hessian(start))[-1])
+    assert curvature is not None and curvature.L == pytest.approx(largest)
+
+
+def test_a_one_variable_functions_curvature_is_along_x(state):
+    on_function, _ = _on_function(state, "double-well")
+    curvature = analyse(on_function).stability
+    x = on_function.settings.start_slope
+    assert curvature is not None
+    assert curvature.L == pytest.approx(12 * x**2 - 4)  # f'' of (x² − 1)² + 0.3x
+    assert curvature.condition == 1.0

@@ -649,6 +649,10 @@ def parse(text: str, variables: Sequence[str] = ("x", "y")) -> Node:
     except SyntaxError as error:
         column = (error.offset or 1) + offset
         hint = "check the brackets and operators"
+        if not error.offset:
+            # Python points at no column when the text ends too soon ("x**2 +").
+            column = offset + len(source) + 1
+            hint = "it ends too soon: something is missing at the end"
         if _IMPLICIT_PRODUCT.search(source):
             hint = "write products with * (2*x, not 2x)"
         raise ExpressionError(

@@ -89,14 +89,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Best learning rate",
         (),
         lambda w: w.explorer.best_rate(),
-        "Set the learning rate to 2/(L + μ): the fastest steady descent on this data",
+        "Set the learning rate to 2/(L + μ): the fastest steady descent on this problem "
+        "(on a function: at the start, where its curvature is measured)",
     ),
     ActionSpec(
         "actionAddRun",
         "Add a run",
         ("Ctrl+Shift+N",),
         lambda w: w.explorer.add_run(),
-        "Add a run with default settings, to race the others on the same data (up to four)",
+        "Add a run with default settings, to race the others on the same problem (up to four)",
         short="Add",
     ),
     ActionSpec(

@@ -48,6 +48,7 @@ from gd_explorer.state import (
     ExplorerState,
     StateError,
     analyse,
+    local_curvature,
 )
 from gd_explorer.ui import style
 from gd_explorer.ui.export import ExportError, frame_steps
@@ -69,6 +70,16 @@ SCALING_ROWS = 2_000
 SCALING_STEPS = 20_000
 #: Learning rates a sweep tries, log-spaced around the stability limit.
 SWEEP_RATES = 50
+#: What each change of a function problem is called in the Edit menu, and which of them
+#: merge with the one before (a dragged slider is one step to undo, not a hundred).
+FUNCTION_EDITS = {
+    "surface": ("Choose surface", -1),
+    "expression": ("Type function", -1),
+    "condition": ("Change condition number", 1),
+    "rotation": ("Turn bowl", 2),
+}
+#: What a function problem's runs are said to do when they end, besides reaching a minimum.
+ENDED = ("max_steps", "converged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +99,26 @@ class StateChange(QUndoCommand):
         text: str,
         before: ExplorerState,
         after: ExplorerState,
+        merge: int = -1,
     ) -> None:
         super().__init__(text)
         self._controller = controller
         self._before: ExplorerState | None = before
         self._after: ExplorerState | None = after
+        self._merge = merge
+
+    def id(self) -> int:
+        """Return the kind of step this merges with (-1: none)."""
+        return self._merge
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        """Take in the next step of the same kind (a slider dragged on)."""
+        if not isinstance(other, StateChange) or other.id() != self._merge or self._merge < 0:
+            return False
+        if self._after is None or other._after is None:
+            return False
+        self._after = other._after
+        return True
 
     def redo(self) -> None:
         """Apply the change."""
@@ -190,6 +216,8 @@ class ExplorerController(QObject):
         self._panel: tuple[Settings, int] | None = None
         self._reach: tuple[object, Reach] | None = None
         self._failure_shown: str | None = None
+        #: How the selected run on a function ended, as last said in the status bar.
+        self._ending_shown: str | None = None
         #: The engine's run id of each colour slot in the race.
         self._ids: dict[int, int] = {}
         self._reaches: dict[tuple[int, int, float | None], Reach] = {}
@@ -236,9 +264,12 @@ class ExplorerController(QObject):
 
     # Changes of state.
 
-    def change(self, text: str, state: ExplorerState) -> None:
-        """Move to ``state`` as one undoable step called ``text``."""
-        self.undo_stack.push(StateChange(self, text, self.state, state))
+    def change(self, text: str, state: ExplorerState, merge: int = -1) -> None:
+        """Move to ``state`` as one undoable step called ``text``.
+
+        Steps with the same ``merge`` key (not -1) one after the other are one step.
+        """
+        self.undo_stack.push(StateChange(self, text, self.state, state, merge))
         self._bound_undo_memory()
 
     def replace(self, text: str, state: ExplorerState) -> None:
@@ -285,6 +316,18 @@ class ExplorerController(QObject):
                 self._panel = None  # it shows the refused value: put the state back
             self._sync_panel()
             return
+        changed = [
+            name
+            for name in FUNCTION_EDITS
+            if getattr(settings, name) != getattr(self.state.settings, name)
+        ]
+        if changed and settings.model == "function":
+            # A new function is a new problem: undoable, like a new model.
+            if from_panel:
+                self._panel = (state.settings, len(state.data))  # it shows its own edit
+            text, merge = FUNCTION_EDITS[changed[0]]
+            self.change(text, state, merge if len(changed) == 1 else -1)
+            return
         old, self.state = self.state, state
         if from_panel:
             self._panel = (state.settings, len(state.data))  # it shows its own edit
@@ -311,6 +354,13 @@ class ExplorerController(QObject):
             return
         rate = float(min(max(curvature.best_lr, low), high))
         self.set_learning_rate(rate, "Best learning rate")
+        if self.analysis.problem.kind == "function":
+            self.message.emit(
+                f"learning rate {rate:.4g} = 2/(L + μ) of the curvature at the start: the "
+                "fastest there (a function curves differently elsewhere)",
+                8000,
+            )
+            return
         self.message.emit(f"learning rate {rate:.4g} = 2/(L + μ), the fastest here", 8000)
 
     def scale_learning_rate(self, factor: float) -> None:
@@ -406,8 +456,10 @@ class ExplorerController(QObject):
             if name in RESTARTING
         )
         self.state = state
-        if old.settings.scaling != state.settings.scaling:
-            self._restart_from_starts()  # their points were of the other x
+        if old.settings.scaling != state.settings.scaling or _other_function(old, state):
+            # Their points were of the other x, or on another function: from the starts.
+            self._restart_from_starts()
+            restart = False
         if not same_runs or (
             self.runner.live and restart and len(state.runs) > 1 and not new_problem
         ):
@@ -423,6 +475,7 @@ class ExplorerController(QObject):
         views.table.set_dataset(state.data, problem.kind)
         self._show_maps(self._domain(self._paths()))
         views.cost_curve.set_problem(problem, (fixed or {}).get("b"))
+        views.equations.set_problem(problem)
         self._name_parameters(analysis)
         self._show_bands(analysis)
         self._compare_scaling(analysis)
@@ -443,13 +496,19 @@ class ExplorerController(QObject):
         self.stateChanged.emit(state)
 
     def _name_parameters(self, analysis: Analysis) -> None:
-        """Say on the maps' axes whether the runs' slope and intercept are of standardised x."""
+        """Name the parameters: slope and intercept (of standardised x?), or x and y."""
+        kind = analysis.problem.kind
         slope, intercept = (
-            ("scaled slope m′", "scaled intercept b′")
+            ("x", "y")
+            if kind == "function"
+            else ("scaled slope m′", "scaled intercept b′")
             if analysis.scaling is not None
             else ("slope m", "intercept b")
         )
         views = self.views
+        views.readout.set_kind(kind, getattr(analysis.problem, "dimension", 2))
+        if views.runs_panel is not None:
+            views.runs_panel.set_kind(kind)
         style.label_axis(views.contour, "bottom", slope)
         style.label_axis(views.contour, "left", intercept)
         style.label_axis(views.cost_curve, "bottom", slope)
@@ -490,7 +549,7 @@ class ExplorerController(QObject):
         at each point: its bands are local, at the selected run's ball (or its start).
         """
         curvature = analysis.stability
-        local = analysis.problem.kind == "logistic"
+        local = analysis.problem.kind in ("logistic", "function")
         if local:
             record = self._selected_record()
             config = self.state.settings.config()
@@ -498,10 +557,13 @@ class ExplorerController(QObject):
             if record is not None and len(record.view()[0]):
                 m, b = record.view()[0][-1]
                 point = (float(m), float(b))
-            try:
-                curvature = stability(analysis.problem, point, config.fixed)
-            except (ValueError, np.linalg.LinAlgError):
-                curvature = None
+            if analysis.problem.kind == "function":
+                curvature = local_curvature(analysis.problem, point, config.fixed)
+            else:
+                try:
+                    curvature = stability(analysis.problem, point, config.fixed)
+                except (ValueError, np.linalg.LinAlgError):
+                    curvature = None
         if curvature is None or not np.isfinite(curvature.max_stable_lr):
             self.bandsChanged.emit(None, None, local)
             return
@@ -754,9 +816,10 @@ class ExplorerController(QObject):
         self._start([s.config() for s in self.state.runs], paused=paused)
 
     def _start(self, configs: list[DescentConfig], paused: bool = False) -> None:
-        if self._failure_shown:
-            self.failureCleared.emit(self._failure_shown)  # about a run that is over
-        self._failure_shown = None
+        for shown in (self._failure_shown, self._ending_shown):
+            if shown:
+                self.failureCleared.emit(shown)  # about a run that is over
+        self._failure_shown = self._ending_shown = None
         self.replay_step = None
         self.runner.set_speed(self.state.settings.speed)
         self.runner.start(self.analysis.problem, configs, paused=paused)
@@ -787,7 +850,7 @@ class ExplorerController(QObject):
 
     def _run_state(self) -> None:
         running, live = bool(self.runner.running), bool(self.runner.live)
-        if not running and self.analysis.problem.kind == "logistic":
+        if not running and self.analysis.problem.kind in ("logistic", "function"):
             self._show_bands(self.analysis)  # local: where the ball has stopped
         if live:
             # At once: a paused run sends no more frames that would say so.
@@ -806,11 +869,19 @@ class ExplorerController(QObject):
 
     def add_run(self) -> None:
         """Add a run with default settings beside the others (undoable)."""
+        selected = self.state.settings
         base = Settings().replace(
-            **{name: getattr(self.state.settings, name) for name in SHARED},
-            steps=self.state.settings.steps,
-            seed=self.state.settings.seed,
+            **{name: getattr(selected, name) for name in SHARED},
+            steps=selected.steps,
+            seed=selected.seed,
         )
+        if selected.model == "function":
+            # The defaults are the data's; on a function its own start and rate behave.
+            base = base.replace(
+                start_slope=selected.start_slope,
+                start_intercept=selected.start_intercept,
+                learning_rate=selected.learning_rate,
+            )
         self._change_runs("Add run", lambda: self.state.add_run(base))
 
     def duplicate_run(self) -> None:
@@ -876,6 +947,11 @@ class ExplorerController(QObject):
     def apply_preset(self, preset_id: str) -> None:
         """Replace the runs by a race preset built from the selected run's settings."""
         preset = get_preset(preset_id)
+        if self.analysis.problem.kind == "function":
+            refusal = _function_refusal(preset_id, self.state.settings)
+            if refusal:
+                self.complain(f"“{preset.label}”: {refusal}")
+                return
         curvature = self.analysis.stability
         limit = None if curvature is None else float(curvature.max_stable_lr)
         runs = preset.runs(self.state.settings, limit)
@@ -911,6 +987,12 @@ class ExplorerController(QObject):
         limit = float(curvature.max_stable_lr)
         config = self.state.settings.config()
         rates = suggested_rates(self.analysis.problem, config, count)
+        if self.analysis.problem.kind == "function":
+            self.message.emit(
+                f"sweeping around 2/L = {limit:.3g}, the curvature at the start: a function "
+                "curves differently elsewhere, so the bands are a guide there only",
+                COMPLAINT_MS,
+            )
         self._sweep_bands = (limit / 2, limit)
         self._sweep_tag = self.runner.sweep(self.analysis.problem, config, rates)
         # At once: on large data the first rate's run takes seconds to report.
@@ -1021,9 +1103,31 @@ class ExplorerController(QObject):
                 self._reaches.clear()
             reach = self._reaches[key] = Reach(optimum)
         reached = reach.at(step, record.view()[1], record.exact_view())
+        if newest and self.analysis.problem.kind == "function":
+            status = self._ended_words(record, step) or status
         return record_trace(
             record, step, status, slot=slot, label=label, rows=rows, reached=reached
         )
+
+    def _ended_words(self, record: RunRecord, step: int) -> str | None:
+        """Say how a run on a function ended: at which minimum, or how it fell away.
+
+        None while it runs, or when it ended elsewhere (its steps ran out on a slope).
+        """
+        problem = self.analysis.problem
+        if record.status in ENDED:
+            describe = getattr(problem, "describe_reached", None)
+            point = record.view()[0][step]
+            return describe((float(point[0]), float(point[1]))) if describe else None
+        if record.status != "diverged":
+            return None
+        message = record.message
+        where = f" at step {record.diverged_at}" if record.diverged_at is not None else ""
+        if message.startswith("left the domain"):
+            return message.split(":")[0]
+        if "unbounded below" in message:
+            return f"fell away (unbounded below){where}"
+        return None
 
     def _on_frame(self, frame: Frame) -> None:
         self._stale = frame
@@ -1052,6 +1156,12 @@ class ExplorerController(QObject):
         if frame.done:
             self._run_state()
             selected = self._selected_record()
+            if selected is not None and self.analysis.problem.kind == "function":
+                said = self._ended_words(selected, selected.steps)
+                if said:
+                    label = self.state.labels[self.state.selected]
+                    self._ending_shown = f"{label} {said}"
+                    self.message.emit(self._ending_shown, COMPLAINT_MS)
             if selected is not None and selected.status == "diverged":
                 # Show the flight: widen the maps to the paths (the views follow the balls).
                 self._show_maps(self._domain(self._paths()))
@@ -1131,6 +1241,33 @@ class ExplorerController(QObject):
         """Stop the engine and the frame timer."""
         self.runner.shutdown()
         self._draw_timer.stop()
+
+
+def _other_function(old: ExplorerState, new: ExplorerState) -> bool:
+    """Return whether the runs' points mean nothing on the new problem.
+
+    From data to a function and back, or from one surface to another: the runs start
+    again from their starts. A bowl turned or a formula edited keeps x and y.
+    """
+    before, after = old.settings, new.settings
+    if (before.model == "function") != (after.model == "function"):
+        return True
+    return after.model == "function" and before.surface != after.surface
+
+
+def _function_refusal(preset_id: str, settings: Settings) -> str | None:
+    """Return why a race preset does not apply to a function (None: it does)."""
+    if preset_id == "variants":
+        return (
+            "a function has no data points to sample, so batch, stochastic and mini-batch "
+            "are one and the same; race gradient noise instead (Duplicate, then set it)"
+        )
+    if preset_id == "decay" and settings.noise == 0:
+        return (
+            "on a function stochastic descent is a noisy gradient: set a gradient noise "
+            "first, then race a constant against a decaying rate"
+        )
+    return None
 
 
 def scaling_text(report: ScalingReport) -> str:

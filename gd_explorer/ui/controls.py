@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import sys
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -24,14 +26,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gd_explorer.settings import LEARNING_RATE_RANGE, MAX_STEPS, SPEEDS, Settings, options
+from gd_explorer.engine.functions import SURFACE_INFO
+from gd_explorer.engine.symbolic import MAX_LENGTH
+from gd_explorer.settings import (
+    CONDITION_RANGE,
+    LEARNING_RATE_RANGE,
+    MAX_NOISE,
+    MAX_STEPS,
+    ROTATION_RANGE,
+    SPEEDS,
+    TYPED,
+    Settings,
+    options,
+    surface_defaults,
+)
 from gd_explorer.ui import style
 from gd_explorer.ui.rules import RULES, SCHEDULES, Choice, Option, allows
 
 MODEL_LABELS = {
     "linear": "Linear (least squares)",
     "logistic": "Logistic (two classes)",
+    "function": "Function (no data)",
 }
+#: The surface picker's last entry: the function typed in the field under it.
+TYPED_LABEL = "Your own function…"
+#: Why the controls about data do nothing on a function.
+NO_DATA_TIPS = {
+    "variant": "A function has no data points to sample, so every step uses its exact "
+    "gradient. Its stochastic descent is gradient noise (below), as optimisation texts "
+    "model it.",
+    "scaling": "Standardising rescales the data's x; a function has no data, so there is "
+    "nothing to rescale.",
+}
+#: Positions of the condition number's log slider per factor of ten.
+CONDITION_STEPS_PER_DECADE = 100
+#: The most text the function field holds: more than the parser takes, so text too long
+#: is refused with a message rather than cut to a formula the user did not write.
+FIELD_LENGTH = 4 * MAX_LENGTH
+#: The most text of a refused formula shown either side of the column at fault.
+ERROR_CONTEXT = 30
 VARIANT_LABELS = {
     "batch": "Batch: all points",
     "stochastic": "Stochastic: 1 point",
@@ -253,6 +286,38 @@ def _spin_bound(bound: float, open_: bool, inward: int) -> float:
     return math.nextafter(bound, inward * math.inf)
 
 
+def _formula_text(settings: Settings) -> str:
+    """Return the function ``settings`` name as text to edit ("" if it has none).
+
+    The bowl's own text carries twelve-digit sines and cosines: offered rounded.
+    """
+    if settings.surface == "bowl":
+        angle = math.radians(settings.rotation)
+        c, s = (round(v, 4) + 0.0 for v in (math.cos(angle), math.sin(angle)))
+        u, v = _linear(c, s), _linear(-s, c)
+        return f"0.5*({u}**2 + {settings.condition:g}*{v}**2)"
+    info = SURFACE_INFO.get(settings.surface)
+    return info.expression if info is not None else ""
+
+
+def _linear(a: float, b: float) -> str:
+    """Return a·x + b·y as text, without terms of 0 or factors of 1."""
+    terms: list[str] = []
+    for coefficient, name in ((a, "x"), (b, "y")):
+        if coefficient == 0:
+            continue
+        size = abs(coefficient)
+        term = name if size == 1 else f"{size:g}*{name}"
+        sign = "-" if coefficient < 0 else "+"
+        terms.append(f"{sign} {term}" if terms else ("-" if sign == "-" else "") + term)
+    return "(" + " ".join(terms) + ")"
+
+
+def _pair(point: tuple[float, float]) -> str:
+    """Return a point as a person writes it, with true minus signs."""
+    return f"({point[0]:g}, {point[1]:g})".replace("-", "\N{MINUS SIGN}")
+
+
 def _object_name(*words: str) -> str:
     """Return ``words`` joined in camel case, as the fixed object names are spelled."""
     parts = [part for word in words for part in word.split("_")]
@@ -452,7 +517,83 @@ class ControlsPanel(QWidget):
             "modelInput",
             MODEL_LABELS,
             "What the model predicts: a straight line through the points (linear), or the "
-            "probability that a point is class 1 (logistic).",
+            "probability that a point is class 1 (logistic). Or no data at all: a function "
+            "of x and y to minimise (your data is kept for when you come back).",
+        )
+        self.surface = QComboBox()
+        self.surface.setObjectName("surfaceInput")
+        self.surface.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.surface.setMinimumContentsLength(12)
+        for name, info in SURFACE_INFO.items():
+            self.surface.addItem(info.title, name)
+            self.surface.setItemData(
+                self.surface.count() - 1,
+                f"{info.note}.\nStarts at {_pair(info.start)} with learning rate "
+                f"{info.learning_rate:g}.",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.surface.addItem(TYPED_LABEL, TYPED)
+        self.surface.setItemData(
+            self.surface.count() - 1,
+            "Type a formula in x and y in the field below; its gradient and Hessian are "
+            "worked out exactly.",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        self.surface.setToolTip(
+            "The function to minimise: a classic test surface, or your own. Choosing one "
+            "puts the start and the learning rate where it behaves."
+        )
+        self.expression = QLineEdit()
+        self.expression.setObjectName("expressionInput")
+        self.expression.setPlaceholderText("e.g. x**2 + 3*y**2")
+        self.expression.setToolTip(
+            "A formula in x and y: + − * / ** and brackets, numbers, pi and e, and sin, "
+            "cos, tan, exp, log, sqrt, abs, tanh … Press Enter to use it."
+        )
+        self.expression.setAccessibleName("Your own function f(x, y)")
+        # Qt's default cap (32,767 characters) took 0.2 s to paste and lay out a megabyte;
+        # anything past the parser's limit is refused anyway, with a message.
+        self.expression.setMaxLength(FIELD_LENGTH)
+        self.expression_error = QLabel()
+        self.expression_error.setObjectName("expressionError")
+        self.expression_error.setWordWrap(True)
+        self.expression_error.setTextFormat(Qt.TextFormat.RichText)
+        error_policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        error_policy.setHeightForWidth(True)
+        self.expression_error.setSizePolicy(error_policy)
+        self._shown_expression: str | None = None  # what the state said, last shown
+        low_k, high_k = CONDITION_RANGE
+        self.condition = NumberBox("condition number", low_k, high_k)
+        self.condition.setObjectName("conditionInput")
+        self.condition.setToolTip(
+            "How much steeper the bowl is across its valley than along it (1: round, "
+            "1000: a long narrow trough). Plain gradient descent needs about this many "
+            "steps for each factor e it gets closer."
+        )
+        self.condition_slider = QSlider(Qt.Orientation.Horizontal)
+        self.condition_slider.setObjectName("conditionSlider")
+        self.condition_slider.setRange(
+            0, round(math.log10(high_k / low_k) * CONDITION_STEPS_PER_DECADE)
+        )
+        self.condition_slider.setToolTip("Drag to change the condition number (a log scale).")
+        condition_row = QWidget()
+        condition_layout = QGridLayout(condition_row)
+        condition_layout.setContentsMargins(0, 0, 0, 0)
+        condition_layout.addWidget(self.condition, 0, 0)
+        condition_layout.addWidget(self.condition_slider, 0, 1)
+        condition_layout.setColumnStretch(1, 1)
+        self._condition_row = condition_row
+        self.rotation = NumberBox("rotation (degrees)", *ROTATION_RANGE)
+        self.rotation.setObjectName("rotationInput")
+        self.rotation.setToolTip("How far the bowl's valley is turned, in degrees.")
+        self.noise = NumberBox("gradient noise", 0.0, MAX_NOISE)
+        self.noise.setObjectName("noiseInput")
+        self.noise.setToolTip(
+            "Noisy gradient: Gaussian noise of this standard deviation is added to each "
+            "gradient (0: none), as optimisation texts model stochastic descent. The "
+            "run's random seed draws it, so the same seed repeats the run."
         )
         self.variant = _combo(
             "variantInput",
@@ -546,6 +687,7 @@ class ControlsPanel(QWidget):
         hold_row.addWidget(self.hold, 0, 0)
         hold_row.addWidget(self.held, 0, 1)
         hold_row.setColumnStretch(1, 1)
+        self._hold_row = hold_row
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setObjectName("speedInput")
         self.speed.setRange(0, len(SPEEDS) - 1)
@@ -566,6 +708,11 @@ class ControlsPanel(QWidget):
         self._option_rows: dict[OptionBox, QWidget] = {}
         self._option_labels: list[QLabel] = []
         form.addRow("Model", self.model)
+        form.addRow("Surface", self.surface)
+        form.addRow("f(x, y) =", self.expression)
+        form.addRow(self.expression_error)
+        form.addRow("Condition", condition_row)
+        form.addRow("Rotation (°)", self.rotation)
         form.addRow("Scaling", self.scaling)
         self.scaling_report = QLabel()
         self.scaling_report.setObjectName("scalingReport")
@@ -578,6 +725,7 @@ class ControlsPanel(QWidget):
         self.scaling_report.hide()
         form.addRow(self.scaling_report)
         form.addRow("Descent", self.variant)
+        form.addRow("Gradient noise", self.noise)
         form.addRow("Update rule", self.optimizer)
         for field_box in self._option_fields(self.rule_options):
             form.addRow(self._option_row(field_box))
@@ -599,6 +747,13 @@ class ControlsPanel(QWidget):
             box.currentIndexChanged.connect(
                 lambda _i, box=box, field=field: self._edit(**{field: box.currentData()})
             )
+        self.surface.currentIndexChanged.connect(self._surface_chosen)
+        self.expression.editingFinished.connect(self._expression_entered)
+        self.expression.textEdited.connect(lambda _text: self._show_expression_error(None))
+        self.condition.valueChanged.connect(lambda v: self._edit(condition=v))
+        self.condition_slider.valueChanged.connect(self._condition_slid)
+        self.rotation.valueChanged.connect(lambda v: self._edit(rotation=v))
+        self.noise.valueChanged.connect(lambda v: self._edit(noise=v))
         self.optimizer.currentIndexChanged.connect(self._rule_chosen)
         self.schedule.currentIndexChanged.connect(self._schedule_chosen)
         self.scaling.toggled.connect(lambda on: self._edit(scaling=on))
@@ -618,10 +773,15 @@ class ControlsPanel(QWidget):
         self.hold.toggled.connect(lambda on: self._edit(hold_intercept=on))
         self.held.valueChanged.connect(lambda v: self._edit(held_intercept=v))
         self.speed.valueChanged.connect(lambda i: self._edit(speed=float(SPEEDS[i])))
-        for number in (self.rate, self.start_slope, self.start_intercept, self.held):
+        for number in (
+            self.rate, self.start_slope, self.start_intercept, self.held,
+            self.condition, self.rotation, self.noise,
+        ):  # fmt: skip
             number.rejected.connect(self.rejected)
         for count in (self.steps, self.batch, self.seed):
             count.rejected.connect(self.rejected)
+        self._variant_tip = self.variant.toolTip()
+        self._scaling_tip = self.scaling.toolTip()
         self._base_labels = [form.labelForField(w) for w in (self.model, self.steps, self.seed)]
         self._base_labels += [form.labelForField(w) for w in (self.start_intercept, self.rate)]
         self._align_option_fields()
@@ -673,13 +833,17 @@ class ControlsPanel(QWidget):
         widgets = (
             self.model, self.variant, self.optimizer, self.rate, self.rate_slider, self.steps,
             self.batch, self.seed, self.start_slope, self.start_intercept, self.hold,
-            self.held, self.speed, self.schedule, self.scaling,
+            self.held, self.speed, self.schedule, self.scaling, self.surface, self.expression,
+            self.condition, self.condition_slider, self.rotation, self.noise,
             *self._option_fields(self.rule_options), *self._option_fields(self.schedule_options),
         )  # fmt: skip
         blockers = [QSignalBlocker(w) for w in widgets]
+        function = settings.model == "function"
         self.model.setCurrentIndex(self.model.findData(settings.model))
-        self.scaling.setChecked(settings.scaling)
-        self.variant.setCurrentIndex(self.variant.findData(settings.variant))
+        self._show_function(settings)
+        self.scaling.setChecked(settings.scaling and not function)
+        variant = "batch" if function else settings.variant
+        self.variant.setCurrentIndex(self.variant.findData(variant))
         self.optimizer.setCurrentIndex(self.optimizer.findData(settings.optimizer))
         self._show_options(self.rule_options, settings.optimizer, settings.optimizer_options)
         self.schedule.setCurrentIndex(self.schedule.findData(settings.schedule))
@@ -691,7 +855,7 @@ class ControlsPanel(QWidget):
         self.batch.setValue(min(settings.batch_size, max(1, rows)))
         self.batch.setEnabled(settings.variant == "minibatch")
         self.seed.setValue(settings.seed)
-        self.seed.setEnabled(settings.variant != "batch")
+        self.seed.setEnabled(settings.noise > 0 if function else settings.variant != "batch")
         self.start_slope.setValue(settings.start_slope)
         self.start_intercept.setValue(settings.start_intercept)
         self.start_intercept.setEnabled(not settings.hold_intercept)
@@ -702,6 +866,107 @@ class ControlsPanel(QWidget):
         self.speed.setValue(index)
         self.speed_label.setText(speed_text(SPEEDS[index]))
         del blockers
+
+    def _show_function(self, settings: Settings) -> None:
+        """Show the function's controls on a function, the data's otherwise, and name x, y."""
+        function = settings.model == "function"
+        typed = function and settings.surface == TYPED
+        bowl = function and settings.surface == "bowl"
+        form = self._form
+        form.setRowVisible(self.surface, function)
+        form.setRowVisible(self.expression, typed)
+        form.setRowVisible(self.expression_error, typed and bool(self.expression_error.text()))
+        form.setRowVisible(self._condition_row, bowl)
+        form.setRowVisible(self.rotation, bowl)
+        form.setRowVisible(self.noise, function)
+        form.setRowVisible(self.batch, not function)
+        form.setRowVisible(self._hold_row, not function)
+        self.surface.setCurrentIndex(self.surface.findData(settings.surface))
+        if settings.expression != self._shown_expression:
+            # Only when the state's text changed (undo, a session): a refused draft stays.
+            self._shown_expression = settings.expression
+            self.expression.setText(settings.expression)
+            self._show_expression_error(None)
+        self.condition.setValue(settings.condition)
+        self.condition_slider.setValue(self._condition_position(settings.condition))
+        self.rotation.setValue(settings.rotation)
+        self.noise.setValue(settings.noise)
+        self.variant.setEnabled(not function)
+        self.variant.setToolTip(NO_DATA_TIPS["variant"] if function else self._variant_tip)
+        self.scaling.setEnabled(not function)
+        self.scaling.setToolTip(NO_DATA_TIPS["scaling"] if function else self._scaling_tip)
+        names = ("x", "y") if function else ("slope", "intercept")
+        for box, name in zip((self.start_slope, self.start_intercept), names, strict=True):
+            label = form.labelForField(box)
+            if isinstance(label, QLabel):
+                label.setText(f"Start {name}")
+            box.setToolTip(f"Where the ball starts: the {name} before the first step.")
+
+    def _surface_chosen(self) -> None:
+        name = self.surface.currentData()
+        if name != TYPED:
+            self._edit(surface=name, **surface_defaults(name))
+            return
+        # Start from the formula shown, to edit: the problem stays what it was until Enter.
+        text = self._settings.expression or _formula_text(self._settings)
+        self._edit(surface=TYPED, expression=text)
+        self.expression.setFocus()
+        self.expression.selectAll()
+
+    def _expression_entered(self) -> None:
+        """Use the typed formula, or say what is wrong and where, keeping the text."""
+        text = self.expression.text()
+        if text == self._settings.expression and not self.expression_error.text():
+            return
+        try:
+            self._settings.replace(surface=TYPED, expression=text).function()
+        except ValueError as error:
+            self._show_expression_error(str(error), getattr(error, "column", None))
+            self.rejected.emit(f"f(x, y): {error}")
+            return
+        self._show_expression_error(None)
+        self._shown_expression = text
+        self._edit(surface=TYPED, expression=text)
+
+    def _show_expression_error(self, message: str | None, column: int | None = None) -> None:
+        """Show what is wrong with the typed formula under it, the column marked."""
+        label, field = self.expression_error, self.expression
+        if not message:
+            if label.text():
+                label.clear()
+                field.setStyleSheet("")
+                self._form.setRowVisible(label, False)
+            return
+        error = style.current_theme().error
+        text = field.text()
+        shown = html.escape(message)
+        if column is not None and 1 <= column <= len(text) + 1:
+            index = column - 1
+            start = max(0, index - ERROR_CONTEXT)
+            before = html.escape(text[start:index])
+            at = html.escape(text[index : index + 1]) or "&nbsp;"
+            after = html.escape(text[index + 1 : index + 1 + ERROR_CONTEXT])
+            more = "…" if start > 0 else ""
+            rest = "…" if index + 1 + ERROR_CONTEXT < len(text) else ""
+            shown += (
+                f'<br><span style="font-family: monospace; white-space: pre;">{more}{before}'
+                f'<u style="color: {error}; background: {error}33;">{at}</u>{after}{rest}</span>'
+            )
+            field.setCursorPosition(index)
+            if index < len(text):
+                field.setSelection(index, 1)
+        label.setText(f'<span style="color: {error};">{shown}</span>')
+        field.setStyleSheet(f"QLineEdit {{ border: 2px solid {error}; }}")
+        self._form.setRowVisible(label, True)
+
+    def _condition_position(self, condition: float) -> int:
+        low = CONDITION_RANGE[0]
+        return round(math.log10(max(condition, low) / low) * CONDITION_STEPS_PER_DECADE)
+
+    def _condition_slid(self, position: int) -> None:
+        low = CONDITION_RANGE[0]
+        condition = low * 10 ** (position / CONDITION_STEPS_PER_DECADE)
+        self._edit(condition=float(f"{condition:.3g}"))
 
     def set_scaling_report(self, text: str | None) -> None:
         """Show what standardising x does to this data (None hides the comparison)."""

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gd_explorer.ui import style
+from gd_explorer.ui.runs_panel import status_words
 
 STATUS_TEXT = {
     "ready": "ready",
@@ -19,6 +20,18 @@ STATUS_TEXT = {
     "diverged": "diverged",
     "failed": "failed",
 }
+
+#: The captions that differ from the fields' names, by the problem's kind.
+CAPTIONS = {
+    "function": {
+        "cost": "f(x, y)",
+        "slope": "x",
+        "intercept": "y",
+        "gradient": "|\N{NABLA}f|",
+    },
+}
+
+ONE_VARIABLE = {"cost": "f(x)", "slope": "x", "intercept": "y (not used)", "gradient": "|f′(x)|"}
 
 #: Point sizes at scale 1.
 CAPTION_PT = 11
@@ -118,6 +131,17 @@ class Readout(QWidget):
         self._theme = style.current_theme()
         self.set_scale(1.0)
 
+    def set_kind(self, kind: str, dimension: int = 2) -> None:
+        """Name the numbers for the problem: slope and intercept, or x, y and f(x, y).
+
+        A function of x alone (``dimension`` 1) is f(x), its gradient f′(x).
+        """
+        names = CAPTIONS.get(kind, {})
+        if kind == "function" and dimension == 1:
+            names = ONE_VARIABLE
+        for caption, field in zip(self.captions, self.FIELDS, strict=True):
+            caption.setText(names.get(field, field))
+
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the captions (the numbers follow the application's palette)."""
         self._theme = theme
@@ -149,11 +173,21 @@ class Readout(QWidget):
         values["slope"].setText(_number(theta[0]))
         values["intercept"].setText(_number(theta[1]))
         values["gradient"].setText("–" if gradient_norm is None else _number(gradient_norm))
-        values["status"].setText(STATUS_TEXT.get(status, status))
+        self.show_status(status)
 
     def show_status(self, status: str) -> None:
-        """Show a new status (paused, running) and keep the numbers of the step shown."""
-        self.values["status"].setText(STATUS_TEXT.get(status, status))
+        """Show a new status (paused, running) and keep the numbers of the step shown.
+
+        A sentence (how a run on a function ended) shows its gist; the whole of it is
+        the tooltip.
+        """
+        label = self.values["status"]
+        if status in STATUS_TEXT:
+            label.setText(STATUS_TEXT[status])
+            label.setToolTip("")
+            return
+        label.setText(status_words(status)[0])  # as the runs panel says it
+        label.setToolTip(status)
 
     def show_banner(self, message: str | None) -> None:
         """Show a divergence explanation, or hide the banner with None."""

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMenu,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -38,6 +40,14 @@ COLUMN_TIPS = (
     "(— if it has not yet).",
 )
 SWATCH, LABEL, STATUS, STEPS, COST, REACHED = range(len(COLUMNS))
+#: The column titles that differ on a function: its value f and its lowest value f*.
+FUNCTION_COLUMNS = {COST: "f", REACHED: "At f*"}
+FUNCTION_TIPS = {
+    STATUS: "Whether the run is going or has ended, and which minimum it ended at.",
+    COST: "The function's value at the last step.",
+    REACHED: f"The step at which the run came within {REACH_TOLERANCE:g} of the lowest "
+    "value f* of the function (— if it has not yet).",
+}
 #: The engine's and the window's run states, in a learner's words.
 STATUS_WORDS = {
     "max_steps": "finished",
@@ -47,9 +57,14 @@ STATUS_WORDS = {
     "paused": "paused",
     "ready": "ready",
 }
+#: How a run on a function that stopped early is said to have ended, by the start of the
+#: engine's sentence; shown in the alarm colour like "diverged".
+FELL_AWAY = ("fell away", "left the domain")
 NO_VALUE = "—"
 #: What the columns are first sized for (then widened for longer values).
 COLUMN_SAMPLES = {2: "finished", 3: "10,000", 4: "3.218e+101", 5: "10,000"}
+#: On a function the status says which minimum a run ended at, or that it fell away.
+FUNCTION_SAMPLES = {**COLUMN_SAMPLES, 2: "min 4 of 4"}
 #: What the name column is sized for; longer names are cut short with "…".
 LABEL_SAMPLE = "momentum"
 #: The table's type size against the window's: six columns share the controls' width.
@@ -98,12 +113,30 @@ def number_text(value: float) -> str:
     return f"{value:.4g}"
 
 
+def status_words(status: str) -> tuple[str, str | None]:
+    """Return a status as a cell shows it, and the whole sentence when it is one.
+
+    A run on a function ends with a sentence ("reached minimum 3 of 4 at (3.58,
+    −1.85)", "fell away (unbounded below) at step 40"): the cell shows its gist
+    ("min 3 of 4", "fell away"), the sentence goes under the table.
+    """
+    if status in STATUS_WORDS:
+        return STATUS_WORDS[status], None
+    if status.startswith("reached "):
+        which = status.removeprefix("reached ").split(" at ")[0]
+        return ("minimum" if which == "the minimum" else which.replace("minimum", "min")), status
+    for words in FELL_AWAY:
+        if status.startswith(words):
+            return words, status
+    return status, None
+
+
 def _row_texts(row: RunRow) -> tuple[str, ...]:
     reached = row.steps_to_optimum
     return (
         "",
         row.label,
-        STATUS_WORDS.get(row.status, row.status),
+        status_words(row.status)[0],
         f"{row.steps:,}",
         number_text(float(row.cost)),
         NO_VALUE if reached is None or reached < 0 else f"{reached:,}",
@@ -125,6 +158,7 @@ class RunsPanel(QWidget):
         self._swatches: list[int | None] = []  # the rgba each row's swatch shows
         self._items: list[list[QTableWidgetItem]] = []  # kept, to update in place
         self._icons: dict[int, QIcon] = {}
+        self._kind = "linear"  # the problem's kind, which names and sizes the columns
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("runsTable")
@@ -178,6 +212,15 @@ class RunsPanel(QWidget):
         layout.addLayout(button_row)
         layout.addLayout(second_row)
         layout.addWidget(table, 1)
+        # How runs on a function ended, in whole sentences (the cells hold their gist).
+        self.outcomes = QLabel()
+        self.outcomes.setObjectName("runOutcomes")
+        self.outcomes.setWordWrap(True)
+        outcome_policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        outcome_policy.setHeightForWidth(True)
+        self.outcomes.setSizePolicy(outcome_policy)
+        self.outcomes.hide()
+        layout.addWidget(self.outcomes)
 
     # What the window sets.
 
@@ -201,6 +244,20 @@ class RunsPanel(QWidget):
             action.setData(preset_id)
             action.triggered.connect(lambda _on=False, p=preset_id: self.presetChosen.emit(p))
         self.presets.setEnabled(bool(presets))
+
+    def set_kind(self, kind: str) -> None:
+        """Name the columns for the problem: its cost J, or a function's value f."""
+        function = kind == "function"
+        if kind != self._kind:
+            self._kind = kind
+            self._size_columns()
+        names = FUNCTION_COLUMNS if function else {}
+        tips = FUNCTION_TIPS if function else {}
+        for column, title in enumerate(COLUMNS):
+            item = self.table.horizontalHeaderItem(column)
+            if item is not None:
+                item.setText(names.get(column, title))
+                item.setToolTip(tips.get(column, "") or COLUMN_TIPS[column])
 
     def set_colours(self, colours: Colours) -> None:
         """Colour each row's swatch: a colour per row, or a function of the run's slot."""
@@ -230,6 +287,19 @@ class RunsPanel(QWidget):
         if selected is not None:
             self._select(selected)
         del blockers
+        self._show_outcomes()
+
+    def _show_outcomes(self) -> None:
+        """List the runs that ended with a sentence (on a function) under the table."""
+        lines = []
+        for row in self._rows:
+            sentence = None if row is None else status_words(row.status)[1]
+            if row is not None and sentence:
+                lines.append(f"{row.label}: {sentence}")
+        text = "\n".join(lines)
+        if text != self.outcomes.text():
+            self.outcomes.setText(text)
+            self.outcomes.setVisible(bool(text))
 
     def set_selected(self, index: int | None) -> None:
         """Select row ``index`` (None: none) without emitting ``runSelected``."""
@@ -252,7 +322,6 @@ class RunsPanel(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "table"):
             self._size_columns()
-            self.widthNeeded.emit()
 
     # Inside.
 
@@ -263,12 +332,22 @@ class RunsPanel(QWidget):
         self.table.setFont(font)
         metrics = self.table.fontMetrics()
         self.table.setColumnWidth(SWATCH, metrics.height() + 2 * CELL_PADDING)
-        for column, sample in COLUMN_SAMPLES.items():
+        samples = FUNCTION_SAMPLES if self._kind == "function" else COLUMN_SAMPLES
+        for column, sample in samples.items():
             shown = [self._items[r][column].text() for r in range(len(self._items))]
             texts = (COLUMNS[column], sample, *shown)
             width = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING
             self.table.setColumnWidth(column, width)
         label = metrics.horizontalAdvance(LABEL_SAMPLE) + 2 * CELL_PADDING
+        if samples is FUNCTION_SAMPLES:
+            # The wider status comes out of the names, so the panel keeps its width: it
+            # shares the controls' column, which does not scroll sideways.
+            wider = self.table.columnWidth(STATUS) - max(
+                metrics.horizontalAdvance(t) + 2 * CELL_PADDING
+                for t in (COLUMNS[STATUS], COLUMN_SAMPLES[STATUS])
+            )
+            shortest = metrics.horizontalAdvance("run 4") + 2 * CELL_PADDING
+            label = max(label - max(wider, 0), shortest)
         self.table.setColumnWidth(LABEL, label)
         self._fit_width()
 
@@ -311,6 +390,10 @@ class RunsPanel(QWidget):
                 # The panel shares the controls' column: a longer text is cut short
                 # with "…" rather than widening it, and shown whole as a tooltip.
                 item.setToolTip(text)
+        if old is None or old.status != row.status:
+            # A status that is a sentence shows its gist; the tooltip says it whole.
+            sentence = status_words(row.status)[1]
+            self._items[index][STATUS].setToolTip(sentence or _row_texts(row)[STATUS])
         self._rows[index] = row
         if old is None or old.slot != row.slot:
             self._show_swatch(index, row)
@@ -345,7 +428,7 @@ class RunsPanel(QWidget):
 
     def _show_status_colour(self, index: int, row: RunRow) -> None:
         item = self._items[index][STATUS]
-        if row.status == "diverged":
+        if row.status == "diverged" or row.status.startswith(FELL_AWAY):
             item.setForeground(QColor(style.current_theme().error))
         else:
             item.setData(Qt.ItemDataRole.ForegroundRole, None)

@@ -7,8 +7,10 @@ and handed to the label only when it differs from what is shown.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,6 +59,16 @@ _FORMULAS = {
     ),
 }
 _NAMES = (("slope", "m"), ("intercept", "b"))
+_FUNCTION_NAMES = (("x", "x"), ("y", "y"))
+#: The longest formula written out in full; longer ones end in "…" (a typed function's
+#: derivative may run to thousands of characters, laid out again at every frame).
+FORMULA_CHARS = 160
+
+
+def _short(formula: str) -> str:
+    """Return ``formula`` escaped for HTML, cut to :data:`FORMULA_CHARS` characters."""
+    cut = formula if len(formula) <= FORMULA_CHARS else formula[: FORMULA_CHARS - 1] + "…"
+    return html.escape(cut)
 
 
 def number(value: float) -> str:
@@ -106,6 +118,8 @@ class EquationsPanel(QWidget):
         self._scale = 1.0
         self._html = ""
         self._last: tuple | None = None  # the last show_step arguments, for set_scale
+        # A function problem's formulas: f, ∂f/∂x, ∂f/∂y, and whether y is used.
+        self._function: tuple[str, str, str, bool] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
@@ -130,6 +144,14 @@ class EquationsPanel(QWidget):
             self.show_step(*self._last)
 
     # Public face.
+
+    def set_problem(self, problem: Any) -> None:
+        """Take a function problem's formulas, to write its steps with (others: none)."""
+        if getattr(problem, "kind", "") != "function":
+            self._function = None
+            return
+        d_x, d_y = problem.gradient_text()
+        self._function = (problem.formula, d_x, d_y, problem.dimension == 2)
 
     def show_step(
         self,
@@ -249,6 +271,10 @@ class EquationsPanel(QWidget):
         rows: Rows,
         data: Dataset | None,
     ) -> str:
+        if kind == "function" and self._function is not None:
+            return self._build_function(
+                config, step, theta_before, theta_after, gradient, cost_after
+            )
         d_m, d_b, cost_formula, cost_name = _FORMULAS.get(kind, _FORMULAS["linear"])
         fixed = config.fixed or {}
         rate = _typed(config.learning_rate)
@@ -310,6 +336,90 @@ class EquationsPanel(QWidget):
             self._line(
                 f"{cost_formula} = "
                 f'<b style="color:{self._theme.result};">{number(cost_after)}</b>',
+                FORMULA_PT,
+            )
+        )
+        return "".join(parts)
+
+    def _build_function(
+        self,
+        config: DescentConfig,
+        step: int,
+        theta_before: Pair,
+        theta_after: Pair,
+        gradient: Pair | None,
+        value_after: float,
+    ) -> str:
+        """Write a step on a function: x and y, ∂f/∂x and ∂f/∂y as formulas, and f."""
+        assert self._function is not None
+        formula, d_x, d_y, uses_y = self._function
+        rate = _typed(config.learning_rate)
+        started = step > 0 and gradient is not None
+        grad = (math.nan, math.nan) if gradient is None else gradient
+        noise = config.noise
+        muted = self._theme.muted
+        how = f"noisy gradient, \u03c3 = {_typed(noise)}" if noise else "exact gradient"
+        title = f"Step {step:,}" if started else "Start (no step yet)"
+        parts = [
+            self._line(
+                f'<b>{title}</b><span style="color:{muted};"> \u00b7 {how}'
+                f" \u00b7 learning rate \u03b1 = {rate}</span>",
+                FORMULA_PT,
+            ),
+            self._heading(
+                "Update: new = old \u2212 \u03b1 \u00d7 gradient"
+                if config.optimizer == "gd"
+                else f"Update ({config.optimizer})"
+            ),
+        ]
+        for i, (name, _) in enumerate(_FUNCTION_NAMES):
+            if i == 1 and not uses_y:
+                parts.append(
+                    self._line(
+                        f'{name}   <span style="color:{self._theme.held};">not used: f depends '
+                        "on x alone</span>",
+                        UPDATE_PT,
+                        mono=True,
+                    )
+                )
+                continue
+            after = f'<b style="color:{self._theme.result};">{number(theta_after[i])}</b>'
+            if not started:
+                body = f"= {number(theta_after[i])} (start)  \u2190 {DASH}"
+            elif config.optimizer == "gd":
+                body = (
+                    f"\u2190 {number(theta_before[i])} {MINUS} {rate} \u00d7"
+                    f" {_factor(grad[i])} = {after}"
+                )
+            else:
+                body = (
+                    f"\u2190 {number(theta_before[i])} \u2192 {after}"
+                    f'  <span style="color:{muted};">(\u2202f/\u2202{name} ='
+                    f" {number(grad[i])})</span>"
+                )
+            parts.append(self._line(f"{name} {body}", UPDATE_PT, mono=True))
+        heading = "Gradient, exact (differentiated from the formula)"
+        if noise:
+            heading = (
+                f"Gradient: the formula's, plus Gaussian noise of \u03c3 = {_typed(noise)} "
+                "(the values are the noisy ones the step used)"
+            )
+        parts.append(self._heading(heading))
+        for i, (name, derivative) in enumerate(zip(("x", "y"), (d_x, d_y), strict=True)):
+            if i == 1 and not uses_y:
+                continue
+            value = number(grad[i]) if started else DASH
+            parts.append(
+                self._line(
+                    f"\u2202f/\u2202{name} = {_short(derivative)} = <b>{value}</b>", FORMULA_PT
+                )
+            )
+        parts.append(self._heading("The function"))
+        which = "f(x, y)" if uses_y else "f(x)"
+        parts.append(
+            self._line(
+                f"{which} = {_short(formula)} = "
+                f'<b style="color:{self._theme.result};">{number(value_after)}</b>',
                 FORMULA_PT,
             )
         )
