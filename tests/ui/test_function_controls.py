@@ -8,7 +8,6 @@ garbage while racing, absurd condition numbers).
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import sys
 import threading
@@ -269,12 +268,6 @@ def test_the_readout_and_equations_speak_of_x_y_and_f(qtbot):
 # The window: needs the views that draw a function.
 
 
-needs_views = pytest.mark.skipif(
-    importlib.util.find_spec("gd_explorer.ui.views.function_panel") is None,
-    reason="the window draws a function only with the function views (function_panel)",
-)
-
-
 @pytest.fixture
 def errors(monkeypatch):
     """Every exception that reaches ``sys.excepthook`` or ``threading.excepthook``."""
@@ -320,7 +313,6 @@ def status_cells(window):
     return [table.item(row, STATUS) for row in range(table.rowCount())]
 
 
-@needs_views
 def test_himmelblau_run_to_the_end_names_the_minimum_it_reached(qtbot, make_window, errors):
     window = make_window()
     fast(window)
@@ -349,7 +341,6 @@ def test_himmelblau_run_to_the_end_names_the_minimum_it_reached(qtbot, make_wind
     assert errors == []
 
 
-@needs_views
 def test_a_typed_function_becomes_the_problem_and_a_bad_one_changes_nothing(
     qtbot, make_window, errors
 ):
@@ -370,7 +361,6 @@ def test_a_typed_function_becomes_the_problem_and_a_bad_one_changes_nothing(
     assert errors == []
 
 
-@needs_views
 def test_noise_changes_the_path_and_the_same_seed_repeats_it(qtbot, make_window, errors):
     window = make_window()
     fast(window)
@@ -396,7 +386,6 @@ def test_noise_changes_the_path_and_the_same_seed_repeats_it(qtbot, make_window,
     assert errors == []
 
 
-@needs_views
 def test_undo_and_redo_go_through_problem_changes(qtbot, make_window, errors):
     window = make_window()
     on_function(qtbot, window, "rosenbrock")
@@ -422,7 +411,6 @@ def test_undo_and_redo_go_through_problem_changes(qtbot, make_window, errors):
     assert errors == []
 
 
-@needs_views
 def test_back_to_linear_gives_the_data_and_its_settings_back(qtbot, make_window, errors):
     window = make_window()
     window.explorer.edit("Add point", lambda d: d.with_point(11.0, 12.0))
@@ -442,7 +430,6 @@ def test_back_to_linear_gives_the_data_and_its_settings_back(qtbot, make_window,
     assert errors == []
 
 
-@needs_views
 def test_races_run_on_a_function_each_run_its_own_rule_and_start(qtbot, make_window, errors):
     window = make_window()
     fast(window)
@@ -467,7 +454,6 @@ def test_races_run_on_a_function_each_run_its_own_rule_and_start(qtbot, make_win
     assert errors == []
 
 
-@needs_views
 def test_the_bands_best_rate_and_sweep_say_they_are_local(qtbot, make_window, errors):
     window = make_window()
     on_function(qtbot, window, "rosenbrock")
@@ -485,7 +471,6 @@ def test_the_bands_best_rate_and_sweep_say_they_are_local(qtbot, make_window, er
     assert errors == []
 
 
-@needs_views
 def test_the_sweep_runs_on_a_function_around_the_starts_curvature(qtbot, make_window, errors):
     window = make_window()
     on_function(qtbot, window, "booth")
@@ -499,7 +484,6 @@ def test_the_sweep_runs_on_a_function_around_the_starts_curvature(qtbot, make_wi
     assert errors == []
 
 
-@needs_views
 def test_a_preset_that_needs_data_is_refused_on_a_function(qtbot, make_window, errors):
     window = make_window()
     on_function(qtbot, window, "rosenbrock")
@@ -513,7 +497,6 @@ def test_a_preset_that_needs_data_is_refused_on_a_function(qtbot, make_window, e
     assert errors == []
 
 
-@needs_views
 def test_a_run_that_falls_away_says_so(qtbot, make_window, errors):
     window = make_window()
     fast(window)
@@ -530,7 +513,6 @@ def test_a_run_that_falls_away_says_so(qtbot, make_window, errors):
 # Attacks.
 
 
-@needs_views
 def test_switching_problems_rapidly_while_running_loses_nothing(qtbot, make_window, errors):
     window = make_window()
     data = window.dataset
@@ -558,7 +540,6 @@ def test_switching_problems_rapidly_while_running_loses_nothing(qtbot, make_wind
     assert errors == []
 
 
-@needs_views
 def test_garbage_typed_while_a_race_runs_changes_nothing(qtbot, make_window, errors):
     window = make_window()
     on_function(qtbot, window, "rosenbrock")
@@ -580,7 +561,6 @@ def test_garbage_typed_while_a_race_runs_changes_nothing(qtbot, make_window, err
     assert errors == []
 
 
-@needs_views
 def test_absurd_condition_numbers_are_refused_and_the_extremes_run(qtbot, make_window, errors):
     window = make_window()
     fast(window)
