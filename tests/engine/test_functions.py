@@ -141,7 +141,9 @@ def test_leaving_the_domain_stops_the_run_and_says_where() -> None:
     problem = function_problem("log(x) + y**2")
     trajectory = descend(problem, DescentConfig(0.5, 100, init=(0.5, 1.0)))
     assert trajectory.status == "diverged"
-    assert trajectory.message.startswith("left the domain at step 1: f is not defined at (-0.5, 0)")
+    assert trajectory.message.startswith(
+        "left the domain at step 1: f is not defined at (-0.5, 0)"
+    )
     assert np.all(np.isfinite(trajectory.cost))
 
 
