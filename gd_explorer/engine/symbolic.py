@@ -10,6 +10,12 @@ is an :class:`ExpressionError` whose column counts characters.
 Derivatives are symbolic: :func:`derivative` applies the rules of calculus to the tree
 and simplifies as it builds (0·a = 0, 1·a = a, numbers folded), so a gradient or a
 Hessian is itself a formula that can be shown, printed as Python and evaluated exactly.
+The rule 0·a = 0 holds even where a has no value (∂/∂y of log(x)·y is log(x), and
+∂/∂x of log(x) + y² is 1/x, defined at x < 0): a derivative may have a value where
+f has none, and f decides where the function is defined (runs stop there, maps
+leave it blank). A typed product with a zero keeps its factors, so 0·log(x) has no
+value where log(x) has none, as numpy computes it; a**0 is 1 for every a, as numpy
+computes it too.
 Formulas are DAGs (a derivative shares subtrees with its function); :func:`compile`
 turns several at once into one program that computes each distinct part once.
 """
