@@ -34,6 +34,10 @@ DEFAULT_DOMAIN: Domain = (-5.0, 5.0, -5.0, 5.0)
 SAME_POINT = 1e-6
 #: A run whose end lies within this fraction of the domain's size of a minimum reached it.
 REACH_FRACTION = 1e-3
+#: The search for stationary points takes at most this many operations of a compiled
+#: program in all (each a numpy call over the points, a few microseconds): the longest
+#: typed formulas have thousands, and the search runs where the window waits for it.
+SEARCH_BUDGET = 120_000
 
 _NO_DATA = Dataset(np.array([0.0, 1.0]), np.zeros(2), name="no data")
 
@@ -93,6 +97,8 @@ class FunctionProblem(CostModel):
         self._value = symbolic.compile([self.expression], VARIABLES)
         self._first = symbolic.compile([self.expression, fx, fy], VARIABLES)
         self._second = symbolic.compile([fxx, fxy, fyy], VARIABLES)
+        # Newton's method needs both at once: their shared parts are computed once.
+        self._newton_terms = symbolic.compile([fx, fy, fxx, fxy, fyy], VARIABLES)
         self.domain = _domain(domain if domain is not None else DEFAULT_DOMAIN)
         self._given = (
             tuple(map(_point, minima)) if minima is not None else None,
@@ -315,10 +321,17 @@ def _newton(
     """
     x, y = x.astype(np.float64).copy(), y.astype(np.float64).copy()
     longest = 0.1 * max(problem.span(), 1e-300)
+    iterations = min(iterations, max(12, SEARCH_BUDGET // len(problem._newton_terms.code)))
+    # Points that have stopped moving (or left the domain) drop out: on the longest
+    # formulas an iteration over all the points costs tens of milliseconds.
+    active = np.arange(x.size)
+    settled = 1e-15 * max(problem.span(), 1.0)
     with np.errstate(all="ignore"):
         for _ in range(iterations):
-            _, gx, gy = problem.derivatives(x, y)
-            a, c, d = problem.second_derivatives(x, y)
+            if not active.size:
+                break
+            xa, ya = x[active], y[active]
+            gx, gy, a, c, d = (np.broadcast_to(v, xa.shape) for v in problem._newton_terms(xa, ya))
             det = a * d - c * c
             ok = np.abs(det) > 1e-12 * (a * a + d * d + c * c + 1e-300)
             if problem.dimension == 1:
@@ -339,7 +352,9 @@ def _newton(
                 )
                 dx = np.where(ok, (d * gx - c * gy) / safe, along * gx)
                 dy = np.where(ok, (a * gy - c * gx) / safe, along * gy)
-            x, y = x - dx, y - dy
+            x[active], y[active] = xa - dx, ya - dy
+            moved = np.hypot(dx, dy)
+            active = active[np.isfinite(moved) & (moved > settled * (1.0 + np.hypot(xa, ya)))]
     return x, y
 
 
@@ -364,7 +379,9 @@ def find_stationary_points(
     """Return the minima and saddles found by Newton's method from a grid over the domain.
 
     A search, not a proof: a minimum narrower than the grid's spacing may be missed, and
-    so is one where f has no derivative (the tip of sqrt(x² + y²)). Where the Hessian
+    so is one where f has no derivative (the tip of sqrt(x² + y²)); on the longest
+    formulas Newton's method takes fewer steps (:data:`SEARCH_BUDGET`), so a start far
+    from every stationary point may find none. Where the Hessian
     decides (no eigenvalue near zero) it classifies a point; elsewhere (the flat bottom
     of x⁴ + y⁴, the monkey saddle) the values of f on a small circle around it do. A
     flat bottom, where Newton's method creeps, or a valley of equally low points (the
@@ -401,12 +418,14 @@ def _classify(
     """
     a, c, d = (np.asarray(v, dtype=np.float64) for v in problem.second_derivatives(x, y))
     kinds = np.full(x.shape, "other", dtype="<U6")
-    if problem.dimension == 1:
-        low, high = a, a
-    else:
-        mean, half = (a + d) / 2, np.hypot((a - d) / 2, c)
-        low, high = mean - half, mean + half
+    # An infinite or undefined curvature (the tip of y**1.5) decides nothing: the
+    # comparisons below are all False for nan.
     with np.errstate(all="ignore"):
+        if problem.dimension == 1:
+            low, high = a, a
+        else:
+            mean, half = (a + d) / 2, np.hypot((a - d) / 2, c)
+            low, high = mean - half, mean + half
         tiny = 1e-6 * np.maximum(np.abs(low), np.abs(high))
         reference = (problem.cost_scale() + 1.0) / max(problem.span(), 1e-300) ** 2
         tiny = np.maximum(tiny, 1e-9 * reference)
@@ -433,7 +452,8 @@ def _kind_around(problem: FunctionProblem, x: FloatArray, y: FloatArray) -> NDAr
     centre = problem.values(x, y)[:, None]
     around = problem.values(x[:, None] + dx, y[:, None] + dy)
     with np.errstate(all="ignore"):
-        size = np.fmax(np.abs(centre), np.nanmax(np.abs(around), axis=1, keepdims=True))
+        largest = np.where(np.isnan(around), 0.0, np.abs(around)).max(axis=1, keepdims=True)
+        size = np.fmax(np.abs(centre), largest)
         tolerance = 1e-12 * size + 1e-300
         rise = around - centre
         below = np.any(rise < -tolerance, axis=1)

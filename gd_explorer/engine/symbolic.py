@@ -259,7 +259,9 @@ def mul(a: Node, b: Node) -> Node:
     if coefficient == 1.0:
         return _product(factors)
     if coefficient == -1.0:
-        return Op("neg", _product(factors))
+        product = _product(factors)
+        # −(a − b) is b − a, as the parser reads it back.
+        return Op("neg", product) if product.op == "*" else neg(product)
     return _product([Num(coefficient), *factors])
 
 
@@ -707,9 +709,34 @@ def parse(text: str, variables: Sequence[str] = ("x", "y")) -> Node:
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("That is nested too deeply: simplify it.") from None
     try:
-        return _Builder(padded, offset, names).build(tree.body)
+        formula = _Builder(padded, offset, names).build(tree.body)
     except (RecursionError, MemoryError):
         raise ExpressionError("That is nested too deeply: simplify it.") from None
+    _check_defined(formula)
+    return formula
+
+
+def _check_defined(formula: Node) -> None:
+    """Refuse a formula whose simplification left a part without a value, such as 0/0.
+
+    Typed parts without a value are refused as they are built; this finds those that
+    simplifying made, as in (y − 1)·(0/(0·x)): the 0·x below is 0, and the whole has no
+    value anywhere.
+    """
+    seen: set[int] = set()
+    stack = [formula]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen or not n.args:
+            continue
+        seen.add(id(n))
+        if all(isinstance(arg, Num) for arg in n.args):
+            (value,) = compile([n], ())()
+            if not math.isfinite(value):
+                raise ExpressionError(
+                    f"That formula has no value anywhere: simplified, it has {text(n)} in it."
+                )
+        stack.extend(n.args)
 
 
 def _check_characters(source: str, offset: int, variables: Sequence[str]) -> None:

@@ -96,6 +96,7 @@ HOSTILE = [
     ("sqrt(-1) + x", "sqrt(-1) has no value", 1),
     ("(-8)**(1/3)*x", "(-8)**(1/3) has no value", 1),
     ("x**2 # + y**2", "comment", 6),
+    ("log((y - tan(x))*(0/(0*x)))", "no value anywhere", None),
     ("x; y", "not a formula", 2),
     ("1" * 300 + "*x", "too large", 1),
 ]
@@ -304,3 +305,13 @@ def test_a_typed_problem_keeps_what_it_found_through_pickling() -> None:
     assert copy.saddles == problem.saddles
     assert copy.hessian_text() == problem.hessian_text()
     assert copy.domain == problem.domain and copy.dimension == problem.dimension
+
+
+@pytest.mark.parametrize("text", ["(y + y)**1.5", "log(y - cos(y))", "sqrt(x)*y**2", "1/x**2"])
+def test_the_search_is_quiet_where_the_hessian_or_f_has_no_value(text: str) -> None:
+    problem = function_problem(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        minima, saddles = find_stationary_points(problem)
+    for x, y in minima + saddles:
+        assert math.isfinite(problem.cost((x, y)))
