@@ -353,6 +353,8 @@ class Descent:
         self.notes: list[str] = []
         #: Where a run on a function left the region where the function is defined.
         self.left_domain: tuple[int, float, float] | None = None
+        #: Where a run on a function stepped onto a point where f is −∞ (log(0)).
+        self.fell_to: tuple[int, float, float] | None = None
         n = problem.n
         batch_size = config.batch_size
         if config.variant == "minibatch" and batch_size > n:
@@ -634,6 +636,8 @@ class Descent:
                 # The step left the range of floating point: keep only what is finite.
                 if two_sided and math.isnan(new_cost):
                     self.left_domain = (taken + 1, new_m, new_b)
+                elif two_sided and new_cost < 0.0:
+                    self.fell_to = (taken + 1, new_m, new_b)
                 self._overflowed = True
                 status = "diverged"
                 break
@@ -756,6 +760,13 @@ class Descent:
             return (
                 f"left the domain at step {step}: f is not defined at ({x:.4g}, {y:.4g}), "
                 f"so the run stopped at ({self._m:.4g}, {self._b:.4g})"
+            )
+        if self.fell_to is not None:
+            step, x, y = self.fell_to
+            return (
+                f"diverged at step {step}: f is −∞ at ({x:.4g}, {y:.4g}), so it has no "
+                f"minimum (it is unbounded below); the run stopped at ({self._m:.4g}, "
+                f"{self._b:.4g})"
             )
         where = f"diverged at step {self.diverged_at}: "
         if self._cost < 0.0:

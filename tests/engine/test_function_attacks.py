@@ -315,3 +315,15 @@ def test_the_search_is_quiet_where_the_hessian_or_f_has_no_value(text: str) -> N
         minima, saddles = find_stationary_points(problem)
     for x, y in minima + saddles:
         assert math.isfinite(problem.cost((x, y)))
+
+
+def test_a_step_onto_a_pole_going_down_says_f_is_unbounded_below() -> None:
+    # The line search halves its step from (0.5, 1) until f is low enough: at (0, 0.5)
+    # f is log(0) = −∞, lower than anything, and the run must not say f "grew".
+    problem = function_problem("log(x) + y**2")
+    trajectory = descend(problem, DescentConfig(1.0, 50, init=(0.5, 1.0), optimizer="linesearch"))
+    assert trajectory.status == "diverged"
+    assert "grew" not in trajectory.message
+    assert "unbounded below" in trajectory.message
+    assert "(0, 0.5)" in trajectory.message
+    assert np.isfinite(trajectory.cost).all()
