@@ -392,13 +392,14 @@ def find_stationary_points(
     ys = np.linspace(y0, y1, per_side) if problem.dimension == 2 else np.array([0.0])
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
     x, y = _newton(problem, gx.ravel(), gy.ravel())
-    _, fx, fy = problem.derivatives(x, y)
+    f, fx, fy = problem.derivatives(x, y)
     span = problem.span()
     with np.errstate(all="ignore"):
         size = np.hypot(fx, fy if problem.dimension == 2 else 0.0)
         inside = (x >= x0) & (x <= x1) & ((y >= y0) & (y <= y1) | (problem.dimension == 1))
         scale = 1e-7 * (problem.cost_scale() + 1.0) / max(span, 1e-300)
-        stationary = inside & np.isfinite(size) & (size <= scale)
+        # A derivative may have a value where f has none (0·log(x) at x < 0): f decides.
+        stationary = inside & np.isfinite(f) & np.isfinite(size) & (size <= scale)
     index = np.flatnonzero(stationary)
     x, y = x[index], (y[index] if problem.dimension == 2 else np.zeros(index.size))
     kinds, flat = _classify(problem, x, y)

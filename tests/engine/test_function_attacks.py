@@ -327,3 +327,11 @@ def test_a_step_onto_a_pole_going_down_says_f_is_unbounded_below() -> None:
     assert "unbounded below" in trajectory.message
     assert "(0, 0.5)" in trajectory.message
     assert np.isfinite(trajectory.cost).all()
+
+
+def test_no_stationary_point_is_reported_where_f_has_no_value() -> None:
+    # 0·log(x) has no value at x ≤ 0, but its derivative (0) has one: the gradient of
+    # f vanishes at (−1, 0), where f itself is not defined.
+    problem = function_problem("0*log(x) + (x + 1)**2 + y**2")
+    assert problem.minima == [] and problem.saddles == []
+    assert not reference_fit(problem).exists
