@@ -4,6 +4,7 @@ the domain, and exact derivatives of random formulas checked against central dif
 from __future__ import annotations
 
 import math
+import os
 import warnings
 
 import numpy as np
@@ -182,10 +183,12 @@ def _formula_texts() -> st.SearchStrategy[str]:
     )
 
 
+# Derandomised in CI (as the GL policy in conftest.py reads CI): a run there never
+# fails by chance; a person's runs explore new examples.
 FORMULAS = settings(
     max_examples=150,
     deadline=None,
-    derandomize=True,
+    derandomize=bool(os.environ.get("CI")),
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
 
@@ -235,12 +238,17 @@ def _agree(exact: float, estimates: list[float]) -> bool:
     return abs(exact - fine) <= 1e-4 * max(abs(exact), abs(fine), 1.0)
 
 
+# Points on a lattice of 1/1024 in [−2.5, 2.5]: sums of small multiples of them are
+# exact, so a kink of abs (at x − y = 0, 3x = y) is either exactly at a point, where
+# the symmetric difference and sign(0) = 0 agree, or at least about 1e-8 away, where the
+# two step sizes below disagree and the point is discarded. (A float such as 5e-45 lies
+# within rounding of the kink of abs(x): every difference quotient there is about 0,
+# stable and wrong.)
+_coordinates = st.integers(-2560, 2560).map(lambda k: k / 1024)
+
+
 @FORMULAS
-@given(
-    _formula_texts(),
-    st.floats(-2.5, 2.5, allow_nan=False),
-    st.floats(-2.5, 2.5, allow_nan=False),
-)
+@given(_formula_texts(), _coordinates, _coordinates)
 def test_symbolic_gradient_and_hessian_of_random_formulas_match_central_differences(
     typed: str, x: float, y: float
 ) -> None:
@@ -251,6 +259,10 @@ def test_symbolic_gradient_and_hessian_of_random_formulas_match_central_differen
     except ExpressionError:
         assume(False)
         raise
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert all(symbolic.pretty(g) for g in first)
+        assert all(symbolic.pretty(h) for row in second for h in row)
     value = symbolic.compile([formula], ("x", "y"))
     gradient = symbolic.compile(list(first), ("x", "y"))
     (fxx, fxy), (_, fyy) = second
