@@ -8,12 +8,15 @@ tracemalloc over the whole build: parse, gradient, Hessian, compiled programs).
 from __future__ import annotations
 
 import math
+import os
 import pickle
 import tracemalloc
 import warnings
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gd_explorer.engine import (
     SURFACE_INFO,
@@ -335,3 +338,39 @@ def test_no_stationary_point_is_reported_where_f_has_no_value() -> None:
     problem = function_problem("0*log(x) + (x + 1)**2 + y**2")
     assert problem.minima == [] and problem.saddles == []
     assert not reference_fit(problem).exists
+
+
+# Fuzzing the whole build: any text is a problem whose values are quiet, or a refusal
+# with a message that fits a status line and a column inside the text.
+_pieces = st.sampled_from(
+    list("xy0123456789.e+-*/() ^%,[]'_:=<>!#²\t")
+    + ["sin", "cos", "tan", "exp", "log", "sqrt", "abs", "pi", "**", "lambda", "for"]
+    + ["__import__", "1e308", "9**9", "0/0", "x**x", "(x+y)", "\x00", "х", "ｘ"]
+)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(_pieces, max_size=60).map("".join))
+def test_fuzz_any_formula_like_text_builds_quietly_or_is_refused_well(text: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            problem = function_problem(text)
+        except ExpressionError as error:
+            message = str(error)
+            assert 10 < len(message) < 300, message
+            if error.column is not None:
+                assert 1 <= error.column <= len(text) + 1
+                assert message.startswith(f"Column {error.column}:")
+            return
+        grid = np.linspace(-4.0, 4.0, 9)
+        values = problem.cost_grid(grid, grid)
+        problem.derivatives(grid[:, None], grid[None, :])
+        problem.second_derivatives(grid[:, None], grid[None, :])
+        problem.formula, problem.gradient_text(), problem.hessian_text()
+    assert not np.isinf(values).any()
