@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -580,6 +581,30 @@ class Program:
     variables: tuple[str, ...]
     code: tuple[tuple[str, tuple[int, ...], Any], ...]
     outputs: tuple[int, ...]
+    _template: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+    _inputs: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
+    _steps: tuple[tuple[int, Callable[..., Any], int, int], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        # The loop of __call__ runs once per step of a descent: numbers are put in the
+        # slots once, here, and each operation is a bound function (no dispatch on op).
+        template: list[Any] = [None] * len(self.code)
+        inputs: list[tuple[int, int]] = []
+        steps: list[tuple[int, Callable[..., Any], int, int]] = []
+        for index, (op, args, constant) in enumerate(self.code):
+            if op == "num":
+                template[index] = constant
+            elif op == "var":
+                inputs.append((index, self.variables.index(constant)))
+            elif op in _BINARY:
+                steps.append((index, _BINARY[op], args[0], args[1]))
+            else:
+                steps.append((index, operator.neg if op == "neg" else constant, args[0], -1))
+        object.__setattr__(self, "_template", tuple(template))
+        object.__setattr__(self, "_inputs", tuple(inputs))
+        object.__setattr__(self, "_steps", tuple(steps))
 
     def __call__(self, *values: ArrayLike) -> list[Any]:
         """Return each output at ``values`` (numbers or arrays of one shape, by position).
@@ -587,29 +612,25 @@ class Program:
         Arithmetic follows IEEE: 1/0 is inf, log(−1) is nan; the caller decides what a
         value outside the domain means. Floats in, numpy floats out.
         """
-        slots: list[Any] = [None] * len(self.code)
-        inputs = dict(zip(self.variables, (_as_float(v) for v in values), strict=True))
+        if len(values) != len(self.variables):
+            raise ValueError(f"expected values of {self.variables}, got {len(values)}")
+        given = [_as_float(v) for v in values]
+        slots: list[Any] = list(self._template)
+        for index, position in self._inputs:
+            slots[index] = given[position]
         with np.errstate(all="ignore"):
-            for index, (op, args, constant) in enumerate(self.code):
-                if op == "num":
-                    slots[index] = constant
-                elif op == "var":
-                    slots[index] = inputs[constant]
-                elif op == "+":
-                    slots[index] = slots[args[0]] + slots[args[1]]
-                elif op == "-":
-                    slots[index] = slots[args[0]] - slots[args[1]]
-                elif op == "*":
-                    slots[index] = slots[args[0]] * slots[args[1]]
-                elif op == "/":
-                    slots[index] = slots[args[0]] / slots[args[1]]
-                elif op == "**":
-                    slots[index] = np.power(slots[args[0]], slots[args[1]])
-                elif op == "neg":
-                    slots[index] = -slots[args[0]]
-                else:
-                    slots[index] = constant(slots[args[0]])
+            for index, function, a, b in self._steps:
+                slots[index] = function(slots[a]) if b < 0 else function(slots[a], slots[b])
         return [slots[i] for i in self.outputs]
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": np.power,
+}
 
 
 def _as_float(value: ArrayLike) -> Any:
