@@ -374,3 +374,14 @@ def test_fuzz_any_formula_like_text_builds_quietly_or_is_refused_well(text: str)
         problem.second_derivatives(grid[:, None], grid[None, :])
         problem.formula, problem.gradient_text(), problem.hessian_text()
     assert not np.isinf(values).any()
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam", "newton"])
+def test_a_run_from_a_point_without_a_gradient_says_so(optimizer: str) -> None:
+    # The tip of a cone: f is 0 there, its gradient x/sqrt(x² + y²) is 0/0.
+    problem = function_problem("sqrt(x**2 + y**2)")
+    trajectory = descend(problem, DescentConfig(0.1, 20, init=(0.0, 0.0), optimizer=optimizer))
+    assert trajectory.status == "diverged"
+    assert "grew" not in trajectory.message and "nan" not in trajectory.message
+    assert "gradient of f has no value at (0, 0)" in trajectory.message
+    assert np.isfinite(trajectory.params).all() and np.isfinite(trajectory.cost).all()
