@@ -26,6 +26,7 @@ import ast
 import math
 import operator
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,9 @@ _LOOK_ALIKES = {
     "–": "write minus as -, not –",
     "π": "write pi, not π",
 }
+
+#: Letters of other alphabets drawn like the Latin ones a formula uses.
+_OTHER_ALPHABETS = dict(zip("аеорсухіѕјο", "aeopcyxisjo", strict=True))
 
 #: The functions a formula may call, as numpy functions.
 FUNCTIONS: dict[str, Callable[[Any], Any]] = {
@@ -770,11 +774,21 @@ def _check_characters(source: str, offset: int, variables: Sequence[str]) -> Non
             hint = "# would start a comment, and a formula has none: remove it"
         elif " " <= character <= "~":
             continue
+        elif (meant := _look_alike(character)) is not None:
+            hint = f"'{character}' looks like {meant} but is another character: type {meant}"
         else:
             shown = repr(character)[1:-1]
             hint = f"the character '{shown}' cannot be used ({_allowed_hint(variables)})"
         column = index + 1 + offset
         raise ExpressionError(f"Column {column}: {hint}.", column)
+
+
+def _look_alike(character: str) -> str | None:
+    """Return the ASCII character ``character`` is drawn like (ｘ, Cyrillic х), or None."""
+    if character in _OTHER_ALPHABETS:
+        return _OTHER_ALPHABETS[character]
+    plain = unicodedata.normalize("NFKC", character)
+    return plain if len(plain) == 1 and "!" <= plain <= "~" else None
 
 
 class _Builder:

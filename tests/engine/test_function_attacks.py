@@ -84,8 +84,12 @@ HOSTILE = [
     ("*".join(f"(x+{i}*y)" for i in range(1, 101)), "too long", None),
     ("*".join(f"(x+{i}*y)" for i in range(1, 40)), "too complicated", None),
     ("x" + "/x" * 190, "too complicated", None),
-    ("\u0445**2 + y", "the character 'х' cannot be used", 1),  # Cyrillic x
-    ("ｘ + y", "the character 'ｘ' cannot be used", 1),
+    ("\u0445**2 + y", "'х' looks like x but is another character: type x", 1),  # Cyrillic
+    ("ｘ + y", "'ｘ' looks like x but is another character: type x", 1),  # full width
+    ("x + \u0443", "'у' looks like y but is another character: type y", 5),  # Cyrillic
+    ("x*\u0435", "'е' looks like e but is another character: type e", 3),
+    ("ｓｉｎ(x)", "'ｓ' looks like s but is another character: type s", 1),
+    ("x + ９", "'９' looks like 9 but is another character: type 9", 5),
     ("x\u200b + y", "the character '\\u200b' cannot be used", 2),
     ("x + y\x00", "the character '\\x00' cannot be used", 6),
     ("x²+y²", "write powers with ** (x**2), not ²", 2),
