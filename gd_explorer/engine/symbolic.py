@@ -879,6 +879,10 @@ class _Builder:
             )
         if isinstance(left, Num) and isinstance(right, Num):
             return self._fold(node, op, left.value, right.value)
+        if op == "/" and _num(right) == 0.0:
+            raise self._refuse(
+                node, f"{self._text(node)} divides by 0, so it has no value anywhere", hint=False
+            )
         if op in "+-/":
             return Op(op, left, right)  # as typed: 20 + x stays 20 + x
         if op == "**":

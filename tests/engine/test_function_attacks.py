@@ -99,6 +99,8 @@ HOSTILE = [
     ("exp(700)*x*exp(700)", "too large to compute", 1),
     ("0**-1 + x", "0**-1 has no value", 1),
     ("x + 1/0", "1/0 has no value", 5),
+    ("x/0 + y", "x/0 divides by 0", 1),
+    ("sin(x)/(2 - 2) + y", "sin(x)/(2 - 2) divides by 0", 1),
     ("log(0)*y", "log(0) has no value", 1),
     ("sqrt(-1) + x", "sqrt(-1) has no value", 1),
     ("(-8)**(1/3)*x", "(-8)**(1/3) has no value", 1),
