@@ -15,7 +15,9 @@ The rule 0·a = 0 holds even where a has no value (∂/∂y of log(x)·y is log(
 f has none, and f decides where the function is defined (runs stop there, maps
 leave it blank). A typed product with a zero keeps its factors, so 0·log(x) has no
 value where log(x) has none, as numpy computes it; a**0 is 1 for every a, as numpy
-computes it too.
+computes it too. The derivative of abs(u) is sign(u), with sign(0) = 0: exactly on a
+kink the derivatives take the symmetric value, and an even power of abs is the power
+itself (|u|² is u², whose second derivative at 0 is 2).
 Formulas are DAGs (a derivative shares subtrees with its function); :func:`compile`
 turns several at once into one program that computes each distinct part once.
 """
@@ -350,6 +352,9 @@ def power(a: Node, b: Node) -> Node:
         return ONE
     if vb == 1.0:
         return a
+    if vb is not None and a.op == "abs" and vb % 2.0 == 0.0:
+        # |u|² is u², also where u = 0: there d/du of |u|·sign(u) would give 2·sign(0)² = 0.
+        return power(a.args[0], b)
     return Op("**", a, b)
 
 
