@@ -353,6 +353,10 @@ class Descent:
         self.notes: list[str] = []
         #: Where a run on a function left the region where the function is defined.
         self.left_domain: tuple[int, float, float] | None = None
+        #: Where a run on a function stepped onto a point where f is −∞ (log(0)).
+        self.fell_to: tuple[int, float, float] | None = None
+        #: Where a run on a function met a gradient without a value (a cone's tip).
+        self.no_gradient: tuple[int, float, float] | None = None
         n = problem.n
         batch_size = config.batch_size
         if config.variant == "minibatch" and batch_size > n:
@@ -614,6 +618,8 @@ class Descent:
             if not free_b:
                 new_b = fixed_b
             if not (math.isfinite(new_m) and math.isfinite(new_b)):
+                if two_sided and not (math.isfinite(gm) and math.isfinite(gb)):
+                    self.no_gradient = (taken, m, b)
                 self._overflowed = True
                 status = "diverged"
                 break
@@ -634,6 +640,8 @@ class Descent:
                 # The step left the range of floating point: keep only what is finite.
                 if two_sided and math.isnan(new_cost):
                     self.left_domain = (taken + 1, new_m, new_b)
+                elif two_sided and new_cost < 0.0:
+                    self.fell_to = (taken + 1, new_m, new_b)
                 self._overflowed = True
                 status = "diverged"
                 break
@@ -757,6 +765,20 @@ class Descent:
                 f"left the domain at step {step}: f is not defined at ({x:.4g}, {y:.4g}), "
                 f"so the run stopped at ({self._m:.4g}, {self._b:.4g})"
             )
+        if self.no_gradient is not None:
+            step, x, y = self.no_gradient
+            return (
+                f"stopped at step {step}: the gradient of f has no value at ({x:.4g}, {y:.4g}) "
+                "(a tip or a kink, as sqrt(x**2 + y**2) has at its lowest point), so there is "
+                "no direction to step in; start elsewhere"
+            )
+        if self.fell_to is not None:
+            step, x, y = self.fell_to
+            return (
+                f"diverged at step {step}: f is −∞ at ({x:.4g}, {y:.4g}), so it has no "
+                f"minimum (it is unbounded below); the run stopped at ({self._m:.4g}, "
+                f"{self._b:.4g})"
+            )
         where = f"diverged at step {self.diverged_at}: "
         if self._cost < 0.0:
             return where + (
@@ -767,10 +789,14 @@ class Descent:
 
         rate = self.config.learning_rate
         limit = stability(self.problem, self.config.start, self.config.fixed).max_stable_lr
+        grew = (
+            f"f grew more than {DIVERGENCE_FACTOR:.0e}-fold with learning rate {format_rate(rate)}"
+        )
+        if not math.isfinite(limit):
+            return where + grew  # no curvature at the start to judge the rate by
         return where + (
-            f"f grew more than {DIVERGENCE_FACTOR:.0e}-fold with learning rate "
-            f"{format_rate(rate)} (the curvature at the start allows rates below "
-            f"{limit:.3g} for plain gradient descent)"
+            f"{grew} (the curvature at the start allows rates below {limit:.3g} for plain "
+            "gradient descent)"
         )
 
     def trajectory(self) -> Trajectory:

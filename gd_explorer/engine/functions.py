@@ -34,6 +34,10 @@ DEFAULT_DOMAIN: Domain = (-5.0, 5.0, -5.0, 5.0)
 SAME_POINT = 1e-6
 #: A run whose end lies within this fraction of the domain's size of a minimum reached it.
 REACH_FRACTION = 1e-3
+#: The search for stationary points takes at most this many operations of a compiled
+#: program in all (each a numpy call over the points, a few microseconds): the longest
+#: typed formulas have thousands, and the search runs where the window waits for it.
+SEARCH_BUDGET = 120_000
 
 _NO_DATA = Dataset(np.array([0.0, 1.0]), np.zeros(2), name="no data")
 
@@ -93,6 +97,8 @@ class FunctionProblem(CostModel):
         self._value = symbolic.compile([self.expression], VARIABLES)
         self._first = symbolic.compile([self.expression, fx, fy], VARIABLES)
         self._second = symbolic.compile([fxx, fxy, fyy], VARIABLES)
+        # Newton's method needs both at once: their shared parts are computed once.
+        self._newton_terms = symbolic.compile([fx, fy, fxx, fxy, fyy], VARIABLES)
         self.domain = _domain(domain if domain is not None else DEFAULT_DOMAIN)
         self._given = (
             tuple(map(_point, minima)) if minima is not None else None,
@@ -308,14 +314,24 @@ def _newton(
 ) -> tuple[FloatArray, FloatArray]:
     """Return Newton's method on ∇f = 0 from each (x, y), vectorised over the points.
 
-    Newton's method finds stationary points of every kind (minima, saddles, maxima);
-    where the Hessian is singular a point takes a small gradient step instead.
+    Newton's method finds stationary points of every kind (minima, saddles, maxima).
+    Where the Hessian is singular (a valley of minima such as (x − y)²) a point steps
+    along the gradient to the lowest point of the quadratic model in that direction,
+    at most a tenth of the domain; where that model has no lowest point, a small step.
     """
     x, y = x.astype(np.float64).copy(), y.astype(np.float64).copy()
+    longest = 0.1 * max(problem.span(), 1e-300)
+    iterations = min(iterations, max(12, SEARCH_BUDGET // len(problem._newton_terms.code)))
+    # Points that have stopped moving (or left the domain) drop out: on the longest
+    # formulas an iteration over all the points costs tens of milliseconds.
+    active = np.arange(x.size)
+    settled = 1e-15 * max(problem.span(), 1.0)
     with np.errstate(all="ignore"):
         for _ in range(iterations):
-            _, gx, gy = problem.derivatives(x, y)
-            a, c, d = problem.second_derivatives(x, y)
+            if not active.size:
+                break
+            xa, ya = x[active], y[active]
+            gx, gy, a, c, d = (np.broadcast_to(v, xa.shape) for v in problem._newton_terms(xa, ya))
             det = a * d - c * c
             ok = np.abs(det) > 1e-12 * (a * a + d * d + c * c + 1e-300)
             if problem.dimension == 1:
@@ -324,9 +340,21 @@ def _newton(
                 dy = np.zeros_like(dx)
             else:
                 safe = np.where(ok, det, 1.0)
-                dx = np.where(ok, (d * gx - c * gy) / safe, 0.01 * gx)
-                dy = np.where(ok, (a * gy - c * gx) / safe, 0.01 * gy)
-            x, y = x - dx, y - dy
+                curvature = gx * (a * gx + c * gy) + gy * (c * gx + d * gy)
+                size = np.hypot(gx, gy)
+                along = np.where(
+                    curvature > 0.0,
+                    np.minimum(
+                        size * size / np.where(curvature > 0.0, curvature, 1.0),
+                        longest / np.maximum(size, 1e-300),
+                    ),
+                    0.01,
+                )
+                dx = np.where(ok, (d * gx - c * gy) / safe, along * gx)
+                dy = np.where(ok, (a * gy - c * gx) / safe, along * gy)
+            x[active], y[active] = xa - dx, ya - dy
+            moved = np.hypot(dx, dy)
+            active = active[np.isfinite(moved) & (moved > settled * (1.0 + np.hypot(xa, ya)))]
     return x, y
 
 
@@ -350,36 +378,143 @@ def find_stationary_points(
 ) -> tuple[list[Point], list[Point]]:
     """Return the minima and saddles found by Newton's method from a grid over the domain.
 
-    A search, not a proof: a minimum narrower than the grid's spacing may be missed.
+    A search, not a proof: a minimum narrower than the grid's spacing may be missed, and
+    so is one where f has no derivative (the tip of sqrt(x² + y²)); on the longest
+    formulas Newton's method takes fewer steps (:data:`SEARCH_BUDGET`), so a start far
+    from every stationary point may find none. Where the Hessian
+    decides (no eigenvalue near zero) it classifies a point; elsewhere (the flat bottom
+    of x⁴ + y⁴, the monkey saddle) the values of f on a small circle around it do. A
+    flat bottom, where Newton's method creeps, or a valley of equally low points (the
+    circle of (x² + y² − 4)²) is reported once, at its lowest point found.
     """
     x0, x1, y0, y1 = problem.domain
     xs = np.linspace(x0, x1, per_side)
     ys = np.linspace(y0, y1, per_side) if problem.dimension == 2 else np.array([0.0])
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
     x, y = _newton(problem, gx.ravel(), gy.ravel())
-    _, fx, fy = problem.derivatives(x, y)
-    a, c, d = problem.second_derivatives(x, y)
+    f, fx, fy = problem.derivatives(x, y)
     span = problem.span()
     with np.errstate(all="ignore"):
         size = np.hypot(fx, fy if problem.dimension == 2 else 0.0)
         inside = (x >= x0) & (x <= x1) & ((y >= y0) & (y <= y1) | (problem.dimension == 1))
         scale = 1e-7 * (problem.cost_scale() + 1.0) / max(span, 1e-300)
-        stationary = inside & np.isfinite(size) & (size <= scale)
-    minima: list[Point] = []
-    saddles: list[Point] = []
-    for i in np.flatnonzero(stationary):
-        point = (float(x[i]), 0.0 if problem.dimension == 1 else float(y[i]))
-        if problem.dimension == 1:
-            kind = "min" if a[i] > 0 else "other"
-        else:
-            det = a[i] * d[i] - c[i] * c[i]
-            kind = "min" if det > 0 and a[i] > 0 else "saddle" if det < 0 else "other"
-        group = minima if kind == "min" else saddles if kind == "saddle" else None
-        if group is None:
-            continue
-        if all(math.hypot(point[0] - p[0], point[1] - p[1]) > SAME_POINT * span for p in group):
-            group.append(point)
+        # A derivative may have a value where f has none (0·log(x) at x < 0): f decides.
+        stationary = inside & np.isfinite(f) & np.isfinite(size) & (size <= scale)
+    index = np.flatnonzero(stationary)
+    x, y = x[index], (y[index] if problem.dimension == 2 else np.zeros(index.size))
+    kinds, flat = _classify(problem, x, y)
+    spacing = span / max(per_side - 1, 1)
+    minima = _distinct(problem, x, y, (kinds == "min"), flat, spacing)
+    saddles = _distinct(problem, x, y, (kinds == "saddle"), flat, spacing)
     return minima, saddles
+
+
+def _classify(
+    problem: FunctionProblem, x: FloatArray, y: FloatArray
+) -> tuple[NDArray[np.str_], NDArray[np.bool_]]:
+    """Return each stationary point's kind ("min", "saddle" or "other"), and which are flat.
+
+    A point is flat when its Hessian has an eigenvalue too near zero to decide; then f
+    on a small circle around it decides.
+    """
+    a, c, d = (np.asarray(v, dtype=np.float64) for v in problem.second_derivatives(x, y))
+    kinds = np.full(x.shape, "other", dtype="<U6")
+    # An infinite or undefined curvature (the tip of y**1.5) decides nothing: the
+    # comparisons below are all False for nan.
+    with np.errstate(all="ignore"):
+        if problem.dimension == 1:
+            low, high = a, a
+        else:
+            mean, half = (a + d) / 2, np.hypot((a - d) / 2, c)
+            low, high = mean - half, mean + half
+        tiny = 1e-6 * np.maximum(np.abs(low), np.abs(high))
+        reference = (problem.cost_scale() + 1.0) / max(problem.span(), 1e-300) ** 2
+        tiny = np.maximum(tiny, 1e-9 * reference)
+        decided = (np.abs(low) > tiny) & (np.abs(high) > tiny)
+        # One curvature clearly negative and one clearly positive decide a saddle.
+        saddle = (low < -tiny) & (high > tiny)
+    kinds[decided & (low > 0)] = "min"
+    if problem.dimension == 2:
+        kinds[saddle] = "saddle"
+    flat = ~decided & ~saddle
+    if flat.any():
+        kinds[flat] = _kind_around(problem, x[flat], y[flat])
+    return kinds, flat
+
+
+def _kind_around(problem: FunctionProblem, x: FloatArray, y: FloatArray) -> NDArray[np.str_]:
+    """Classify points by f on a circle around each (two points on a line in 1-D)."""
+    radius = 1e-3 * max(problem.span(), 1e-300)
+    if problem.dimension == 1:
+        dx, dy = np.array([-radius, radius]), np.zeros(2)
+    else:
+        angles = np.linspace(0.0, 2 * np.pi, 24, endpoint=False)
+        dx, dy = radius * np.cos(angles), radius * np.sin(angles)
+    centre = problem.values(x, y)[:, None]
+    around = problem.values(x[:, None] + dx, y[:, None] + dy)
+    with np.errstate(all="ignore"):
+        largest = np.where(np.isnan(around), 0.0, np.abs(around)).max(axis=1, keepdims=True)
+        size = np.fmax(np.abs(centre), largest)
+        tolerance = 1e-12 * size + 1e-300
+        rise = around - centre
+        below = np.any(rise < -tolerance, axis=1)
+        above = np.any(rise > tolerance, axis=1)
+    kinds = np.full(x.shape, "other", dtype="<U6")
+    kinds[above & ~below] = "min"
+    if problem.dimension == 2:
+        kinds[above & below] = "saddle"
+    return kinds
+
+
+def _distinct(
+    problem: FunctionProblem,
+    x: FloatArray,
+    y: FloatArray,
+    chosen: NDArray[np.bool_],
+    flat: NDArray[np.bool_],
+    spacing: float,
+) -> list[Point]:
+    """Return the chosen points with duplicates merged, lowest first within a group.
+
+    Points the Hessian decided are one when they are closer than :data:`SAME_POINT`
+    of the domain. Flat ones are one when a chain of them, each within two grid
+    spacings of the next, joins them at the same height: a flat bottom or a valley.
+    """
+    span = problem.span()
+    points: list[Point] = []
+    sharp = np.flatnonzero(chosen & ~flat)
+    for i in sharp:
+        point = (float(x[i]), float(y[i]))
+        if all(math.hypot(point[0] - p[0], point[1] - p[1]) > SAME_POINT * span for p in points):
+            points.append(point)
+    loose = np.flatnonzero(chosen & flat)
+    if loose.size:
+        values = problem.values(x[loose], y[loose])
+        height = 1e-9 * (problem.cost_scale() + 1.0)
+        group = np.arange(loose.size)
+        near = np.hypot(x[loose][:, None] - x[loose], y[loose][:, None] - y[loose]) <= 2 * spacing
+        near &= np.abs(values[:, None] - values) <= height
+        # Join the groups of neighbours until nothing changes (a chain along a valley).
+        while True:
+            joined = np.where(near, group[None, :], loose.size).min(axis=1)
+            joined = np.minimum(joined, group)
+            if np.array_equal(joined, group):
+                break
+            group = joined[joined]
+        x0, x1, y0, y1 = problem.domain
+        middle = ((x0 + x1) / 2, (y0 + y1) / 2 if problem.dimension == 2 else 0.0)
+        for label in np.unique(group):
+            members, heights = loose[group == label], values[group == label]
+            if np.isfinite(heights).any():
+                members = members[heights <= np.nanmin(heights) + height]
+            # Equally low points of a valley: the one nearest the middle stands for it.
+            best = members[np.argmin(np.hypot(x[members] - middle[0], y[members] - middle[1]))]
+            point = (float(x[best]), float(y[best]))
+            if all(
+                math.hypot(point[0] - p[0], point[1] - p[1]) > SAME_POINT * span for p in points
+            ):
+                points.append(point)
+    return points
 
 
 # --------------------------------------------------------------------------- surfaces

@@ -10,6 +10,14 @@ is an :class:`ExpressionError` whose column counts characters.
 Derivatives are symbolic: :func:`derivative` applies the rules of calculus to the tree
 and simplifies as it builds (0·a = 0, 1·a = a, numbers folded), so a gradient or a
 Hessian is itself a formula that can be shown, printed as Python and evaluated exactly.
+The rule 0·a = 0 holds even where a has no value (∂/∂y of log(x)·y is log(x), and
+∂/∂x of log(x) + y² is 1/x, defined at x < 0): a derivative may have a value where
+f has none, and f decides where the function is defined (runs stop there, maps
+leave it blank). A typed product with a zero keeps its factors, so 0·log(x) has no
+value where log(x) has none, as numpy computes it; a**0 is 1 for every a, as numpy
+computes it too. The derivative of abs(u) is sign(u), with sign(0) = 0: exactly on a
+kink the derivatives take the symmetric value, and an even power of abs is the power
+itself (|u|² is u², whose second derivative at 0 is 2).
 Formulas are DAGs (a derivative shares subtrees with its function); :func:`compile`
 turns several at once into one program that computes each distinct part once.
 """
@@ -18,10 +26,12 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -52,6 +62,9 @@ _LOOK_ALIKES = {
     "–": "write minus as -, not –",
     "π": "write pi, not π",
 }
+
+#: Letters of other alphabets drawn like the Latin ones a formula uses.
+_OTHER_ALPHABETS = dict(zip("аеорсухіѕјο", "aeopcyxisjo", strict=True))
 
 #: The functions a formula may call, as numpy functions.
 FUNCTIONS: dict[str, Callable[[Any], Any]] = {
@@ -243,17 +256,20 @@ def mul(a: Node, b: Node) -> Node:
     if divisions:
         # a·(n/d) is written (a·n)/d.
         top = [f for f in factors if f.op != "/"] + [f.args[0] for f in divisions]
-        bottom = _product([f.args[1] for f in divisions])
+        bottom: Node = ONE
+        for f in divisions:
+            bottom = mul(bottom, f.args[1])
         return div(mul(Num(coefficient), _product(top)), bottom)
     factors = _merge_powers(factors)
     if not factors:
         return Num(coefficient)
-    product = _product(factors)
     if coefficient == 1.0:
-        return product
+        return _product(factors)
     if coefficient == -1.0:
-        return Op("neg", product)
-    return Op("*", Num(coefficient), product)
+        product = _product(factors)
+        # −(a − b) is b − a, as the parser reads it back.
+        return Op("neg", product) if product.op == "*" else neg(product)
+    return _product([Num(coefficient), *factors])
 
 
 def _product(factors: list[Node]) -> Node:
@@ -266,23 +282,42 @@ def _product(factors: list[Node]) -> Node:
     return product
 
 
+def _where_defined(exponent: float) -> frozenset[str]:
+    """Return where x**exponent is defined, as signs of x ("-", "0", "+")."""
+    if exponent == int(exponent):
+        return frozenset("-0+") if exponent >= 0.0 else frozenset("-+")
+    return frozenset("0+") if exponent > 0.0 else frozenset("+")
+
+
 def _merge_powers(factors: list[Node]) -> list[Node]:
-    """Gather powers of one variable (x·x² is x³) and put them first, in order of name."""
-    exponents: dict[str, float] = {}
+    """Gather powers of one variable (x·x² is x³) and put them first, in order of name.
+
+    Powers merge only where the merged power is defined exactly where the product
+    was: x**0.5·x**0.5 is not x (it has no value at x < 0), and x**-1·x is not 1 (none
+    at 0); such products stay as they are.
+    """
+    powers: dict[str, list[Node]] = {}
     others: list[Node] = []
     for factor in factors:
         if isinstance(factor, Var):
-            exponents[factor.name] = exponents.get(factor.name, 0.0) + 1.0
+            powers.setdefault(factor.name, []).append(factor)
         elif (
             factor.op == "**"
             and isinstance(factor.args[0], Var)
             and isinstance(factor.args[1], Num)
         ):
-            name = factor.args[0].name
-            exponents[name] = exponents.get(name, 0.0) + factor.args[1].value
+            powers.setdefault(factor.args[0].name, []).append(factor)
         else:
             others.append(factor)
-    merged = [power(Var(name), Num(value)) for name, value in sorted(exponents.items())]
+    merged: list[Node] = []
+    for name, group in sorted(powers.items()):
+        exponents = [1.0 if isinstance(f, Var) else _num(f.args[1]) or 0.0 for f in group]
+        total = math.fsum(exponents)
+        domain = frozenset("-0+").intersection(*map(_where_defined, exponents))
+        if len(group) > 1 and _where_defined(total) != domain:
+            merged.extend(group)
+            continue
+        merged.append(power(Var(name), Num(total)))
     return [f for f in merged if _num(f) != 1.0] + others
 
 
@@ -317,6 +352,9 @@ def power(a: Node, b: Node) -> Node:
         return ONE
     if vb == 1.0:
         return a
+    if vb is not None and a.op == "abs" and vb % 2.0 == 0.0:
+        # |u|² is u², also where u = 0: there d/du of |u|·sign(u) would give 2·sign(0)² = 0.
+        return power(a.args[0], b)
     return Op("**", a, b)
 
 
@@ -425,9 +463,15 @@ def hessian(node: Node, variables: Sequence[str]) -> tuple[tuple[Node, ...], ...
     """Return the matrix of second derivatives (symmetric: the lower half is shared)."""
     first = gradient(node, variables)
     rows: list[list[Node]] = [[ZERO] * len(variables) for _ in variables]
-    for i, di in enumerate(first):
-        for j in range(i, len(variables)):
-            rows[i][j] = rows[j][i] = derivative(di, variables[j])
+    try:
+        for i, di in enumerate(first):
+            for j in range(i, len(variables)):
+                rows[i][j] = rows[j][i] = derivative(di, variables[j])
+    except ExpressionError:
+        raise ExpressionError(
+            "That formula is too complicated to differentiate twice: its second "
+            f"derivatives (the Hessian) have more than {MAX_SIZE:,} parts. Simplify it."
+        ) from None
     return tuple(tuple(row) for row in rows)
 
 
@@ -453,25 +497,42 @@ _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 _SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
 
 
-def _number(value: float, pretty: bool) -> str:
+def _number(value: float, pretty: bool) -> tuple[str, int]:
+    """Return a number's text and its precedence (2π is a product, −1 a negation)."""
     if value == math.e:
-        return "e"
+        return "e", 5
     ratio = float(f"{value / math.pi:.6g}")
     if value != 0.0 and ratio * math.pi == value:
         # 2π, not 6.28318530718 (written exactly, so it reads back as the same number).
-        multiple = "" if ratio == 1.0 else "−" if ratio == -1.0 else _number(ratio, pretty)
-        if not pretty:
-            multiple = {"": "", "−": "-"}.get(multiple, multiple + "*")
-        return multiple + ("π" if pretty else "pi")
+        symbol = "π" if pretty else "pi"
+        if ratio == 1.0:
+            return symbol, 5
+        if ratio == -1.0:
+            return ("−" if pretty else "-") + symbol, 3
+        multiple = _number(ratio, pretty)[0]
+        return multiple + ("" if pretty else "*") + symbol, 2
+    if not pretty and abs(value) > MAX_LITERAL:
+        # The parser refuses such literals; a mantissa times powers of two reads back
+        # exactly (scaling by 2 is exact) within the limits on literals and powers.
+        mantissa, exponent = math.frexp(value)
+        parts = [repr(mantissa)]
+        while exponent > 0:
+            parts.append(f"2**{min(exponent, int(MAX_EXPONENT))}")
+            exponent -= int(MAX_EXPONENT)
+        return "*".join(parts), 2
     if value == int(value) and abs(value) < 1e15:
         shown = str(int(value))
     else:
         shown = f"{value:.6g}" if pretty else repr(value)
-    return shown.replace("-", "−") if pretty else shown
+    return (shown.replace("-", "−") if pretty else shown), (3 if value < 0 else 5)
 
 
 def text(node: Node) -> str:
-    """Return the formula as Python-style text that :func:`parse` reads back."""
+    """Return the formula as Python-style text that :func:`parse` reads back.
+
+    Read back, the text gives the same formula and the same values to the last bit.
+    A derivative's text can be longer than :data:`MAX_LENGTH`, the limit on typing.
+    """
     return _print(node, pretty=False)
 
 
@@ -485,8 +546,7 @@ def _print(node: Node, pretty: bool) -> str:
         """Return the text of ``n`` and the precedence of its outermost operation."""
         op = n.op
         if isinstance(n, Num):
-            shown = _number(n.value, pretty)
-            return shown, (3 if n.value < 0 else 5)
+            return _number(n.value, pretty)
         if isinstance(n, Var):
             return n.name, 5
         if op in _PRECEDENCE:
@@ -499,13 +559,15 @@ def _print(node: Node, pretty: bool) -> str:
                 exponent = n.args[1]
                 value = _num(exponent)
                 if pretty and value is not None and value == int(value) and abs(value) < 100:
-                    return base + _number(value, False).translate(_SUPERSCRIPT), level
+                    return base + _number(value, False)[0].translate(_SUPERSCRIPT), level
                 return base + ("^" if pretty else "**") + wrap(exponent, level, right=True), level
             symbol = {"*": "·", "-": " − ", "+": " + ", "/": "/"}[op] if pretty else None
             if symbol is None:
                 symbol = {"*": "*", "-": " - ", "+": " + ", "/": "/"}[op]
             left = wrap(n.args[0], level, right=False)
-            right = wrap(n.args[1], level + (op in "-/"), right=True)
+            # Python text keeps the tree's grouping, a + (b + c) included: regrouped,
+            # floating point could round differently. A person reads a + b + c.
+            right = wrap(n.args[1], level + (op in "-/" or not pretty), right=True)
             return left + symbol + right, level
         return f"{op}({show(n.args[0])[0]})", 5
 
@@ -528,6 +590,30 @@ class Program:
     variables: tuple[str, ...]
     code: tuple[tuple[str, tuple[int, ...], Any], ...]
     outputs: tuple[int, ...]
+    _template: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+    _inputs: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
+    _steps: tuple[tuple[int, Callable[..., Any], int, int], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        # The loop of __call__ runs once per step of a descent: numbers are put in the
+        # slots once, here, and each operation is a bound function (no dispatch on op).
+        template: list[Any] = [None] * len(self.code)
+        inputs: list[tuple[int, int]] = []
+        steps: list[tuple[int, Callable[..., Any], int, int]] = []
+        for index, (op, args, constant) in enumerate(self.code):
+            if op == "num":
+                template[index] = constant
+            elif op == "var":
+                inputs.append((index, self.variables.index(constant)))
+            elif op in _BINARY:
+                steps.append((index, _BINARY[op], args[0], args[1]))
+            else:
+                steps.append((index, operator.neg if op == "neg" else constant, args[0], -1))
+        object.__setattr__(self, "_template", tuple(template))
+        object.__setattr__(self, "_inputs", tuple(inputs))
+        object.__setattr__(self, "_steps", tuple(steps))
 
     def __call__(self, *values: ArrayLike) -> list[Any]:
         """Return each output at ``values`` (numbers or arrays of one shape, by position).
@@ -535,29 +621,25 @@ class Program:
         Arithmetic follows IEEE: 1/0 is inf, log(−1) is nan; the caller decides what a
         value outside the domain means. Floats in, numpy floats out.
         """
-        slots: list[Any] = [None] * len(self.code)
-        inputs = dict(zip(self.variables, (_as_float(v) for v in values), strict=True))
+        if len(values) != len(self.variables):
+            raise ValueError(f"expected values of {self.variables}, got {len(values)}")
+        given = [_as_float(v) for v in values]
+        slots: list[Any] = list(self._template)
+        for index, position in self._inputs:
+            slots[index] = given[position]
         with np.errstate(all="ignore"):
-            for index, (op, args, constant) in enumerate(self.code):
-                if op == "num":
-                    slots[index] = constant
-                elif op == "var":
-                    slots[index] = inputs[constant]
-                elif op == "+":
-                    slots[index] = slots[args[0]] + slots[args[1]]
-                elif op == "-":
-                    slots[index] = slots[args[0]] - slots[args[1]]
-                elif op == "*":
-                    slots[index] = slots[args[0]] * slots[args[1]]
-                elif op == "/":
-                    slots[index] = slots[args[0]] / slots[args[1]]
-                elif op == "**":
-                    slots[index] = np.power(slots[args[0]], slots[args[1]])
-                elif op == "neg":
-                    slots[index] = -slots[args[0]]
-                else:
-                    slots[index] = constant(slots[args[0]])
+            for index, function, a, b in self._steps:
+                slots[index] = function(slots[a]) if b < 0 else function(slots[a], slots[b])
         return [slots[i] for i in self.outputs]
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": np.power,
+}
 
 
 def _as_float(value: ArrayLike) -> Any:
@@ -661,9 +743,34 @@ def parse(text: str, variables: Sequence[str] = ("x", "y")) -> Node:
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("That is nested too deeply: simplify it.") from None
     try:
-        return _Builder(padded, offset, names).build(tree.body)
+        formula = _Builder(padded, offset, names).build(tree.body)
     except (RecursionError, MemoryError):
         raise ExpressionError("That is nested too deeply: simplify it.") from None
+    _check_defined(formula)
+    return formula
+
+
+def _check_defined(formula: Node) -> None:
+    """Refuse a formula whose simplification left a part without a value, such as 0/0.
+
+    Typed parts without a value are refused as they are built; this finds those that
+    simplifying made, as in (y − 1)·(0/(0·x)): the 0·x below is 0, and the whole has no
+    value anywhere.
+    """
+    seen: set[int] = set()
+    stack = [formula]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen or not n.args:
+            continue
+        seen.add(id(n))
+        if all(isinstance(arg, Num) for arg in n.args):
+            (value,) = compile([n], ())()
+            if not math.isfinite(value):
+                raise ExpressionError(
+                    f"That formula has no value anywhere: simplified, it has {text(n)} in it."
+                )
+        stack.extend(n.args)
 
 
 def _check_characters(source: str, offset: int, variables: Sequence[str]) -> None:
@@ -671,13 +778,26 @@ def _check_characters(source: str, offset: int, variables: Sequence[str]) -> Non
     for index, character in enumerate(source):
         if character in _LOOK_ALIKES:
             hint = _LOOK_ALIKES[character]
+        elif character == "#":
+            # Python would read the rest as a comment and silently drop it.
+            hint = "# would start a comment, and a formula has none: remove it"
         elif " " <= character <= "~":
             continue
+        elif (meant := _look_alike(character)) is not None:
+            hint = f"'{character}' looks like {meant} but is another character: type {meant}"
         else:
             shown = repr(character)[1:-1]
             hint = f"the character '{shown}' cannot be used ({_allowed_hint(variables)})"
         column = index + 1 + offset
         raise ExpressionError(f"Column {column}: {hint}.", column)
+
+
+def _look_alike(character: str) -> str | None:
+    """Return the ASCII character ``character`` is drawn like (ｘ, Cyrillic х), or None."""
+    if character in _OTHER_ALPHABETS:
+        return _OTHER_ALPHABETS[character]
+    plain = unicodedata.normalize("NFKC", character)
+    return plain if len(plain) == 1 and "!" <= plain <= "~" else None
 
 
 class _Builder:
@@ -702,8 +822,10 @@ class _Builder:
         return ExpressionError(message, column)
 
     def _text(self, node: ast.expr) -> str:
+        """Return the typed text of ``node``, shortened to fit in a message."""
         start, end = node.col_offset + self._offset, (node.end_col_offset or 0) + self._offset
-        return self._source[start:end]
+        typed = self._source[start:end]
+        return typed if len(typed) <= 40 else typed[:39] + "…"
 
     def build(self, node: ast.expr) -> Node:
         if isinstance(node, ast.Constant):
@@ -766,9 +888,26 @@ class _Builder:
             )
         if isinstance(left, Num) and isinstance(right, Num):
             return self._fold(node, op, left.value, right.value)
+        if op == "/" and _num(right) == 0.0:
+            raise self._refuse(
+                node, f"{self._text(node)} divides by 0, so it has no value anywhere", hint=False
+            )
         if op in "+-/":
             return Op(op, left, right)  # as typed: 20 + x stays 20 + x
-        return {"*": mul, "**": power}[op](left, right)
+        if op == "**":
+            return power(left, right)
+        coefficient = _factors(left)[0] * _factors(right)[0]
+        if not math.isfinite(coefficient):
+            raise self._too_large(node)
+        if coefficient == 0.0:
+            # As typed: 0·log(x) has no value where log(x) has none, as numpy says.
+            return Op("*", left, right)
+        return mul(left, right)
+
+    def _too_large(self, node: ast.expr) -> ExpressionError:
+        return self._refuse(
+            node, f"{self._text(node)} is too large to compute (more than 1.8e308)", hint=False
+        )
 
     def _call(self, node: ast.Call) -> Node:
         if not isinstance(node.func, ast.Name):
@@ -784,7 +923,7 @@ class _Builder:
         return Op(name, argument)
 
     def _fold(self, node: ast.expr, op: str, *values: float) -> Node:
-        """Compute a part without variables now; refuse it if that overflows."""
+        """Compute a part without variables now; refuse it if it overflows or has no value."""
         numbers = [np.float64(v) for v in values]
         operations: dict[str, Callable[..., Any]] = {
             "+": np.add,
@@ -794,20 +933,20 @@ class _Builder:
             "**": np.power,
         }
         operation = operations.get(op) or FUNCTIONS[op]
-        # Only overflow is refused: 1/0 or log(-1) are points outside the domain (nan).
         with np.errstate(over="raise", divide="ignore", invalid="ignore"):
             try:
                 value = float(operation(*numbers))
             except FloatingPointError:
-                raise self._refuse(
-                    node,
-                    f"{self._text(node)} is too large to compute (more than 1.8e308)",
-                    hint=False,
-                ) from None
-        if math.isfinite(value):
-            return Num(value)
-        # inf or nan from 1/0 or log(-1): kept as the operation, undefined everywhere.
-        return Op(op, *(Num(v) for v in values))
+                raise self._too_large(node) from None
+        if not math.isfinite(value):
+            # 1/0, log(0), sqrt(-1), (-8)**(1/3): a part with no value leaves the whole
+            # formula without one, at every point.
+            raise self._refuse(
+                node,
+                f"{self._text(node)} has no value, so the formula would have none anywhere",
+                hint=False,
+            )
+        return Num(value)
 
 
 def _describe(node: ast.AST) -> str:
