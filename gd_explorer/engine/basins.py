@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from gd_explorer.engine.descent import CEILING_FACTOR, DIVERGENCE_FACTOR, DescentConfig
+from gd_explorer.engine.descent import DescentConfig, divergence_limits
 from gd_explorer.engine.functions import REACH_FRACTION, FunctionProblem
 from gd_explorer.engine.models import CostModel
 from gd_explorer.engine.optimizers import COST_ROUNDING, MAX_SHRINKS, NEWTON_RATIO
@@ -255,6 +255,7 @@ class BasinsRun:
         reference = np.maximum(np.maximum(np.abs(f), problem.cost_scale()), 1e-300)
         with np.errstate(invalid="ignore"):
             reference = np.where(np.isfinite(f), reference, 1.0)
+        above, ceiling = divergence_limits(problem.kind, reference)
         self._live = _Live(
             ids=np.arange(count),
             x=x,
@@ -262,8 +263,8 @@ class BasinsRun:
             f=f,
             gx=gx,
             gy=gy,
-            above=DIVERGENCE_FACTOR * reference,
-            ceiling=CEILING_FACTOR * reference,
+            above=above,
+            ceiling=ceiling,
             blown=np.zeros(count, dtype=bool),
         )
         self._rule = make_rule(config, problem, (self.free_x, self.free_y), count)

@@ -71,6 +71,20 @@ DIVERGENCE_FACTOR = 1e10
 CEILING_FACTOR = 1e100
 
 
+def divergence_limits(kind: str, reference: Any) -> tuple[Any, Any]:
+    """Return the sizes of cost past which a run has diverged, and past which it stops.
+
+    ``reference`` is the typical size of the cost (a number, or an array of them, one per
+    start). A run goes on past divergence so that its flight can be watched, up to
+    :data:`CEILING_FACTOR` times the reference. Off a saddle a function falls by a steady
+    factor a step, and that flight to 1e100 took over a thousand steps far outside the
+    picture: a function's run stops 1e10-fold past the point it was seen to diverge.
+    """
+    above = DIVERGENCE_FACTOR * reference
+    ceiling = DIVERGENCE_FACTOR * above if kind == "function" else CEILING_FACTOR * reference
+    return above, ceiling
+
+
 def _finite(value: Any, what: str) -> float:
     try:
         number = float(value)
@@ -447,8 +461,7 @@ class Descent:
     def _set_thresholds(self, start_cost: float) -> None:
         # A function may be negative (and fall without bound): its size is what counts.
         reference = max(abs(start_cost), self.problem.cost_scale(), 1e-300)
-        self._diverge_above = DIVERGENCE_FACTOR * reference
-        self._ceiling = CEILING_FACTOR * reference
+        self._diverge_above, self._ceiling = divergence_limits(self.problem.kind, reference)
 
     @property
     def step(self) -> int:
@@ -782,8 +795,8 @@ class Descent:
         where = f"diverged at step {self.diverged_at}: "
         if self._cost < 0.0:
             return where + (
-                f"f fell below {self._cost:.3g} and keeps falling: it has no minimum in "
-                "that direction (it is unbounded below)"
+                f"f fell below {-self._diverge_above:.3g} and kept falling: it has no minimum "
+                "in that direction (it is unbounded below)"
             )
         from gd_explorer.engine.analysis import stability
 

@@ -277,6 +277,32 @@ def test_every_run_of_a_race_is_drawn_on_the_function_contour(qtbot):
         assert (xs[0], ys[0]) == start
 
 
+def test_the_contour_keeps_to_the_function_when_a_run_falls_away(qtbot):
+    # From just off a saddle's axis the ball flies far away: the map must not zoom out
+    # after it (the surface would shrink to a dot) but keep near the function's domain.
+    from gd_explorer.engine import descend
+    from gd_explorer.scene import trajectory_trace
+
+    view = ContourView()
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    problem = SURFACES["saddle"]
+    view.set_problem(problem, Domain(*problem.domain))
+    run = descend(problem, DescentConfig(0.05, 4000, init=(-1.8, 0.001)))
+    assert np.abs(run.params).max() > 1e6
+    trace = trajectory_trace(run, run.steps, run.status)
+    fit = type("Fit", (), {"cost": None, "exists": False})()
+    view.show_scene(Scene("function", problem.data, fit, (trace,), 0, problem=problem))
+    view_box = view.getPlotItem().getViewBox()
+    view_box.updateAutoRange()  # as the next paint would
+    (x_low, x_high), (y_low, y_high) = view_box.viewRange()
+    x0, x1, y0, y1 = problem.domain
+    assert x_low >= x0 - 2 * (x1 - x0) and x_high <= x1 + 2 * (x1 - x0)
+    assert y_low >= y0 - 2 * (y1 - y0) and y_high <= y1 + 2 * (y1 - y0)
+
+
 # The cost curve.
 
 

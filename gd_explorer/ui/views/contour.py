@@ -504,6 +504,12 @@ class ContourView(pg.PlotWidget):
             else self._drawn
         )
         finite = points[np.isfinite(points).all(axis=1)]
+        if len(finite) and self._function and self._problem is not None:
+            # A run falling away from a saddle is not chased to 1e50: the map keeps to
+            # the function's domain and one more domain around it, as its shading does.
+            x0, x1, y0, y1 = self._problem.domain  # type: ignore[attr-defined]
+            w, h = x1 - x0, y1 - y0
+            finite = np.clip(finite, (x0 - w, y0 - h), (x1 + w, y1 + h))
         if len(finite):
             low, high = finite.min(axis=0), finite.max(axis=0)
             self._frame.follow((low[0], high[0]), (low[1], high[1]))
