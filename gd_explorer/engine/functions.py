@@ -259,10 +259,19 @@ class FunctionProblem(CostModel):
         tolerance : float, optional
             How near counts, by default :data:`REACH_FRACTION` of the domain's size.
         """
+        return self._nearest(theta, self.minima, tolerance)
+
+    def at_saddle(self, theta: Theta, tolerance: float | None = None) -> int | None:
+        """Return the index of the saddle ``theta`` lies at, or None (as :meth:`reached`)."""
+        return self._nearest(theta, self.saddles, tolerance)
+
+    def _nearest(
+        self, theta: Theta, points: Sequence[Point], tolerance: float | None
+    ) -> int | None:
         x, y = _theta(theta)
         limit = REACH_FRACTION * self.span() if tolerance is None else tolerance
         best, nearest = None, math.inf
-        for index, (mx, my) in enumerate(self.minima):
+        for index, (mx, my) in enumerate(points):
             distance = abs(x - mx) if self.dimension == 1 else math.hypot(x - mx, y - my)
             if distance <= limit and distance < nearest:
                 best, nearest = index, distance
@@ -278,6 +287,23 @@ class FunctionProblem(CostModel):
         which = "the minimum" if count == 1 else f"minimum {index + 1} of {count}"
         where = f"x = {x:.3g}" if self.dimension == 1 else f"({x:.3g}, {y:.3g})"
         return f"reached {which} at {where}".replace("-", "−")
+
+    def describe_stop(self, theta: Theta) -> str | None:
+        """Say which stationary point ``theta`` lies at: a minimum, or a saddle; else None.
+
+        A run that stops on a saddle (from exactly on its axis) has a zero gradient as at
+        a minimum: "stopped at the saddle (0, 0), which is not a minimum".
+        """
+        reached = self.describe_reached(theta)
+        if reached is not None:
+            return reached
+        index = self.at_saddle(theta)
+        if index is None:
+            return None
+        x, y = self.saddles[index]
+        return f"stopped at the saddle ({x:.3g}, {y:.3g}), which is not a minimum".replace(
+            "-", "−"
+        )
 
 
 def _rebuild(

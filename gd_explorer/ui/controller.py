@@ -1110,13 +1110,13 @@ class ExplorerController(QObject):
         )
 
     def _ended_words(self, record: RunRecord, step: int) -> str | None:
-        """Say how a run on a function ended: at which minimum, or how it fell away.
+        """Say how a run on a function ended: at which minimum or saddle, or how it fell away.
 
         None while it runs, or when it ended elsewhere (its steps ran out on a slope).
         """
         problem = self.analysis.problem
         if record.status in ENDED:
-            describe = getattr(problem, "describe_reached", None)
+            describe = getattr(problem, "describe_stop", None)
             point = record.view()[0][step]
             return describe((float(point[0]), float(point[1]))) if describe else None
         if record.status != "diverged":

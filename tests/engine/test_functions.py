@@ -170,3 +170,16 @@ def test_surfaces_name_the_unknown_and_typed_text_names_the_column() -> None:
         function_problem("x**2 + z")
     assert caught.value.column == 8
     assert "the variables are x and y" in str(caught.value)
+
+
+def test_a_run_that_stops_on_a_saddle_is_told_apart_from_one_at_a_minimum() -> None:
+    problem = SURFACES["saddle"]
+    # Exactly on the axis the gradient never leaves it: descent ends at the saddle.
+    trajectory = descend(problem, DescentConfig(0.05, 500, init=(-1.8, 0.0), tolerance=1e-6))
+    assert trajectory.status == "converged"
+    assert problem.describe_stop(trajectory.final) == (
+        "stopped at the saddle (0, 0), which is not a minimum"
+    )
+    himmelblau = SURFACES["himmelblau"]
+    assert himmelblau.describe_stop((3.0, 2.0)) == "reached minimum 1 of 4 at (3, 2)"
+    assert himmelblau.describe_stop((1.0, 1.0)) is None
