@@ -206,6 +206,9 @@ class FunctionPanel(QScrollArea):
             fxx, fxy, fyy = (float(v) for v in problem.second_derivatives(x, y))  # type: ignore[attr-defined]
         self.hessian = ((fxx, fxy), (fxy, fyy))
         n = format_number
+        # The matrix is a table, which cannot wrap: far from the minimum its entries
+        # (4.664e10) lose a digit to stay inside the narrowest panel.
+        e = _entry
         if one:
             self.hessian_values.setText(f"At the ball, x = {n(x)}:<br><big>f″ = {n(fxx)}</big>")
             self.eigenvalues.setText("")
@@ -219,12 +222,12 @@ class FunctionPanel(QScrollArea):
             # panel's 4 significant digits, which fit the narrowest panel.
             '<table cellspacing="0" cellpadding="1" style="margin-top:2px">'
             f"<tr><td><big>\N{LEFT SQUARE BRACKET UPPER CORNER}</big></td>"
-            f'<td align="right"><big>{n(fxx)}</big></td><td width="8"></td>'
-            f'<td align="right"><big>{n(fxy)}</big></td>'
+            f'<td align="right"><big>{e(fxx)}</big></td><td width="8"></td>'
+            f'<td align="right"><big>{e(fxy)}</big></td>'
             f"<td><big>\N{RIGHT SQUARE BRACKET UPPER CORNER}</big></td></tr>"
             f"<tr><td><big>\N{LEFT SQUARE BRACKET LOWER CORNER}</big></td>"
-            f'<td align="right"><big>{n(fxy)}</big></td><td width="8"></td>'
-            f'<td align="right"><big>{n(fyy)}</big></td>'
+            f'<td align="right"><big>{e(fxy)}</big></td><td width="8"></td>'
+            f'<td align="right"><big>{e(fyy)}</big></td>'
             f"<td><big>\N{RIGHT SQUARE BRACKET LOWER CORNER}</big></td></tr></table>"
         )
         low, high = _eigenvalues(fxx, fxy, fyy)
@@ -234,6 +237,12 @@ class FunctionPanel(QScrollArea):
             text += f"<br>condition number λ₂/λ₁ = {n(high / low)}"
         self.eigenvalues.setText(text)
         self.shape.setText(f"<b>{html.escape(SHAPES[kind])}</b>")
+
+
+def _entry(value: float) -> str:
+    """Return a Hessian entry for the matrix: 4 significant digits, 3 in exponent form."""
+    text = format_number(value)
+    return format_number(float(f"{value:.3g}")) if "e" in text else text
 
 
 def _eigenvalues(fxx: float, fxy: float, fyy: float) -> tuple[float, float]:
