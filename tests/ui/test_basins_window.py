@@ -75,10 +75,17 @@ def test_the_action_colours_the_contour_by_basin_and_a_new_problem_takes_it_away
     assert legend[0] == "gd, α 0.01, 1,000 steps"
     assert legend[1].startswith("minimum 1 (3, 2)")
     assert sum(text.startswith("minimum ") for text in legend) == 4
+    # Above the map, not on it: a swatch and a share for each of the four basins, and
+    # each minimum with its place in the map's tooltip.
+    note = window.contour.legend_text
+    assert note.startswith("basins") and all(f"</span>{k}" in note for k in range(1, 5))
+    assert basin_colour(0).name() in note
+    assert "minimum 1 (3, 2)" in window.contour.toolTip()
 
     _settings(window, model="linear")
     qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=TIMEOUT)
-    assert not window.scatter_starts.overlay.legend.isVisible()
+    assert not window.scatter_starts.overlay.legend_shown
+    assert "</span>" not in window.contour.legend_text
     assert not action.isEnabled()
 
 

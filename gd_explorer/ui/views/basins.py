@@ -4,8 +4,9 @@ Passive: :meth:`BasinsOverlay.show` draws a finished ``engine.Basins`` and
 :meth:`BasinsOverlay.clear` takes it away. Starts on a grid become a semi-transparent
 picture on the colour map, under the contour lines (``ContourView.set_overlay``);
 scattered starts become dots. One colour per minimum, grey for a start that reached
-none within its steps, dark grey for one that diverged or left the domain; a legend
-says which colour is which minimum.
+none within its steps, dark grey for one that diverged or left the domain; a line above
+the map says which colour is which minimum (numbered as the runs panel numbers them),
+and the map's tooltip names each with its place.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtGui import QColor
 
-from gd_explorer.ui import style
 from gd_explorer.ui.views.contour import ContourView
 
 #: One colour per minimum (Okabe–Ito's, then a few more), repeated past the last.
@@ -42,9 +42,6 @@ ALPHA = 165
 DOT_SIZE = 7
 #: Most minima the legend names one by one; the rest are counted.
 LEGEND_MINIMA = 6
-LEGEND_OBJECT_NAME = "basinsLegend"
-#: The legend's background opacity (of 255): the basins under it still show.
-LEGEND_OPACITY = 190
 
 
 def basin_colour(index: int) -> QColor:
@@ -130,17 +127,8 @@ class BasinsOverlay:
         contour.addItem(self.dots, ignoreBounds=True)
         # Under the paths and balls (added before it), over the colour map.
         self.dots.setZValue(contour.image.zValue() + 0.5)
-        theme = style.current_theme()
-        self.legend = pg.LegendItem(
-            offset=(-6, 6),
-            brush=pg.mkBrush(*theme.legend_fill[:3], LEGEND_OPACITY),
-            labelTextColor=theme.foreground,
-            labelTextSize="8pt",
-        )
-        self.legend.setObjectName(LEGEND_OBJECT_NAME)
-        self.legend.setParentItem(contour.getPlotItem().getViewBox())
-        self.legend.setVisible(False)
-        self._samples: list[pg.ScatterPlotItem] = []
+        #: The legend's lines (the caption first), shown above the map and in its tooltip.
+        self._legend: list[str] = []
 
     @property
     def shown(self) -> bool:
@@ -181,25 +169,32 @@ class BasinsOverlay:
         self.contour.clear_overlay()
         self.dots.setData(x=[], y=[])
         self.dots.setVisible(False)
-        self.legend.clear()
-        self.legend.setVisible(False)
+        self._legend = []
+        self.contour.set_note(None)
+
+    @property
+    def legend_shown(self) -> bool:
+        """Return whether the map's legend is shown above it."""
+        return bool(self._legend)
 
     def legend_texts(self) -> list[str]:
-        """Return the legend's lines as shown (the caption first)."""
-        return [label.text for _, label in self.legend.items]
+        """Return the legend's lines (the caption first)."""
+        return list(self._legend)
 
     def _fill_legend(self, caption: str, rows: Sequence[tuple[int, str]]) -> None:
-        self.legend.clear()
-        theme = style.current_theme()  # the theme may have changed since the last map
-        self.legend.setBrush(pg.mkBrush(*theme.legend_fill[:3], LEGEND_OPACITY))
-        self.legend.setLabelTextColor(theme.foreground)
-        self._samples = []
-        if caption:
-            blank = pg.ScatterPlotItem(size=0, pen=None, brush=None)
-            self._samples.append(blank)
-            self.legend.addItem(blank, caption)
+        # Above the map, one line: a swatch and the number of each minimum's basin
+        # ("■1 ■2"); the whole legend, each minimum with its place and share, in the
+        # map's tooltip.
+        self._legend = ([caption] if caption else []) + [text for _, text in rows]
+        parts = []
         for code, text in rows:
-            sample = pg.ScatterPlotItem(size=9, symbol="s", pen=None, brush=basin_colour(code))
-            self._samples.append(sample)
-            self.legend.addItem(sample, text)
-        self.legend.setVisible(True)
+            colour = basin_colour(code).name()
+            share = text.rsplit(" ", 2)[-2] + "%" if text.endswith("%") else ""
+            if code >= 0 and text.startswith("minimum "):
+                words = f"{code + 1}"  # its share is in the tooltip: the line must fit
+            elif text.startswith("…"):
+                words = "…"
+            else:
+                words = f"{'none' if code == -1 else 'diverged'} {share}"
+            parts.append(f'<span style="color:{colour}">■</span>{words}')
+        self.contour.set_note("basins " + "  ".join(parts), "\n".join(self._legend))

@@ -164,6 +164,8 @@ class ContourView(pg.PlotWidget):
         )
         #: What the markers mean, above the map (a legend inside would hide part of it).
         self.legend_text = ""
+        self._markers_text = ""  # what the markers are, shown unless a note replaces it
+        self._note: str | None = None
         self._function = False
         self.held = pg.InfiniteLine(angle=0, pen=HELD_PEN, movable=False)
         self.held.setVisible(False)
@@ -388,8 +390,21 @@ class ContourView(pg.PlotWidget):
         )
         self._show_legend("  ".join(names))
 
+    def set_note(self, html: str | None, tooltip: str = "") -> None:
+        """Say ``html`` above the map instead of what its markers are; None: the markers again.
+
+        An overlay explains itself here (the basins' colours) rather than in a legend on
+        the map, which at a classroom's text size covered a third of it.
+        """
+        self._note = html
+        self.setToolTip(tooltip)
+        self._show_legend(self._markers_text)
+
     def _show_legend(self, text: str) -> None:
-        """Say above the map what its markers are (nothing on regression)."""
+        """Say above the map what its markers are (nothing on regression), or the note."""
+        self._markers_text = text
+        if self._note is not None:
+            text = self._note
         if text == self.legend_text:
             return
         self.legend_text = text
