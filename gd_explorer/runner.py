@@ -483,39 +483,45 @@ class GridMaker:
                 return  # the window has gone
 
 
-class Sweeper:
-    """Runs learning-rate sweeps on a thread of their own, so the race keeps its frames.
+class _Jobs:
+    """Runs one long job at a time (a sweep, a map) on a thread of its own.
 
-    A new sweep cancels the one under way (which sends its partial result) and
-    replaces one still waiting (which sends nothing: the window wants the newest).
+    A new request cancels the job under way and replaces one still waiting; a job is
+    cancelled between its chunks of work. Subclasses say how a job runs and how it is
+    answered when it never ran.
     """
+
+    #: What the thread is called.
+    name = "jobs"
 
     def __init__(self, send: Callable[[Reply], None]) -> None:
         self._send = send
         self._wake = threading.Condition()
-        self._waiting: StartSweep | None = None
-        self._cancel = threading.Event()  # of the sweep under way
+        self._waiting: Any = None
+        self._cancel = threading.Event()  # of the job under way
         self._closed = False
-        self._thread = threading.Thread(target=self._serve, name="sweeps", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name=self.name, daemon=True)
         self._thread.start()
 
-    def request(self, command: StartSweep) -> None:
-        """Start ``command``'s sweep once the one under way (cancelled now) has stopped."""
+    def request(self, command: Any) -> None:
+        """Start ``command``'s job once the one under way (cancelled now) has stopped."""
         with self._wake:
             self._cancel.set()
-            self._waiting = command
+            replaced, self._waiting = self._waiting, command
             self._wake.notify()
+        if replaced is not None:
+            self._replaced(replaced)
 
     def cancel(self) -> None:
-        """Cancel the sweep under way and any waiting."""
+        """Cancel the job under way and any waiting."""
         with self._wake:
             self._cancel.set()
             waiting, self._waiting = self._waiting, None
         if waiting is not None:
-            self._send(SweepDone(waiting.tag, None, "cancelled before it began"))
+            self._send(self._unanswered(waiting.tag, "cancelled before it began"))
 
     def close(self) -> None:
-        """Stop: the sweep under way is cancelled, one waiting dropped."""
+        """Stop: the job under way is cancelled, one waiting dropped."""
         with self._wake:
             self._closed = True
             self._cancel.set()
@@ -534,6 +540,28 @@ class Sweeper:
                 self._run(command, cancel)
             except (BrokenPipeError, OSError):
                 return  # the window has gone
+
+    def _replaced(self, command: Any) -> None:
+        """Answer a waiting request that a newer one replaced (by default: not at all)."""
+
+    def _unanswered(self, tag: int, reason: str) -> Reply:
+        raise NotImplementedError
+
+    def _run(self, command: Any, cancel: threading.Event) -> None:
+        raise NotImplementedError
+
+
+class Sweeper(_Jobs):
+    """Runs learning-rate sweeps on a thread of their own, so the race keeps its frames.
+
+    A new sweep cancels the one under way (which sends its partial result) and
+    replaces one still waiting (which sends nothing: the window wants the newest).
+    """
+
+    name = "sweeps"
+
+    def _unanswered(self, tag: int, reason: str) -> Reply:
+        return SweepDone(tag, None, reason)
 
     def _run(self, command: StartSweep, cancel: threading.Event) -> None:
         tag = command.tag
@@ -554,60 +582,21 @@ class Sweeper:
         self._send(SweepDone(tag, result))
 
 
-class BasinsMaker:
+class BasinsMaker(_Jobs):
     """Makes basins maps on a thread of their own, so the race keeps its frames.
 
     The map reports progress after each chunk of steps and checks for a cancel
     between chunks. A new map cancels the one under way and replaces one still
-    waiting; a cancelled map answers :class:`BasinsDone` with no result.
+    waiting; a cancelled or replaced map answers :class:`BasinsDone` with no result.
     """
 
-    def __init__(self, send: Callable[[Reply], None]) -> None:
-        self._send = send
-        self._wake = threading.Condition()
-        self._waiting: StartBasins | None = None
-        self._cancel = threading.Event()  # of the map under way
-        self._closed = False
-        self._thread = threading.Thread(target=self._serve, name="basins", daemon=True)
-        self._thread.start()
+    name = "basins"
 
-    def request(self, command: StartBasins) -> None:
-        """Start ``command``'s map once the one under way (cancelled now) has stopped."""
-        with self._wake:
-            self._cancel.set()
-            replaced, self._waiting = self._waiting, command
-            self._wake.notify()
-        if replaced is not None:
-            self._send(BasinsDone(replaced.tag, None, "replaced by a newer map"))
+    def _replaced(self, command: StartBasins) -> None:
+        self._send(BasinsDone(command.tag, None, "replaced by a newer map"))
 
-    def cancel(self) -> None:
-        """Cancel the map under way and any waiting."""
-        with self._wake:
-            self._cancel.set()
-            waiting, self._waiting = self._waiting, None
-        if waiting is not None:
-            self._send(BasinsDone(waiting.tag, None, "cancelled before it began"))
-
-    def close(self) -> None:
-        """Stop: the map under way is cancelled, one waiting dropped."""
-        with self._wake:
-            self._closed = True
-            self._cancel.set()
-            self._wake.notify()
-
-    def _serve(self) -> None:
-        while True:
-            with self._wake:
-                while self._waiting is None and not self._closed:
-                    self._wake.wait()
-                command, self._waiting = self._waiting, None
-                if self._closed or command is None:
-                    return
-                self._cancel = cancel = threading.Event()
-            try:
-                self._run(command, cancel)
-            except (BrokenPipeError, OSError):
-                return  # the window has gone
+    def _unanswered(self, tag: int, reason: str) -> Reply:
+        return BasinsDone(tag, None, reason)
 
     def _run(self, command: StartBasins, cancel: threading.Event) -> None:
         tag = command.tag
