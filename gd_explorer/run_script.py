@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from gd_explorer.engine import CostModel, DescentConfig, atomic, symbolic
-from gd_explorer.engine.descent import CEILING_FACTOR
+from gd_explorer.engine.descent import divergence_limits
 from gd_explorer.engine.optimizers import COST_ROUNDING, MAX_SHRINKS, NEWTON_RATIO, OPTIMIZERS
 from gd_explorer.engine.schedules import SCHEDULES
 
@@ -83,7 +83,7 @@ def run_script(problem: CostModel, config: DescentConfig, seed: int | None = Non
             tolerance=float(config.tolerance),
             noise=float(config.noise),
             seed=int(seed),
-            ceiling=CEILING_FACTOR * reference,
+            ceiling=divergence_limits("function", reference)[1],
         ),
         _schedule(config.schedule, schedule_options, int(config.steps)),
         _rule(config.optimizer, options, scale),
