@@ -1,0 +1,99 @@
+"""A teacher's and an attacker's use of the function problems in the real window.
+
+The window is driven through its widgets and menus: a window closed on a function
+opens on it again, and the way back from a function lesson to the data gives the
+settings the data had.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit
+
+from gd_explorer.settings import TYPED
+from tests.ui.test_function_controls import (
+    choose,
+    errors,  # noqa: F401 (a fixture)
+    find,
+    on_function,
+    type_formula,
+    type_number,
+)
+
+__all__ = ["errors"]
+
+
+def stored(tmp_path):
+    return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+
+
+def test_a_window_closed_on_a_surface_opens_on_it_again(qtbot, make_window, tmp_path, errors):
+    first = make_window(store=stored(tmp_path))
+    on_function(qtbot, first, "himmelblau")
+    type_number(qtbot, find(first, QDoubleSpinBox, "noiseInput"), "0.5")
+    kept = first.settings
+    first.close()
+    again = make_window(store=stored(tmp_path))
+    assert again.problem.kind == "function" and again.problem.name == "himmelblau"
+    assert again.settings.noise == 0.5
+    assert again.settings.start_slope == kept.start_slope
+    assert again.settings.learning_rate == kept.learning_rate
+    assert find(again, QDoubleSpinBox, "noiseInput").value() == 0.5
+    assert errors == []
+
+
+def test_a_window_closed_on_a_typed_function_opens_on_it_again(
+    qtbot, make_window, tmp_path, errors
+):
+    first = make_window(store=stored(tmp_path))
+    on_function(qtbot, first, "rosenbrock")
+    choose(first, "surfaceInput", TYPED)
+    field = find(first, QLineEdit, "expressionInput")
+    type_formula(qtbot, field, "sin(x)*cos(y) + 0.1*(x**2 + y**2)")
+    first.close()
+    again = make_window(store=stored(tmp_path))
+    assert again.problem.kind == "function"
+    assert again.problem.text == "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
+    assert errors == []
+
+
+def test_a_stored_function_that_no_longer_parses_opens_on_the_default_surface(
+    qtbot, make_window, tmp_path, errors
+):
+    store = stored(tmp_path)
+    store.setValue("settings", {"model": "function", "surface": TYPED, "expression": "x**"})
+    store.sync()
+    window = make_window(store=stored(tmp_path))
+    assert window.problem.kind == "function" and window.problem.name == "rosenbrock"
+    assert errors == []
+
+
+def test_back_to_linear_after_a_function_lesson_gives_the_datas_settings_back(
+    qtbot, make_window, errors
+):
+    window = make_window()
+    type_number(qtbot, find(window, QDoubleSpinBox, "learningRateInput"), "0.003")
+    before = window.settings
+    window.lesson_from_menu("rosenbrock-valley")
+    assert window.problem.name == "rosenbrock" and len(window.runs) == 3
+    choose(window, "modelInput", "linear")
+    assert window.problem.kind == "linear"
+    for run in window.explorer.state.runs:
+        assert run.learning_rate == 0.003
+        assert (run.start_slope, run.start_intercept) == (
+            before.start_slope,
+            before.start_intercept,
+        )
+    assert errors == []
+
+
+def test_back_to_linear_after_two_function_lessons_still_gives_the_datas_back(
+    qtbot, make_window, errors
+):
+    window = make_window()
+    type_number(qtbot, find(window, QDoubleSpinBox, "learningRateInput"), "0.003")
+    window.lesson_from_menu("local-minima")
+    window.lesson_from_menu("saddle-point")
+    choose(window, "modelInput", "linear")
+    assert [run.learning_rate for run in window.explorer.state.runs] == [0.003] * len(window.runs)
+    assert errors == []
