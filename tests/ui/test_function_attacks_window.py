@@ -97,3 +97,31 @@ def test_back_to_linear_after_two_function_lessons_still_gives_the_datas_back(
     choose(window, "modelInput", "linear")
     assert [run.learning_rate for run in window.explorer.state.runs] == [0.003] * len(window.runs)
     assert errors == []
+
+
+def test_the_hessian_at_the_ball_shows_rounding_noise_as_zero(qtbot, make_window, errors):
+    window = make_window()
+    window.explorer.set_settings(window.settings.replace(speed=0.0), from_panel=False)
+    on_function(qtbot, window, "rosenbrock")
+    choose(window, "surfaceInput", TYPED)
+    type_formula(
+        qtbot, find(window, QLineEdit, "expressionInput"), "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
+    )
+    window.explorer.set_settings(
+        window.settings.replace(start_slope=-1.5, start_intercept=2.0, learning_rate=0.01),
+        from_panel=False,
+    )
+    window.actions_by_name["actionRun"].trigger()
+    qtbot.waitUntil(
+        lambda: (
+            window.trajectory.status == "max_steps"
+            and window.function_panel._point
+            == tuple(float(v) for v in window.trajectory.params[-1])
+        ),
+        timeout=60_000,
+    )
+    (fxx, fxy), (_, fyy) = window.function_panel.hessian
+    assert 0.0 < abs(fxy) < 1e-12 * max(abs(fxx), abs(fyy))  # float noise off the diagonal
+    shown = window.function_panel.hessian_values.text()
+    assert "e−" not in shown.split("the Hessian H =")[1]
+    assert errors == []

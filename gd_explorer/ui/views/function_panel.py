@@ -26,6 +26,8 @@ OBJECT_NAME = "functionPanel"
 MAX_FORMULA_CHARS = 110
 #: An eigenvalue this small against the largest one counts as zero: flat that way.
 FLAT = 1e-9
+#: A Hessian entry this small against the largest one is shown as 0 (rounding).
+NOISE = 1e-12
 ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
 
 #: What the signs of the Hessian's eigenvalues say about the shape at a point.
@@ -213,6 +215,11 @@ class FunctionPanel(QScrollArea):
             self.shape.setText(html.escape(SHAPES_1D[shape_of((fxx,))]))
             return
         self.eigenvalues.setVisible(True)
+        # At 4 digits an entry a trillion times below the largest is rounding of the
+        # exact formula (sin(x)·sin(y) at y = 1e−20), not curvature: "−3.2e−21" beside
+        # "1.165" reads as a number that matters and widens the matrix past the panel.
+        size = max(abs(fxx), abs(fxy), abs(fyy))
+        fxx, fxy, fyy = (0.0 if abs(v) < NOISE * size else v for v in (fxx, fxy, fyy))
         self.hessian_values.setText(
             f"At the ball, (x, y) = ({n(x)}, {n(y)}), the Hessian H ="
             # A table does not wrap: it is kept as narrow as two numbers of the
