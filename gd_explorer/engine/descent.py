@@ -781,8 +781,11 @@ class Descent:
             )
         where = f"diverged at step {self.diverged_at}: "
         if self._cost < 0.0:
+            # The message is written again when the run ends, steps after it began to
+            # fall: the f it quotes is the latest, so it names that step too.
+            now = "" if self.step == self.diverged_at else f" by step {self.step}"
             return where + (
-                f"f fell below {self._cost:.3g} and keeps falling: it has no minimum in "
+                f"f fell below {self._cost:.3g}{now} and keeps falling: it has no minimum in "
                 "that direction (it is unbounded below)"
             )
         from gd_explorer.engine.analysis import stability

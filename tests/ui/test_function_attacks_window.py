@@ -125,3 +125,24 @@ def test_the_hessian_at_the_ball_shows_rounding_noise_as_zero(qtbot, make_window
     shown = window.function_panel.hessian_values.text()
     assert "e−" not in shown.split("the Hessian H =")[1]
     assert errors == []
+
+
+def test_a_run_falling_away_names_f_at_the_step_it_names(qtbot, make_window, errors):
+    window = make_window()
+    window.lesson_from_menu("saddle-point")
+    window.explorer.set_settings(window.settings.replace(speed=0.0), from_panel=False)
+    window.actions_by_name["actionRun"].trigger()
+    qtbot.waitUntil(
+        lambda: (
+            not window.explorer.runner.live and all(r.trajectory is not None for r in window.runs)
+        ),
+        timeout=60_000,
+    )
+    for run in window.runs[1:]:
+        t = run.trajectory
+        assert t.status == "diverged" and "unbounded below" in t.message
+        # "at step 200" must not stand beside the f of step 250 as if it were step 200's
+        stated = f"{t.cost[-1]:.3g}"
+        assert stated in t.message
+        assert f"by step {t.steps}" in t.message or t.diverged_at == t.steps
+    assert errors == []
