@@ -8,9 +8,10 @@ settings the data had.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit
+from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QLineEdit, QTableWidget
 
 from gd_explorer.settings import TYPED
+from gd_explorer.ui.runs_panel import COST, NO_VALUE
 from tests.ui.test_function_controls import (
     choose,
     errors,  # noqa: F401 (a fixture)
@@ -145,4 +146,26 @@ def test_a_run_falling_away_names_f_at_the_step_it_names(qtbot, make_window, err
         stated = f"{t.cost[-1]:.3g}"
         assert stated in t.message
         assert f"by step {t.steps}" in t.message or t.diverged_at == t.steps
+    assert errors == []
+
+
+def test_a_run_from_where_f_is_undefined_shows_no_value_for_f(qtbot, make_window, errors):
+    window = make_window()
+    on_function(qtbot, window, "rosenbrock")
+    choose(window, "surfaceInput", TYPED)
+    type_formula(qtbot, find(window, QLineEdit, "expressionInput"), "log(x) + y**2")
+    window.explorer.set_settings(
+        window.settings.replace(start_slope=-2.0, start_intercept=1.0, speed=0.0),
+        from_panel=False,
+    )
+    window.actions_by_name["actionRun"].trigger()
+    qtbot.waitUntil(
+        lambda: window.trajectory is not None and window.trajectory.status == "diverged",
+        timeout=60_000,
+    )
+    assert "not defined at the start" in window.trajectory.message
+    # Not the largest double (1.7977e+308), which reads as a value f has there.
+    assert find(window, QLabel, "costReadout").text() == "undefined"
+    table = find(window, QTableWidget, "runsTable")
+    qtbot.waitUntil(lambda: table.item(0, COST).text() == NO_VALUE)
     assert errors == []
