@@ -169,3 +169,22 @@ def test_a_run_from_where_f_is_undefined_shows_no_value_for_f(qtbot, make_window
     table = find(window, QTableWidget, "runsTable")
     qtbot.waitUntil(lambda: table.item(0, COST).text() == NO_VALUE)
     assert errors == []
+
+
+def test_a_run_blown_away_by_gradient_noise_names_the_noise(qtbot, make_window, errors):
+    window = make_window()
+    window.explorer.set_settings(window.settings.replace(speed=0.0), from_panel=False)
+    on_function(qtbot, window, "booth")
+    type_number(qtbot, find(window, QDoubleSpinBox, "noiseInput"), "1e9")
+    assert window.settings.noise == 1e9
+    window.actions_by_name["actionRun"].trigger()
+    qtbot.waitUntil(
+        lambda: window.trajectory is not None and window.trajectory.status == "diverged",
+        timeout=60_000,
+    )
+    message = window.trajectory.message
+    # The rate is well inside Booth's limit: only the noise can have done it.
+    assert "gradient noise" in message and "1e+09" in message
+    assert "allows rates below" not in message
+    assert "gradient noise" in find(window, QLabel, "divergenceBanner").text()
+    assert errors == []
