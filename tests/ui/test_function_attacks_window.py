@@ -8,7 +8,7 @@ settings the data had.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QLineEdit, QTableWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QLineEdit, QSpinBox, QTableWidget
 
 from gd_explorer.settings import TYPED
 from gd_explorer.ui.runs_panel import COST, NO_VALUE
@@ -187,4 +187,14 @@ def test_a_run_blown_away_by_gradient_noise_names_the_noise(qtbot, make_window, 
     assert "gradient noise" in message and "1e+09" in message
     assert "allows rates below" not in message
     assert "gradient noise" in find(window, QLabel, "divergenceBanner").text()
+    assert errors == []
+
+
+def test_the_read_out_counts_the_steps_set_before_the_run(qtbot, make_window, errors):
+    window = make_window()
+    on_function(qtbot, window, "himmelblau")
+    type_number(qtbot, find(window, QSpinBox, "stepsInput"), "50")
+    assert window.settings.steps == 50
+    # It said "0 of 4,000" until the run began, and the run then took 50 steps.
+    assert find(window, QLabel, "stepReadout").text() == "0 of 50"
     assert errors == []
