@@ -8,6 +8,7 @@ which :func:`~gd_explorer.ui.painter.paint` draws in every view.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from gd_explorer.engine import (
     stability,
 )
 from gd_explorer.engine.basins import grid_starts, random_starts
+from gd_explorer.engine.functions import REACH_FRACTION
 from gd_explorer.engine.scaling import ScalingReport, compare_scaling
 from gd_explorer.engine.sweep import suggested_rates
 from gd_explorer.framing import Domain, problem_domain
@@ -1127,7 +1129,11 @@ class ExplorerController(QObject):
         if record.status in ENDED:
             describe = getattr(problem, "describe_reached", None)
             point = record.view()[0][step]
-            return describe((float(point[0]), float(point[1]))) if describe else None
+            theta = (float(point[0]), float(point[1]))
+            words = describe(theta) if describe else None
+            if words is None and record.status == "converged":
+                words = _on_saddle(problem, theta)
+            return words
         if record.status != "diverged":
             return None
         message = record.message
@@ -1293,3 +1299,23 @@ def scaling_text(report: ScalingReport) -> str:
         f"Standardised: condition {report.condition_after:.4g}, "
         f"{steps(report.steps_after)} at {report.best_rate_after:.3g}."
     )
+
+
+def _on_saddle(problem: CostModel, theta: tuple[float, float]) -> str | None:
+    """Return e.g. "stopped on the saddle at (0, 0)" when ``theta`` is on one, else None.
+
+    The gradient vanishes on a saddle as at a minimum: "converged" there would read
+    as "found the bottom".
+    """
+    saddles = getattr(problem, "saddles", ())
+    if not saddles:
+        return None
+    x, y = theta
+    limit = REACH_FRACTION * problem.span()  # type: ignore[attr-defined]
+    one = getattr(problem, "dimension", 2) == 1
+    for index, (sx, sy) in enumerate(saddles):
+        if (abs(x - sx) if one else math.hypot(x - sx, y - sy)) <= limit:
+            which = "the saddle" if len(saddles) == 1 else f"saddle {index + 1} of {len(saddles)}"
+            where = f"x = {sx:.3g}" if one else f"({sx:.3g}, {sy:.3g})"
+            return f"stopped on {which} at {where}".replace("-", "\N{MINUS SIGN}")
+    return None

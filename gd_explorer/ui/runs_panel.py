@@ -128,6 +128,8 @@ def status_words(status: str) -> tuple[str, str | None]:
     for words in FELL_AWAY:
         if status.startswith(words):
             return words, status
+    if status.startswith("stopped on "):
+        return "saddle", status
     return status, None
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QLineEdit, QSpinBox, QTableWidget
 
 from gd_explorer.settings import TYPED
-from gd_explorer.ui.runs_panel import COST, NO_VALUE
+from gd_explorer.ui.runs_panel import COST, NO_VALUE, STATUS
 from tests.ui.test_function_controls import (
     choose,
     errors,  # noqa: F401 (a fixture)
@@ -197,4 +197,22 @@ def test_the_read_out_counts_the_steps_set_before_the_run(qtbot, make_window, er
     assert window.settings.steps == 50
     # It said "0 of 4,000" until the run began, and the run then took 50 steps.
     assert find(window, QLabel, "stepReadout").text() == "0 of 50"
+    assert errors == []
+
+
+def test_a_run_that_stops_on_a_saddle_says_saddle_not_converged(qtbot, make_window, errors):
+    window = make_window()
+    window.lesson_from_menu("saddle-point")
+    window.explorer.set_settings(window.settings.replace(speed=0.0), from_panel=False)
+    window.actions_by_name["actionRun"].trigger()
+    qtbot.waitUntil(
+        lambda: not window.explorer.runner.live and all(r.trajectory for r in window.runs),
+        timeout=60_000,
+    )
+    assert window.trajectory.status == "converged"  # the gradient vanished ...
+    table = find(window, QTableWidget, "runsTable")
+    # ... but on a saddle: "converged" reads as "found the bottom" to a class
+    qtbot.waitUntil(lambda: table.item(0, STATUS).text() == "saddle")
+    assert table.item(0, STATUS).toolTip() == "stopped on the saddle at (0, 0)"
+    assert find(window, QLabel, "statusReadout").text() == "saddle"
     assert errors == []
