@@ -168,6 +168,10 @@ def test_a_run_from_where_f_is_undefined_shows_no_value_for_f(qtbot, make_window
     assert find(window, QLabel, "costReadout").text() == "undefined"
     table = find(window, QTableWidget, "runsTable")
     qtbot.waitUntil(lambda: table.item(0, COST).text() == NO_VALUE)
+    # Nor a Hessian, eigenvalues and "a saddle" from formulas where f has no value.
+    panel = window.function_panel
+    assert "not defined" in panel.hessian_values.text()
+    assert "saddle" not in panel.shape.text() and "λ" not in panel.eigenvalues.text()
     assert errors == []
 
 

@@ -208,6 +208,17 @@ class FunctionPanel(QScrollArea):
             fxx, fxy, fyy = (float(v) for v in problem.second_derivatives(x, y))  # type: ignore[attr-defined]
         self.hessian = ((fxx, fxy), (fxy, fyy))
         n = format_number
+        with np.errstate(all="ignore"):
+            undefined = math.isnan(float(problem.values(x, y)))  # type: ignore[attr-defined]
+        if undefined:
+            # The formulas of the derivatives may have values where f has none
+            # (log(x) at x < 0 has f″ = −1/x²): a curvature there would be made up.
+            where = f"x = {n(x)}" if one else f"(x, y) = ({n(x)}, {n(y)})"
+            self.hessian_values.setText(f"At the ball, {where}, f is not defined.")
+            self.eigenvalues.setText("")
+            self.eigenvalues.setVisible(False)
+            self.shape.setText("")
+            return
         if one:
             self.hessian_values.setText(f"At the ball, x = {n(x)}:<br><big>f″ = {n(fxx)}</big>")
             self.eigenvalues.setText("")
