@@ -172,6 +172,8 @@ def test_a_run_from_where_f_is_undefined_shows_no_value_for_f(qtbot, make_window
     panel = window.function_panel
     assert "not defined" in panel.hessian_values.text()
     assert "saddle" not in panel.shape.text() and "λ" not in panel.eigenvalues.text()
+    # A function has no rows: no step of it is a "batch loss".
+    assert "batch loss" not in window.history.getPlotItem().titleLabel.text
     assert errors == []
 
 
