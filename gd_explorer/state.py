@@ -402,8 +402,15 @@ class ExplorerState:
         )
         labels = tuple(run.label for run in lesson.runs) if len(runs) > 1 else ()
         data = self.data if function is not None else lesson.problem.data
-        state = ExplorerState(data, runs, 0, lesson.id, labels=labels)
+        # The data is kept for later, and so are its settings: choosing a regression
+        # model after the lesson gives back the runs as they were on the data.
+        shelved = () if function is None else self.shelved or self._regression_runs()
+        state = ExplorerState(data, runs, 0, lesson.id, labels=labels, shelved=shelved)
         return state, _REPLACED
+
+    def _regression_runs(self) -> tuple[Settings, ...]:
+        """Return the runs when the problem is a regression, else nothing."""
+        return () if self.settings.model == "function" else self.runs
 
     def race(self, runs: tuple[tuple[str, Settings], ...]) -> tuple[ExplorerState, Effect]:
         """Replace the runs by a race of labelled settings (a preset) on the same data.

@@ -794,9 +794,16 @@ class Descent:
             )
         where = f"diverged at step {self.diverged_at}: "
         if self._cost < 0.0:
+            # The message is written again when the run ends, steps after it began to
+            # fall: how far it fell by then is said with its step.
+            now = (
+                ""
+                if self.step == self.diverged_at
+                else f" (to {self._cost:.3g} by step {self.step})"
+            )
             return where + (
-                f"f fell below {-self._diverge_above:.3g} and kept falling: it has no minimum "
-                "in that direction (it is unbounded below)"
+                f"f fell below {-self._diverge_above:.3g} and kept falling{now}: it has no "
+                "minimum in that direction (it is unbounded below)"
             )
         from gd_explorer.engine.analysis import stability
 
@@ -805,8 +812,17 @@ class Descent:
         grew = (
             f"f grew more than {DIVERGENCE_FACTOR:.0e}-fold with learning rate {format_rate(rate)}"
         )
+        noise = self.config.noise
+        if noise > 0.0 and math.isfinite(limit) and rate <= limit:
+            # The rate is stable here: blaming it would send the user the wrong way.
+            return where + (
+                f"{grew} and gradient noise of size {noise:g}: the rate is below the "
+                f"{limit:.3g} the curvature at the start allows, so the noise threw it "
+                f"(each step moves about rate × noise = {rate * noise:.3g} at random)"
+            )
         if not math.isfinite(limit):
-            return where + grew  # no curvature at the start to judge the rate by
+            # No curvature at the start to judge the rate by.
+            return where + grew + (f" and gradient noise of size {noise:g}" if noise else "")
         return where + (
             f"{grew} (the curvature at the start allows rates below {limit:.3g} for plain "
             "gradient descent)"

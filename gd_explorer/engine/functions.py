@@ -292,7 +292,7 @@ class FunctionProblem(CostModel):
         """Say which stationary point ``theta`` lies at: a minimum, or a saddle; else None.
 
         A run that stops on a saddle (from exactly on its axis) has a zero gradient as at
-        a minimum: "stopped at the saddle (0, 0), which is not a minimum".
+        a minimum: "stopped at the saddle at (0, 0), which is not a minimum".
         """
         reached = self.describe_reached(theta)
         if reached is not None:
@@ -301,9 +301,10 @@ class FunctionProblem(CostModel):
         if index is None:
             return None
         x, y = self.saddles[index]
-        return f"stopped at the saddle ({x:.3g}, {y:.3g}), which is not a minimum".replace(
-            "-", "−"
-        )
+        count = len(self.saddles)
+        which = "the saddle" if count == 1 else f"saddle {index + 1} of {count}"
+        where = f"x = {x:.3g}" if self.dimension == 1 else f"({x:.3g}, {y:.3g})"
+        return f"stopped at {which} at {where}, which is not a minimum".replace("-", "−")
 
 
 def _rebuild(

@@ -435,6 +435,15 @@ class ExplorerController(QObject):
                 self.show_start()
             else:
                 self.restore(self.state, restart=False)  # frame the maps around the start
+        elif (
+            not self.runner.live
+            and effect & Effect.REDRAW
+            and not effect & Effect.REFRAME
+            and self._recorded_steps() == 0
+        ):
+            # Nothing run yet: the starts are drawn with the settings (the read-out's
+            # "0 of N" steps, the equations' rule), which a changed setting makes stale.
+            self.show_start()
 
     def restore(self, state: ExplorerState, restart: bool | None = None) -> None:
         """Show ``state`` in every view (undo and redo come here).
@@ -1118,7 +1127,8 @@ class ExplorerController(QObject):
         if record.status in ENDED:
             describe = getattr(problem, "describe_stop", None)
             point = record.view()[0][step]
-            return describe((float(point[0]), float(point[1]))) if describe else None
+            theta = (float(point[0]), float(point[1]))
+            return describe(theta) if describe else None
         if record.status != "diverged":
             return None
         message = record.message

@@ -67,6 +67,19 @@ def settings_store() -> QSettings:
     )
 
 
+def _opening_settings(stored: dict[str, object]) -> Settings:
+    """Return the settings a window opens with, from those it closed with.
+
+    A function needs no data, so a window closed on one opens on it again (one that
+    no longer builds was replaced by the default surface when read); a logistic
+    model needs classes, so the article's data opens on the linear model.
+    """
+    settings = Settings.from_dict(stored)
+    if settings.model not in ("linear", "function"):
+        settings = settings.replace(model="linear")  # the article's data opens first
+    return settings
+
+
 class MainWindow(FileWork, Presentation):
     """The program's window.
 
@@ -132,9 +145,7 @@ class MainWindow(FileWork, Presentation):
         self.lessons_dock.hide()  # the explorer first; the Lessons menu opens the walk-through
 
         stored = self._store.value(SETTINGS_KEY)
-        settings = Settings.from_dict(stored if isinstance(stored, dict) else {})
-        if settings.model != "linear":
-            settings = settings.replace(model="linear")  # the article's data opens first
+        settings = _opening_settings(stored if isinstance(stored, dict) else {})
         self.explorer = ExplorerController(self.views, ExplorerState.initial(settings), self)
         #: The link to the engine's process (the selected run's runner).
         self.controller: DescentController = self.explorer.runner

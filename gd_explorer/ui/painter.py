@@ -6,12 +6,14 @@ all come here, so the views cannot disagree about what a step looks like.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from PySide6.QtWidgets import QWidget
 
-from gd_explorer.scene import Scene
+from gd_explorer.scene import RunTrace, Scene
 from gd_explorer.ui.runs_panel import RunRow
 
 
@@ -43,12 +45,29 @@ def run_rows(scene: Scene) -> list[RunRow]:
             label=trace.label,
             status=trace.status,
             steps=trace.step,
-            cost=trace.current_cost,
+            cost=shown_cost(scene, trace),
             steps_to_optimum=trace.reached,
             slot=trace.slot,
         )
         for trace in scene.traces
     ]
+
+
+def shown_cost(scene: Scene, trace: RunTrace) -> float:
+    """Return the cost to show for the point ``trace`` shows: nan where f is undefined.
+
+    A run from where a function is not defined records the largest double as its
+    cost, so that every recorded value stays finite; shown, it would read as f's value.
+    """
+    cost = trace.current_cost
+    problem = scene.problem
+    if scene.kind == "function" and problem is not None and not trace.exact[-1]:
+        x, y = trace.point
+        with np.errstate(all="ignore"):
+            value = float(problem.values(x, y))  # type: ignore[attr-defined]
+        if math.isnan(value):
+            return math.nan
+    return cost
 
 
 def paint(scene: Scene, views: Views) -> None:
@@ -64,7 +83,7 @@ def paint(scene: Scene, views: Views) -> None:
     views.readout.show_step(
         trace.step,
         trace.config.steps,
-        trace.current_cost,
+        shown_cost(scene, trace),
         scene.original(point),
         trace.gradient_norm,
         trace.status,

@@ -39,6 +39,8 @@ VALUE_PT = 16
 
 
 def _number(value: float) -> str:
+    if math.isnan(value):
+        return "undefined"  # f at a point outside its domain (log(x) at x < 0)
     if not math.isfinite(value):
         return str(value)
     return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.4e}"

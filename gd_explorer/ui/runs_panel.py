@@ -128,7 +128,7 @@ def status_words(status: str) -> tuple[str, str | None]:
     for words in FELL_AWAY:
         if status.startswith(words):
             return words, status
-    if status.startswith("stopped at the saddle"):
+    if status.startswith(("stopped at the saddle", "stopped at saddle")):
         return "at saddle", status
     return status, None
 

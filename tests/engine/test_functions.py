@@ -178,7 +178,7 @@ def test_a_run_that_stops_on_a_saddle_is_told_apart_from_one_at_a_minimum() -> N
     trajectory = descend(problem, DescentConfig(0.05, 500, init=(-1.8, 0.0), tolerance=1e-6))
     assert trajectory.status == "converged"
     assert problem.describe_stop(trajectory.final) == (
-        "stopped at the saddle (0, 0), which is not a minimum"
+        "stopped at the saddle at (0, 0), which is not a minimum"
     )
     himmelblau = SURFACES["himmelblau"]
     assert himmelblau.describe_stop((3.0, 2.0)) == "reached minimum 1 of 4 at (3, 2)"

@@ -180,5 +180,5 @@ def test_a_diverged_status_takes_the_themes_error_colour(panel):
 def test_a_run_stopped_on_a_saddle_reads_at_saddle_with_the_sentence_below() -> None:
     from gd_explorer.ui.runs_panel import status_words
 
-    sentence = "stopped at the saddle (0, 0), which is not a minimum"
+    sentence = "stopped at the saddle at (0, 0), which is not a minimum"
     assert status_words(sentence) == ("at saddle", sentence)

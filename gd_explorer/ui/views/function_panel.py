@@ -26,6 +26,8 @@ OBJECT_NAME = "functionPanel"
 MAX_FORMULA_CHARS = 110
 #: An eigenvalue this small against the largest one counts as zero: flat that way.
 FLAT = 1e-9
+#: A Hessian entry this small against the largest one is shown as 0 (rounding).
+NOISE = 1e-12
 ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
 
 #: What the signs of the Hessian's eigenvalues say about the shape at a point.
@@ -206,6 +208,17 @@ class FunctionPanel(QScrollArea):
             fxx, fxy, fyy = (float(v) for v in problem.second_derivatives(x, y))  # type: ignore[attr-defined]
         self.hessian = ((fxx, fxy), (fxy, fyy))
         n = format_number
+        with np.errstate(all="ignore"):
+            undefined = math.isnan(float(problem.values(x, y)))  # type: ignore[attr-defined]
+        if undefined:
+            # The formulas of the derivatives may have values where f has none
+            # (log(x) at x < 0 has f″ = −1/x²): a curvature there would be made up.
+            where = f"x = {n(x)}" if one else f"(x, y) = ({n(x)}, {n(y)})"
+            self.hessian_values.setText(f"At the ball, {where}, f is not defined.")
+            self.eigenvalues.setText("")
+            self.eigenvalues.setVisible(False)
+            self.shape.setText("")
+            return
         # The matrix is a table, which cannot wrap: far from the minimum its entries
         # (4.664e10) lose a digit to stay inside the narrowest panel.
         e = _entry
@@ -216,6 +229,11 @@ class FunctionPanel(QScrollArea):
             self.shape.setText(html.escape(SHAPES_1D[shape_of((fxx,))]))
             return
         self.eigenvalues.setVisible(True)
+        # At 4 digits an entry a trillion times below the largest is rounding of the
+        # exact formula (sin(x)·sin(y) at y = 1e−20), not curvature: "−3.2e−21" beside
+        # "1.165" reads as a number that matters and widens the matrix past the panel.
+        size = max(abs(fxx), abs(fxy), abs(fyy))
+        fxx, fxy, fyy = (0.0 if abs(v) < NOISE * size else v for v in (fxx, fxy, fyy))
         self.hessian_values.setText(
             f"At the ball, (x, y) = ({n(x)}, {n(y)}), the Hessian H ="
             # A table does not wrap: it is kept as narrow as two numbers of the

@@ -430,7 +430,9 @@ class HistoryView(pg.PlotWidget):
             self._show_title()
 
     def _show_title(self) -> None:
-        parts = [MIXED_TITLE] if self._mixed or any(self._run_mixed) else []
+        mixed = self._mixed or any(self._run_mixed)
+        # On a function (no rows) a cost not exact is one past the doubles or undefined.
+        parts = [MIXED_TITLE] if mixed and self._mode == COST else []
         note = self._fit_note if self._mode == COST else self._function_note
         if note:
             parts.append(note)
