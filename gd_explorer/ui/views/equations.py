@@ -253,6 +253,32 @@ class EquationsPanel(QWidget):
             f' font-weight:bold; color:{self._theme.muted};">{text}</p>'
         )
 
+    def _update(
+        self,
+        optimizer: str,
+        started: bool,
+        rate: str,
+        before: float,
+        after: float,
+        gradient: float,
+        derivative: str,
+    ) -> str:
+        """Return one parameter's update with its numbers, e.g. "← 0.6588 − 0.001 × … = …".
+
+        Plain gradient descent shows the step's arithmetic; another rule shows where
+        the parameter went and the derivative it was given.
+        """
+        shown = f'<b style="color:{self._theme.result};">{number(after)}</b>'
+        if not started:
+            return f"= {number(after)} (start)  \u2190 {DASH}"
+        if optimizer == "gd":
+            return f"\u2190 {number(before)} {MINUS} {rate} \u00d7 {_factor(gradient)} = {shown}"
+        return (
+            f"\u2190 {number(before)} \u2192 {shown}"
+            f'  <span style="color:{self._theme.muted};">({derivative} ='
+            f" {number(gradient)})</span>"
+        )
+
     def _line(self, text: str, size: float, mono: bool = False) -> str:
         family = f" font-family:{MONO};" if mono else ""
         # pre-wrap: aligned in a wide panel, wrapped rather than cut in a narrow one.
@@ -306,20 +332,15 @@ class EquationsPanel(QWidget):
                     )
                 )
                 continue
-            after = f'<b style="color:{self._theme.result};">{number(theta_after[i])}</b>'
-            if not started:
-                body = f"= {number(theta_after[i])} (start)  \u2190 {DASH}"
-            elif config.optimizer == "gd":
-                body = (
-                    f"\u2190 {number(theta_before[i])} {MINUS} {rate} \u00d7"
-                    f" {_factor(grad[i])} = {after}"
-                )
-            else:
-                body = (
-                    f"\u2190 {number(theta_before[i])} \u2192 {after}"
-                    f'  <span style="color:{self._theme.muted};">(\u2202J/\u2202{symbol} ='
-                    f" {number(grad[i])})</span>"
-                )
+            body = self._update(
+                config.optimizer,
+                started,
+                rate,
+                theta_before[i],
+                theta_after[i],
+                grad[i],
+                f"\u2202J/\u2202{symbol}",
+            )
             parts.append(self._line(f"{padded} {body}", UPDATE_PT, mono=True))
 
         over, pairs = self._rows_text(config, rows, data, started)
@@ -383,20 +404,15 @@ class EquationsPanel(QWidget):
                     )
                 )
                 continue
-            after = f'<b style="color:{self._theme.result};">{number(theta_after[i])}</b>'
-            if not started:
-                body = f"= {number(theta_after[i])} (start)  \u2190 {DASH}"
-            elif config.optimizer == "gd":
-                body = (
-                    f"\u2190 {number(theta_before[i])} {MINUS} {rate} \u00d7"
-                    f" {_factor(grad[i])} = {after}"
-                )
-            else:
-                body = (
-                    f"\u2190 {number(theta_before[i])} \u2192 {after}"
-                    f'  <span style="color:{muted};">(\u2202f/\u2202{name} ='
-                    f" {number(grad[i])})</span>"
-                )
+            body = self._update(
+                config.optimizer,
+                started,
+                rate,
+                theta_before[i],
+                theta_after[i],
+                grad[i],
+                f"\u2202f/\u2202{name}",
+            )
             parts.append(self._line(f"{name} {body}", UPDATE_PT, mono=True))
         heading = "Gradient, exact (differentiated from the formula)"
         if noise:
