@@ -213,21 +213,8 @@ class ExplorerState:
                 raise
         shared: dict[str, Any] = {name: getattr(settings, name) for name in SHARED}
         if "surface" in changed and settings.model == "function":
-            # A start on the old surface means nothing on the new one: every run starts
-            # where the selected one does, its learning rate scaled alike (a race of
-            # rates stays a race of rates).
-            ratio = settings.learning_rate / old.learning_rate
-            runs = tuple(
-                settings
-                if i == self.selected
-                else run.replace(
-                    **shared,
-                    start_slope=settings.start_slope,
-                    start_intercept=settings.start_intercept,
-                    learning_rate=clamp_rate(run.learning_rate * ratio),
-                )
-                for i, run in enumerate(self.runs)
-            )
+            # A start on the old surface means nothing on the new one.
+            runs = self._start_together(settings, old.learning_rate, **shared)
         else:
             runs = tuple(
                 settings if i == self.selected else run.replace(**shared)
@@ -289,19 +276,28 @@ class ExplorerState:
         defaults = surface_defaults(settings.surface)
         plain = {"variant": "batch", "hold_intercept": False, "scaling": False}
         chosen = settings.replace(**plain, **defaults)
-        ratio = chosen.learning_rate / settings.learning_rate
-        runs = tuple(
+        return self._start_together(chosen, settings.learning_rate, **plain), chosen
+
+    def _start_together(
+        self, chosen: Settings, rate_before: float, **changes: Any
+    ) -> tuple[Settings, ...]:
+        """Return the runs with ``chosen`` selected and every other run starting where it does.
+
+        Each other run's learning rate is scaled as the selected run's went from
+        ``rate_before`` (a race of rates stays a race of rates); ``changes`` apply to them.
+        """
+        ratio = chosen.learning_rate / rate_before
+        return tuple(
             chosen
             if i == self.selected
             else run.replace(
-                **plain,
+                **changes,
                 start_slope=chosen.start_slope,
                 start_intercept=chosen.start_intercept,
                 learning_rate=clamp_rate(run.learning_rate * ratio),
             )
             for i, run in enumerate(self.runs)
         )
-        return runs, chosen
 
     def _from_function(self, settings: Settings) -> tuple[tuple[Settings, ...], Settings]:
         """Return the runs (and the selected run's) with their settings on the data back.

@@ -636,8 +636,7 @@ class DescentController(QObject):
         int
             The tag the answers will carry.
         """
-        if config.seed is None:
-            config = config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
+        config = _seeded(config)
         self._sweep_tag += 1
         self._sweep = self._sweep_tag
         self._send(StartSweep(self._sweep_tag, problem, config, np.asarray(rates, dtype=float)))
@@ -666,8 +665,7 @@ class DescentController(QObject):
         int
             The tag the answers will carry.
         """
-        if config.seed is None:
-            config = config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
+        config = _seeded(config)
         self._basins_tag += 1
         self._basins = self._basins_tag
         points = np.asarray(starts, dtype=float)
@@ -805,3 +803,10 @@ class DescentController(QObject):
             self.runFailed.emit(record.run_id, reason)
         if not self.live:
             self.running = False
+
+
+def _seeded(config: DescentConfig) -> DescentConfig:
+    """Return ``config`` with a seed: a job over many runs (a sweep, a map) shares one."""
+    if config.seed is not None:
+        return config
+    return config.replace(seed=int(np.random.SeedSequence().generate_state(1)[0]))
