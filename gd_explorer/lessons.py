@@ -101,6 +101,10 @@ def _start(x: float, y: float, rate: float, steps: int, **options: Any) -> Desce
 
 _LINE = LinearRegression(article_dataset())
 _CLASSES = LogisticRegression(article_dataset(ARTICLE_CLASSES))
+#: The penalty the separable-classes lesson loads with: enough for a bottom, small
+#: enough that the fit still separates the classes.
+SEPARABLE_L2 = 0.1
+_SEPARABLE = LogisticRegression(article_dataset(ARTICLE_CLASSES), l2=SEPARABLE_L2)
 # The article holds the intercept near its least-squares value to study the slope alone.
 _B = {"b": 2.6}
 
@@ -197,6 +201,24 @@ LESSONS: tuple[Lesson, ...] = (
         "intercept at −67.57, 1000 steps of size 1 bring the slope to 15.017.",
         _CLASSES,
         DescentConfig(1.0, 1000, fixed={"b": -67.57}),
+    ),
+    Lesson(
+        "separable-l2",
+        "Separated classes: no best fit, until a penalty",
+        "Every x up to 4 is class 0 and every x from 5 up is class 1: the classes are "
+        "perfectly separated. With the slope and the intercept both free, a steeper S-curve "
+        "always fits them a little better, so the cost has no bottom and the contour map "
+        "has no best point to mark. See it: set the L2 penalty λ to 0 and run. At learning "
+        "rate 0.5 the slope is 2.39 after 1,000 steps and 5.53 after 10,000, and it never "
+        "stops growing; the cost creeps towards 0 (0.074, then 0.015). The lesson loads "
+        f"with λ = {SEPARABLE_L2:g}, which adds (λ/2)·m² to the cost: now a steep curve "
+        "costs something, and the cost has a bottom, marked by the star. The run reaches it "
+        "and stops after 2,865 steps, at slope 1.2205 and intercept −5.4316, with cost "
+        "0.2293. The curve still puts each class on its own side of x = 4.45, where it "
+        "crosses one half, but it no longer claims to be certain.",
+        _SEPARABLE,
+        # Stopped close enough that the text's four digits are the optimum's too.
+        DescentConfig(0.5, 10_000, tolerance=1e-8),
     ),
     _racing(
         "momentum-valley",

@@ -6,6 +6,7 @@ No Qt here: the window, sessions and lessons share it.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -35,6 +36,9 @@ ROTATION_RANGE = (-90.0, 90.0)
 #: Steps per second offered by the speed control; 0 means as fast as possible.
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000, 0)
 LEARNING_RATE_RANGE = (1e-6, 10.0)
+#: The largest L2 penalty λ taken. λ adds itself to the cost's curvature L, so beyond this
+#: the stable learning rates (below 2/L) shrink toward the smallest the controls offer.
+MAX_L2 = 1000.0
 #: The largest seed the seed control (a 32-bit spin box) can show; the engine takes more.
 MAX_SHOWN_SEED = 2**31 - 1
 #: The settings that mean something only on data: kept aside while a function is the
@@ -86,6 +90,8 @@ class Settings:
     condition: float = 10.0
     rotation: float = 30.0
     noise: float = 0.0  # gradient noise on a function (its stochastic descent), per run
+    # The L2 penalty λ: J + (λ/2)·m² on data (shared by every run, like the model).
+    l2: float = 0.0
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
@@ -93,6 +99,7 @@ class Settings:
 
     def config(self) -> DescentConfig:
         """Return the engine's configuration (raises ValueError if invalid)."""
+        check_l2(self.l2)
         if self.scaling and self.hold_intercept:
             raise ValueError(
                 "the intercept cannot be held while x is standardised: the intercept of "
@@ -125,7 +132,7 @@ class Settings:
         """
         if self.model == "function":
             return self.function()
-        problem = MODELS[self.model](data)
+        problem = MODELS[self.model](data, l2=self.l2)
         scaling = self.scaling_of(data)
         return problem if scaling is None else scaling.problem(problem)
 
@@ -232,6 +239,23 @@ class Settings:
         return settings
 
 
+def check_l2(value: float) -> float:
+    """Return the L2 penalty ``value`` if it can be used.
+
+    Raises
+    ------
+    ValueError
+        If it is not a number from 0 to :data:`MAX_L2`; the message says what is taken.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"the L2 penalty λ must be a number, not {value!r}")
+    if not (math.isfinite(value) and 0.0 <= value <= MAX_L2):
+        raise ValueError(
+            f"the L2 penalty λ must be a number from 0 (no penalty) to {MAX_L2:g}, not {value!r}"
+        )
+    return float(value)
+
+
 def surface_defaults(surface: str) -> dict[str, float]:
     """Return the start and learning rate a built-in surface suggests (none for TYPED).
 
@@ -280,6 +304,7 @@ __all__ = [
     "CONDITION_RANGE",
     "LEARNING_RATE_RANGE",
     "MAX_NOISE",
+    "MAX_L2",
     "MAX_SHOWN_SEED",
     "MODELS",
     "PROBLEM_KINDS",
@@ -288,6 +313,7 @@ __all__ = [
     "SPEEDS",
     "TYPED",
     "Settings",
+    "check_l2",
     "clamp_rate",
     "options",
     "surface_defaults",

@@ -39,7 +39,7 @@ from gd_explorer.settings import (
 )
 
 #: Settings that belong to the problem rather than to one run: equal across runs.
-SHARED = ("model", "speed", "scaling", "surface", "expression", "condition", "rotation")
+SHARED = ("model", "speed", "scaling", "surface", "expression", "condition", "rotation", "l2")
 #: The settings that say which function a function problem is.
 FUNCTION = frozenset({"surface", "expression", "condition", "rotation"})
 #: Settings whose change mid-run restarts the run from where the ball is.
@@ -57,11 +57,12 @@ RESTARTING = frozenset(
         "held_intercept",
         "scaling",
         "noise",
+        "l2",
         *FUNCTION,
     }
 )
 #: Settings that move the run's held line or best point: the maps are framed anew.
-REFRAMING = frozenset({"model", "hold_intercept", "held_intercept", "scaling", *FUNCTION})
+REFRAMING = frozenset({"model", "hold_intercept", "held_intercept", "scaling", "l2", *FUNCTION})
 STARTING = frozenset({"start_slope", "start_intercept"})
 
 
@@ -390,9 +391,12 @@ class ExplorerState:
         """
         function = getattr(lesson, "function", None)
         picks = function.settings() if function is not None else {}
+        # The lesson's problem carries its L2 penalty (0 for most: a lesson sets it anew).
         runs = tuple(
             Settings.from_config(lesson.problem.kind, run.config, speed).replace(
-                scaling=getattr(lesson, "scaling", False), **picks
+                scaling=getattr(lesson, "scaling", False),
+                l2=getattr(lesson.problem, "l2", 0.0),
+                **picks,
             )
             for run in lesson.runs
         )
@@ -492,7 +496,15 @@ def _key(state: ExplorerState) -> tuple[object, ...]:
         if settings.model == "function"
         else None
     )
-    return (id(state.data), settings.model, settings.scaling, fixed, config.start, function)
+    return (
+        id(state.data),
+        settings.model,
+        settings.scaling,
+        settings.l2,
+        fixed,
+        config.start,
+        function,
+    )
 
 
 def local_curvature(

@@ -25,6 +25,8 @@ RACES = {
     "feature-scaling",
     "stochastic-decay",
 }
+#: Lessons of the classroom issue.
+CLASSROOM = {"separable-l2"}
 #: Problems without data (the surfaces issue).
 FUNCTIONS = {
     "local-minima",
@@ -38,7 +40,7 @@ FUNCTIONS = {
 
 def test_every_required_lesson_exists_once():
     ids = [lesson.id for lesson in LESSONS]
-    assert set(ids) == REQUIRED | RACES | FUNCTIONS
+    assert set(ids) == REQUIRED | RACES | FUNCTIONS | CLASSROOM
     assert len(ids) == len(set(ids))
     for lesson in LESSONS:
         assert get_lesson(lesson.id) is lesson
