@@ -78,6 +78,9 @@ FUNCTION_EDITS = {
     "condition": ("Change condition number", 1),
     "rotation": ("Turn bowl", 2),
 }
+#: What a change of the L2 penalty is called in the Edit menu; changes one after another
+#: merge (the spin box's arrows held down are one step to undo).
+L2_EDIT = ("Change L2 penalty λ", 3)
 #: What a function problem's runs are said to do when they end, besides reaching a minimum.
 ENDED = ("max_steps", "converged")
 
@@ -327,6 +330,13 @@ class ExplorerController(QObject):
                 self._panel = (state.settings, len(state.data))  # it shows its own edit
             text, merge = FUNCTION_EDITS[changed[0]]
             self.change(text, state, merge if len(changed) == 1 else -1)
+            return
+        if settings.l2 != self.state.settings.l2:
+            # A new penalty is a new problem for every run: undoable, like a new model.
+            if from_panel:
+                self._panel = (state.settings, len(state.data))  # it shows its own edit
+            text, merge = L2_EDIT
+            self.change(text, state, merge)
             return
         old, self.state = self.state, state
         if from_panel:

@@ -31,6 +31,7 @@ from gd_explorer.engine.symbolic import MAX_LENGTH
 from gd_explorer.settings import (
     CONDITION_RANGE,
     LEARNING_RATE_RANGE,
+    MAX_L2,
     MAX_NOISE,
     MAX_STEPS,
     ROTATION_RANGE,
@@ -58,6 +59,15 @@ NO_DATA_TIPS = {
     "scaling": "Standardising rescales the data's x; a function has no data, so there is "
     "nothing to rescale.",
 }
+#: The L2 penalty's row, as a student reads it, and what it adds to the cost.
+L2_LABEL = "L2 penalty \N{GREEK SMALL LETTER LAMDA}"
+L2_TIP = (
+    "Adds (\N{GREEK SMALL LETTER LAMDA}/2)\N{MIDDLE DOT}m\N{SUPERSCRIPT TWO} to the cost: "
+    "J + (\N{GREEK SMALL LETTER LAMDA}/2)\N{MIDDLE DOT}m\N{SUPERSCRIPT TWO}. "
+    "A steep slope then costs something, so the fit stays moderate (ridge regression on a "
+    "line). On classes that are perfectly separated it gives the cost a bottom: "
+    "without it the slope grows for ever. 0: no penalty. Every run shares it."
+)
 #: Positions of the condition number's log slider per factor of ten.
 CONDITION_STEPS_PER_DECADE = 100
 #: The most text the function field holds: more than the parser takes, so text too long
@@ -622,6 +632,10 @@ class ControlsPanel(QWidget):
             "cost's long narrow valley becomes a round bowl. Results are shown back in the "
             "data's own units."
         )
+        self.l2 = NumberBox("L2 penalty \N{GREEK SMALL LETTER LAMDA}", 0.0, MAX_L2)
+        self.l2.setObjectName("l2Input")
+        self.l2.setToolTip(L2_TIP)
+        self.l2.setAccessibleName(L2_LABEL)
         # One field per option of each rule and schedule, shown only while it is chosen.
         self.rule_options = _option_boxes(RULES, "")
         self.schedule_options = _option_boxes(SCHEDULES, "Schedule")
@@ -714,6 +728,10 @@ class ControlsPanel(QWidget):
         form.addRow("Condition", condition_row)
         form.addRow("Rotation (°)", self.rotation)
         form.addRow("Scaling", self.scaling)
+        form.addRow(L2_LABEL, self.l2)
+        l2_label = form.labelForField(self.l2)
+        if l2_label is not None:
+            l2_label.setToolTip(L2_TIP)
         self.scaling_report = QLabel()
         self.scaling_report.setObjectName("scalingReport")
         self.scaling_report.setWordWrap(True)
@@ -754,6 +772,7 @@ class ControlsPanel(QWidget):
         self.condition_slider.valueChanged.connect(self._condition_slid)
         self.rotation.valueChanged.connect(lambda v: self._edit(rotation=v))
         self.noise.valueChanged.connect(lambda v: self._edit(noise=v))
+        self.l2.valueChanged.connect(lambda v: self._edit(l2=v))
         self.optimizer.currentIndexChanged.connect(self._rule_chosen)
         self.schedule.currentIndexChanged.connect(self._schedule_chosen)
         self.scaling.toggled.connect(lambda on: self._edit(scaling=on))
@@ -775,7 +794,7 @@ class ControlsPanel(QWidget):
         self.speed.valueChanged.connect(lambda i: self._edit(speed=float(SPEEDS[i])))
         for number in (
             self.rate, self.start_slope, self.start_intercept, self.held,
-            self.condition, self.rotation, self.noise,
+            self.condition, self.rotation, self.noise, self.l2,
         ):  # fmt: skip
             number.rejected.connect(self.rejected)
         for count in (self.steps, self.batch, self.seed):
@@ -834,7 +853,7 @@ class ControlsPanel(QWidget):
             self.model, self.variant, self.optimizer, self.rate, self.rate_slider, self.steps,
             self.batch, self.seed, self.start_slope, self.start_intercept, self.hold,
             self.held, self.speed, self.schedule, self.scaling, self.surface, self.expression,
-            self.condition, self.condition_slider, self.rotation, self.noise,
+            self.condition, self.condition_slider, self.rotation, self.noise, self.l2,
             *self._option_fields(self.rule_options), *self._option_fields(self.schedule_options),
         )  # fmt: skip
         blockers = [QSignalBlocker(w) for w in widgets]
@@ -842,6 +861,7 @@ class ControlsPanel(QWidget):
         self.model.setCurrentIndex(self.model.findData(settings.model))
         self._show_function(settings)
         self.scaling.setChecked(settings.scaling and not function)
+        self.l2.setValue(settings.l2)
         variant = "batch" if function else settings.variant
         self.variant.setCurrentIndex(self.variant.findData(variant))
         self.optimizer.setCurrentIndex(self.optimizer.findData(settings.optimizer))
@@ -879,6 +899,7 @@ class ControlsPanel(QWidget):
         form.setRowVisible(self._condition_row, bowl)
         form.setRowVisible(self.rotation, bowl)
         form.setRowVisible(self.noise, function)
+        form.setRowVisible(self.l2, not function)  # a function has no slope to penalise
         form.setRowVisible(self.batch, not function)
         form.setRowVisible(self._hold_row, not function)
         self.surface.setCurrentIndex(self.surface.findData(settings.surface))

@@ -17,7 +17,7 @@ from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from gd_explorer.engine import CostModel, cost_grid, reference_fit
+from gd_explorer.engine import CostModel, Fit, cost_grid, reference_fit
 from gd_explorer.framing import LIMIT, Domain, decimate_path, drawable
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
@@ -347,6 +347,8 @@ class ContourView(pg.PlotWidget):
         self.optimum.place(fit.theta if fit.exists and not function else None)
         self._draw_cost(domain, cost)
         self._mark_stationary(problem if function else None)
+        if not function:
+            self._show_legend(optimum_legend(problem, fit))
 
     def _label_axes(self) -> None:
         """Name the axes x and y on a function, slope and intercept on regression."""
@@ -644,6 +646,19 @@ class ContourView(pg.PlotWidget):
             return  # another control (the auto-range button, an axis) had the click
         point = view.mapSceneToView(scene_pos)
         self.startRequested.emit(float(point.x()), float(point.y()))
+
+
+def optimum_legend(problem: CostModel, fit: Fit) -> str:
+    """Say above a regression's map what its star is, where the penalty or its lack matters.
+
+    Separated classes have no lowest point without an L2 penalty: the map says so rather
+    than leave the student looking for a star. With a penalty the star is its optimum.
+    """
+    if not fit.exists:
+        return "no lowest point to mark: the cost keeps falling"
+    if getattr(problem, "l2", 0.0) > 0:
+        return "\N{BLACK STAR} lowest cost with the L2 penalty"
+    return ""
 
 
 def _pixel_rect(domain: Domain, nx: int, ny: int) -> QRectF:

@@ -120,6 +120,7 @@ class EquationsPanel(QWidget):
         self._last: tuple | None = None  # the last show_step arguments, for set_scale
         # A function problem's formulas: f, ∂f/∂x, ∂f/∂y, and whether y is used.
         self._function: tuple[str, str, str, bool] | None = None
+        self._l2 = 0.0  # the data problem's L2 penalty λ, written into its formulas
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
@@ -146,9 +147,10 @@ class EquationsPanel(QWidget):
     # Public face.
 
     def set_problem(self, problem: Any) -> None:
-        """Take a function problem's formulas, to write its steps with (others: none)."""
+        """Take a function problem's formulas, or a data problem's L2 penalty λ."""
         if getattr(problem, "kind", "") != "function":
             self._function = None
+            self._l2 = float(getattr(problem, "l2", 0.0))
             return
         d_x, d_y = problem.gradient_text()
         self._function = (problem.formula, d_x, d_y, problem.dimension == 2)
@@ -302,6 +304,11 @@ class EquationsPanel(QWidget):
                 config, step, theta_before, theta_after, gradient, cost_after
             )
         d_m, d_b, cost_formula, cost_name = _FORMULAS.get(kind, _FORMULAS["linear"])
+        if self._l2 > 0:
+            # The penalty is part of the cost the steps descend: say so where it is used.
+            d_m += " + \u03bb\u00b7m"
+            cost_formula += " + (\u03bb/2)\u00b7m\u00b2"
+            cost_name += f"; L2 penalty \u03bb = {number(self._l2)}"
         fixed = config.fixed or {}
         rate = _typed(config.learning_rate)
         started = step > 0 and gradient is not None
