@@ -654,10 +654,11 @@ def optimum_legend(problem: CostModel, fit: Fit) -> str:
     Separated classes have no lowest point without an L2 penalty: the map says so rather
     than leave the student looking for a star. With a penalty the star is its optimum.
     """
+    # Short: a narrow map at 1280 × 800 must show it in full.
     if not fit.exists:
-        return "no lowest point to mark: the cost keeps falling"
+        return "no finite optimum"
     if getattr(problem, "l2", 0.0) > 0:
-        return "\N{BLACK STAR} lowest cost with the L2 penalty"
+        return "\N{BLACK STAR} optimum with \N{GREEK SMALL LETTER LAMDA} > 0"
     return ""
 
 
