@@ -167,3 +167,41 @@ def test_the_autosave_keeps_the_penalty(window, data_folder):
     window.flush_autosave()
     [path] = sorted(data_folder.glob("autosave-*.npz"))
     assert autosave.decode(path).settings["l2"] == 0.1
+
+
+def _bands(window):
+    seen = []
+    window.explorer.bandsChanged.connect(lambda *args: seen.append(args))
+    window.explorer._show_bands(window.explorer.analysis)
+    return seen[-1]
+
+
+def test_the_learning_rate_bands_count_the_penalty_in_the_curvature(qtbot, window):
+    _, plain, _ = _bands(window)
+    type_into(qtbot, l2_box(window), "5")
+    _, penalised, _ = _bands(window)
+    # Ridge adds λ to the Hessian's slope entry: a larger L, a lower limit 2/L.
+    x = window.dataset.x
+    hessian = np.array([[np.mean(x * x) + 5.0, x.mean()], [x.mean(), 1.0]])
+    assert penalised == pytest.approx(2 / np.linalg.eigvalsh(hessian)[-1], rel=1e-12)
+    assert penalised < plain
+
+
+def test_a_sweep_on_separated_classes_runs_the_penalised_problem(qtbot, window):
+    from gd_explorer.engine import descend, stability
+
+    window.load_lesson("separable-l2")
+    explorer = window.explorer
+    explorer.set_settings(window.settings.replace(steps=200), from_panel=False)
+    with qtbot.waitSignal(explorer.sweepDone, timeout=RUN_TIMEOUT) as done:
+        explorer.sweep(count=8)
+    result, _, two = done.args
+    problem = explorer.analysis.problem
+    assert problem.l2 == 0.1
+    assert result.complete and result.optimum == pytest.approx(reference_fit(problem).cost)
+    config = window.settings.config()
+    for rate, final in zip(result.rates, result.final_cost, strict=True):
+        run = descend(problem, config.replace(learning_rate=float(rate)))
+        assert final == pytest.approx(run.cost[-1], rel=1e-12, abs=1e-12)
+    fit = reference_fit(problem)
+    assert two == pytest.approx(stability(problem, fit.theta).max_stable_lr)
