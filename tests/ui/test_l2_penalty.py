@@ -205,3 +205,25 @@ def test_a_sweep_on_separated_classes_runs_the_penalised_problem(qtbot, window):
         assert final == pytest.approx(run.cost[-1], rel=1e-12, abs=1e-12)
     fit = reference_fit(problem)
     assert two == pytest.approx(stability(problem, fit.theta).max_stable_lr)
+
+
+def test_a_penalty_set_during_a_run_starts_it_again_from_the_ball(qtbot, window):
+    window.load_lesson("separable-l2")
+    window.explorer.set_settings(window.settings.replace(l2=0.0, speed=50.0), from_panel=False)
+    window.action_run.trigger()
+    qtbot.waitUntil(
+        lambda: window.trajectory is not None and window.trajectory.steps >= 5,
+        timeout=RUN_TIMEOUT,
+    )
+    type_into(qtbot, l2_box(window), "0.1")
+    assert window.explorer.runner.problem.l2 == 0.1
+    window.explorer.set_settings(window.settings.replace(speed=0.0), from_panel=False)
+    qtbot.waitUntil(
+        lambda: window.trajectory is not None and window.trajectory.status == "converged",
+        timeout=RUN_TIMEOUT,
+    )
+    run = window.trajectory
+    assert run.params[0, 0] != 0.0  # from where the ball was, not from the start
+    np.testing.assert_allclose(run.params[-1], reference_fit(window.problem).theta, atol=1e-5)
+    for point, cost in zip(run.params[-3:], run.cost[-3:], strict=True):
+        assert cost == pytest.approx(window.problem.cost(tuple(point)), rel=1e-12)
