@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from gd_explorer import files
 from gd_explorer.engine import Dataset, DatasetError, Trajectory
-from gd_explorer.run_script import ScriptError, write_run_script
+from gd_explorer.run_script import ScriptError, write_run_notebook, write_run_script
 from gd_explorer.state import ExplorerState
 from gd_explorer.ui import autosave, loading, sessions
 from gd_explorer.ui.controller import ExplorerController
@@ -200,24 +200,56 @@ class FileWork(QMainWindow):
     def export_script(self, path: str | Path) -> Path:
         """Write the selected run as a Python script that needs only NumPy.
 
-        The script repeats the run step by step and prints its final point; it is
-        written for a function (on data, the trajectory's CSV is the export).
+        The script repeats the run step by step (on a function, or on the data with its
+        random rows) and prints its final point on its last line.
 
         Raises
         ------
         ExportError
-            Before any run, on data, or if the file cannot be written.
+            Before any run, for a run whose data was edited while it ran, or if the file
+            cannot be written.
         """
-        trajectory = self.trajectory
-        if trajectory is None:
-            raise ExportError(self.NO_RUN_TO_EXPORT)
-        problem = self.explorer.analysis.problem
-        try:
-            written = write_run_script(path, problem, trajectory.config, trajectory.seed)
-        except ScriptError as error:
-            raise ExportError(str(error)) from None
+        written = self._write_run(write_run_script, path)
         self.statusBar().showMessage(f"wrote the run as a Python script to {written}", 8000)
         return written
+
+    def export_notebook(self, path: str | Path) -> Path:
+        """Write the selected run as a Jupyter notebook: the script's code in cells.
+
+        Raises
+        ------
+        ExportError
+            As :meth:`export_script`.
+        """
+        written = self._write_run(write_run_notebook, path)
+        self.statusBar().showMessage(f"wrote the run as a Jupyter notebook to {written}", 8000)
+        return written
+
+    def _write_run(self, write: Callable[..., Path], path: str | Path) -> Path:
+        """Write the selected run with ``write`` (a script or a notebook)."""
+        trajectory = self.trajectory
+        record = self.explorer._selected_record()
+        if trajectory is None or record is None:
+            raise ExportError(self.NO_RUN_TO_EXPORT)
+        if record.edited:
+            raise ExportError(
+                "the data was edited while this run went on, so no script can repeat it: "
+                "run it again (R, then Space) and export that run"
+            )
+        settings = self.explorer.state.settings
+        scaling = None
+        if settings.model == "function":
+            problem = self.explorer.analysis.problem
+        else:
+            # The data the run used (the table may have changed since it ended), as it
+            # is: the script standardises x itself, as the run did.
+            data = record.data if record.data is not None else self.dataset
+            problem = settings.replace(scaling=False).problem(data)
+            scaling = settings.scaling_of(data)
+        try:
+            return write(path, problem, trajectory.config, trajectory.seed, scaling)
+        except ScriptError as error:
+            raise ExportError(str(error)) from None
 
     def recent_sessions(self) -> list[str]:
         """Return the recent session files, newest first, dropping (and naming) missing ones."""
