@@ -268,10 +268,7 @@ def _export_code(lesson_id: str, script: str | None, notebook: str | None) -> st
 
 #: Why the 3-D view of ``export``'s pictures is its text panel, finishing the sentence
 #: "The 3-D view needs OpenGL, and ...".
-EXPORT_WITHOUT_GL = (
-    "gd-explorer export draws its pictures off screen, where there is no OpenGL, so "
-    "they show this panel in its place"
-)
+EXPORT_WITHOUT_GL = "gd-explorer export draws its pictures off screen, where there is none"
 
 
 def export_window(folder: str) -> MainWindow:

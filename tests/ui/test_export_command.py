@@ -105,4 +105,4 @@ def test_the_pictures_say_truly_why_the_3d_view_is_a_panel(qtbot, tmp_path, monk
     assert png.is_file()
     (text,) = shown
     assert "--no-gl" not in text and "switched off" not in text
-    assert "off screen, where there is no OpenGL" in text
+    assert "draws its pictures off screen, where there is none" in text
