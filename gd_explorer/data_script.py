@@ -9,6 +9,8 @@ and ends on the same slope and intercept, which it prints on its last line. No Q
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from gd_explorer.engine import CostModel, DescentConfig
@@ -59,9 +61,11 @@ def data_run_script(
             model=model,
             n=n,
             name=f" ({data.name})" if data.name else "",
-            variant=variant,
-            rule=rule.label,
-            schedule=schedule.label.lower(),
+            summary=textwrap.fill(
+                f"Exported from Gradient Descent Explorer: {variant}; update rule: "
+                f"{rule.label.lower()}; learning rate: {schedule.label.lower()}.",
+                width=88,
+            ),
         ),
         _data_part(data.x, data.y, logistic),
     ]
@@ -75,17 +79,30 @@ def data_run_script(
             start=tuple(float(v) for v in config.start),
             free=config.free(),
             tolerance=float(config.tolerance),
-            seed=int(seed),
-            noise=float(config.noise),
-            above=DIVERGENCE_FACTOR,
-            ceiling=CEILING_FACTOR,
+            seed=(
+                f"SEED = {int(seed)!r}  # the random rows' stream"
+                if config.variant != "batch" or config.noise > 0.0
+                else "# (every step uses all rows: nothing is drawn at random)"
+            ),
+            noise=_noise_setting(float(config.noise)),
+            above=_short(DIVERGENCE_FACTOR),
+            ceiling=_short(CEILING_FACTOR),
         )
     )
-    parts.append(_rows_part(config.variant, size))
+    rows = _rows_part(config.variant, size)
+    if rows:
+        parts.append(rows)
     parts.append(_rate_part(config))
     parts.append(_data_rule(config.optimizer, rule.resolve(config.optimizer_options)))
-    draw = _BATCH_DRAW if config.variant == "batch" else _SAMPLED_DRAW
-    parts.append(_DATA_LOOP.format(draw=draw))
+    batch, noise = config.variant == "batch", config.noise > 0.0
+    parts.append(
+        _DATA_LOOP.format(
+            draw=_BATCH_DRAW if batch else _SAMPLED_DRAW,
+            rows="" if batch else _ROWS,
+            noise=_NOISE if noise else "",
+            add_noise=_ADD_NOISE if noise else "",
+        )
+    )
     parts.append(_data_main(scaling is not None))
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 
@@ -93,8 +110,9 @@ def data_run_script(
 _DATA_HEADER = '''
 """Gradient descent fitting {model} to {n} points{name}.
 
-Exported from Gradient Descent Explorer: {variant},
-update rule: {rule}, learning rate: {schedule}. Run it with Python 3 and NumPy:
+{summary}
+
+Run it with Python 3 and NumPy:
 
     python this_file.py
 
@@ -334,24 +352,28 @@ STEPS = {steps!r}
 START = {start!r}  # (m, b)
 LEARNS = {free!r}  # whether m and b are learned; a held one stays at its START value
 TOLERANCE = {tolerance!r}  # stop once the gradient is this small (0: never)
-SEED = {seed!r}  # the random rows' stream
-NOISE = {noise!r}  # standard deviation of noise added to each gradient component
-# A run has diverged once J passes {above:g} times its typical size, and stops at {ceiling:g}.
-DIVERGED_FACTOR = {above!r}
-CEILING_FACTOR = {ceiling!r}
+{seed}{noise}
+# A run has diverged once J passes {above} times its typical size, and stops at {ceiling}.
+DIVERGED_FACTOR = {above}
+CEILING_FACTOR = {ceiling}
 """
+
+
+def _short(value: float) -> str:
+    """Return ``value`` as a short literal (1e+10) when that is the same float."""
+    text = f"{value:g}"
+    return text if float(text) == value else repr(value)
+
+
+def _noise_setting(noise: float) -> str:
+    if noise <= 0.0:
+        return ""
+    return f"\nNOISE = {noise!r}  # standard deviation of noise added to each gradient component"
 
 
 def _rows_part(variant: str, size: int) -> str:
     if variant == "batch":
-        return (
-            "# Batch descent: every step's gradient is the mean over all rows, so no rows "
-            "are drawn.\n"
-            "def draw_rows(rng):\n"
-            '    """Yield None for every step: all rows."""\n'
-            "    while True:\n"
-            "        yield None\n"
-        )
+        return ""  # every step uses all rows: none are drawn
     head = (
         f"# Which rows each step uses, drawn from NumPy's generator seeded with SEED in\n"
         f"# blocks of {_BLOCK} draws, exactly as the explorer draws them: the same rows.\n"
@@ -544,6 +566,11 @@ def _data_rule(name: str, options: dict[str, float]) -> str:
     return _DATA_RULES[name].format(**values)
 
 
+_ROWS = "\n    rows = draw_rows(np.random.default_rng(SEED))"
+_NOISE = "\n    noise = np.random.default_rng([SEED, 1])  # the gradient noise's own stream"
+_ADD_NOISE = """
+            gm += NOISE * noise.standard_normal()
+            gb += NOISE * noise.standard_normal()"""
 _BATCH_DRAW = "gm, gb = gradient(m, b)  # over all rows"
 _SAMPLED_DRAW = "gm, gb = gradient_of_rows(m, b, next(rows))  # over this step's rows"
 
@@ -553,9 +580,7 @@ _DATA_LOOP = '''
 # the gradient is within TOLERANCE, or J blows up (the learning rate is too large).
 def descend():
     """Run the descent; return the path [(m, b), ...], the cost at each point, and why it ended."""
-    m, b = START
-    rows = draw_rows(np.random.default_rng(SEED))
-    noise = np.random.default_rng([SEED, 1])  # the gradient noise's own stream
+    m, b = START{rows}{noise}
     update = make_update()
     # Far out, m·x may pass the largest float: that is a divergence, not an error.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -576,10 +601,7 @@ def descend():
                 if diverged_at is None:
                     return path, costs, "finished every step"
                 return path, costs, f"diverged at step {{diverged_at}}: J grew too large"
-            {draw}
-            if NOISE > 0.0:
-                gm += NOISE * noise.standard_normal()
-                gb += NOISE * noise.standard_normal()
+            {draw}{add_noise}
             if not LEARNS[0]:
                 gm = 0.0
             if not LEARNS[1]:

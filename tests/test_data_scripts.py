@@ -186,6 +186,11 @@ def more_cases() -> dict[str, tuple[object, DescentConfig, object]]:
             DescentConfig(0.01, 300, variant="minibatch", batch_size=250, seed=4),
             None,
         ),
+        "gradient noise on batch steps": (
+            line,
+            DescentConfig(0.01, 200, noise=0.5, seed=3, optimizer="momentum"),
+            None,
+        ),
         "batch larger than the data": (
             line,
             DescentConfig(0.01, 100, variant="minibatch", batch_size=50, seed=4),
