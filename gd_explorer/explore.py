@@ -221,7 +221,9 @@ def _open(state: ExplorerState, block: bool | None, use_gl: bool) -> MainWindow 
     app.aboutToQuit.connect(window.release)
     window.show()
     if not block:
+        # Kept here until closed, then deleted: a notebook may open many in a session.
         _OPEN.append(window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda *_: _forget(window))
         return window
     try:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 import gd_explorer
@@ -35,11 +36,14 @@ def opened(qtbot):
     """Close and delete every window explore() left open, even when the test failed."""
     yield
     for window in list(explore_module._OPEN):
-        window.confirm_unsaved = False
-        window.controller.shutdown()
-        window.close()
-        window.deleteLater()
+        try:
+            window.confirm_unsaved = False
+            window.controller.shutdown()
+            window.close()
+        except RuntimeError:
+            pass  # closed and deleted by its test
     explore_module._OPEN.clear()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 class Frame:
@@ -117,6 +121,8 @@ def test_with_ipython_running_qt_s_loop_it_returns_at_once(qtbot, opened, monkey
     assert window in explore_module._OPEN and window.isVisible()
     window.toggle_run()
     qtbot.waitUntil(lambda: window.trajectory is not None and window.trajectory.steps > 0)
+    window.close()  # the run stops, and the window is let go once closed
+    qtbot.waitUntil(lambda: window not in explore_module._OPEN)
 
 
 GUARDLESS = textwrap.dedent(
@@ -202,6 +208,7 @@ def test_a_script_without_a_main_guard_opens_the_window_and_runs(tmp_path):
         text=True,
         timeout=240,
     )
+    assert marker.exists(), done.stderr[-3000:]
     lines = marker.read_text(encoding="utf-8").splitlines()
     assert done.returncode == 0, (lines, done.stderr[-3000:])
     ran = [line for line in lines if line.startswith("script ran")]
