@@ -192,6 +192,7 @@ def notebook(script: str) -> str:
     cells: list[dict[str, object]] = []
     for part in script.split("\n\n\n"):
         text, code = _split_part(part.strip("\n"))
+        text = _HOW_TO_RUN.sub("Run the cells from the top (they need NumPy).", text)
         if text:
             cells.append(_cell("markdown", text))
         if _MAIN in code:
@@ -216,6 +217,7 @@ def notebook(script: str) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
+_HOW_TO_RUN = re.compile(r"Run it with Python 3 and NumPy:\s+python this_file\.py")
 _DOCSTRING = re.compile(r'^"""(.*?)"""\n*', re.DOTALL)
 
 

@@ -261,6 +261,9 @@ def code_of(notebook_text: str) -> str:
             assert cell["outputs"] == [] and cell["execution_count"] is None
     kinds = [cell["cell_type"] for cell in document["cells"]]
     assert kinds[0] == "markdown" and kinds.count("markdown") >= 5
+    # A notebook is not run as a file: it says how it is run.
+    first = "".join(document["cells"][0]["source"])
+    assert "Run the cells from the top" in first and "this_file.py" not in first
     return "\n\n".join(
         "".join(cell["source"]) for cell in document["cells"] if cell["cell_type"] == "code"
     )
