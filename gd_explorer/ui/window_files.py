@@ -14,11 +14,12 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from gd_explorer import files
-from gd_explorer.engine import Dataset, DatasetError, Trajectory
+from gd_explorer.engine import CostModel, Dataset, DatasetError, Descent, Trajectory
 from gd_explorer.run_script import ScriptError, write_run_notebook, write_run_script
 from gd_explorer.state import ExplorerState
 from gd_explorer.ui import autosave, loading, sessions
@@ -38,6 +39,21 @@ from gd_explorer.ui.painter import Views
 RECENT_KEY = "recentSessions"
 #: How many session files the Recent sessions menu remembers.
 RECENT_COUNT = 8
+
+
+#: Steps of a run taken again before it is exported, to check the script will repeat it.
+CHECKED_STEPS = 20
+
+
+def _repeats(problem: CostModel, trajectory: Trajectory) -> bool:
+    """Return whether ``problem`` and the run's config give the run's first steps again."""
+    descent = Descent(problem, trajectory.config)
+    if descent.seed != trajectory.seed:
+        descent = Descent(problem, trajectory.config.replace(seed=trajectory.seed))
+    taken = descent.advance(min(CHECKED_STEPS, trajectory.steps)).params
+    recorded = trajectory.params[1 : 1 + len(taken)]
+    same_start = np.array_equal(descent.since(0).params[:1], trajectory.params[:1])
+    return same_start and bool(np.allclose(taken, recorded, rtol=1e-12, atol=0.0))
 
 
 class FileWork(QMainWindow):
@@ -246,6 +262,12 @@ class FileWork(QMainWindow):
             data = record.data if record.data is not None else self.dataset
             problem = settings.replace(scaling=False).problem(data)
             scaling = settings.scaling_of(data)
+        ran_on = problem if scaling is None else scaling.problem(problem)
+        if not _repeats(ran_on, trajectory):
+            raise ExportError(
+                "this run's problem has changed since it ran (its model or data), so a "
+                "script would not repeat it: run it again (R, then Space) and export that run"
+            )
         try:
             return write(path, problem, trajectory.config, trajectory.seed, scaling)
         except ScriptError as error:

@@ -108,3 +108,18 @@ def test_a_run_that_ended_before_the_data_changed_is_exported_on_its_own_data(
     window.explorer.edit("Add point", lambda d: d.with_point(11.0, 30.0))
     path = window.export_script(tmp_path / "run.py")
     np.testing.assert_allclose(run_script(path), trajectory.params[-1], rtol=1e-12, atol=0)
+
+
+def test_a_run_its_problem_no_longer_repeats_is_refused(qtbot, make_window, tmp_path, monkeypatch):
+    """Should the model the window builds now differ from the run's (an L2 penalty lost,
+    say), the script would not repeat the run: it is refused, not written wrong."""
+    from gd_explorer.engine import LinearRegression
+    from gd_explorer.settings import Settings
+
+    window = make_window(use_gl=False)
+    window.explorer.set_settings(window.settings.replace(steps=50), from_panel=False)
+    run_to_end(qtbot, window)
+    monkeypatch.setattr(Settings, "problem", lambda self, data: LinearRegression(data, l2=0.5))
+    with pytest.raises(ExportError, match="has changed since it ran"):
+        window.export_script(tmp_path / "run.py")
+    assert not (tmp_path / "run.py").exists()
