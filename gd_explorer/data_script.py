@@ -9,6 +9,7 @@ and ends on the same slope and intercept, which it prints on its last line. No Q
 
 from __future__ import annotations
 
+import base64
 import textwrap
 
 import numpy as np
@@ -61,6 +62,7 @@ def data_run_script(
             model=model,
             n=n,
             name=f" ({data.name})" if data.name else "",
+            base64="import base64\n" if n > LISTED_ROWS else "",
             summary=textwrap.fill(
                 f"Exported from Gradient Descent Explorer: {variant}; update rule: "
                 f"{rule.label.lower()}; learning rate: {schedule.label.lower()}.",
@@ -122,7 +124,7 @@ the settings below and run it again; descend() returns every point of the path, 
 plot or to print.
 """
 
-import math
+{base64}import math
 
 import numpy as np
 '''
@@ -137,11 +139,29 @@ def _numbers(values: np.ndarray) -> str:
 
 def _data_part(x: np.ndarray, y: np.ndarray, logistic: bool) -> str:
     what = "the class of each point, 0 or 1" if logistic else "the value at each x"
-    return (
-        f"# The data: {len(x)} points. X holds the inputs, Y {what}.\n"
+    head = f"# The data: {len(x)} points. X holds the inputs, Y {what}.\n"
+    if len(x) > LISTED_ROWS:
+        return head + (
+            f"# Too many to list readably: here are the bytes of their 64-bit floats\n"
+            f"# (base64), the exact numbers. X[:5] and Y[:5] show the first few.\n"
+            f"X = np.frombuffer(base64.b64decode({_packed(x)}), dtype='<f8')\n"
+            f"Y = np.frombuffer(base64.b64decode({_packed(y)}), dtype='<f8')\n"
+        )
+    return head + (
         "X = np.array(\n    [\n" + _numbers(x) + "\n    ]\n)\n"
         "Y = np.array(\n    [\n" + _numbers(y) + "\n    ]\n)\n"
     )
+
+
+#: Rows up to which a script lists its data as numbers; beyond, as packed bytes.
+LISTED_ROWS = 10_000
+
+
+def _packed(values: np.ndarray) -> str:
+    """Return ``values`` as a base64 string literal of their float64 bytes, in lines."""
+    text = base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
+    lines = [text[i : i + 76] for i in range(0, len(text), 76)]
+    return "(\n    " + "\n    ".join(f'"{line}"' for line in lines) + "\n)"
 
 
 _SCALING = """

@@ -279,3 +279,17 @@ def test_the_notebook_s_code_cells_repeat_the_run(tmp_path, case):
     path = tmp_path / "cells.py"
     path.write_text(code, encoding="utf-8")
     assert_same_run(run_scripts([path])[str(path)], trajectory)
+
+
+def test_large_data_goes_in_as_exact_packed_floats(tmp_path):
+    rng = np.random.default_rng(5)
+    x = rng.normal(0.0, 3.0, 20_000) * np.pi  # every digit matters
+    data = Dataset(x, 0.7 * x + rng.normal(0.0, 1.0, x.size))
+    problem, config = LinearRegression(data), DescentConfig(0.02, 300, variant="minibatch",
+                                                             batch_size=64, seed=8)  # fmt: skip
+    trajectory = descend(problem, config)
+    path = write_run_script(tmp_path / "big.py", problem, config)
+    text = path.read_text(encoding="utf-8")
+    assert "base64.b64decode" in text
+    assert len(text) < 13 * 2 * 20_000  # 12 bytes a number, not 20 or more
+    assert_same_run(run_scripts([path])[str(path)], trajectory)
