@@ -74,8 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gd-explorer",
         description="Watch gradient descent fit a dataset you edit with the mouse.",
-        epilog="To make a GIF or PNG of a lesson without opening the window, "
-        "see 'gd-explorer export --help'.",
+        epilog="To make a GIF or PNG of a lesson without opening the window, or a "
+        "NumPy script or Jupyter notebook of its run, see 'gd-explorer export --help'.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
