@@ -74,8 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gd-explorer",
         description="Watch gradient descent fit a dataset you edit with the mouse.",
-        epilog="To make a GIF or PNG of a lesson without opening the window, "
-        "see 'gd-explorer export --help'.",
+        epilog="To make a GIF or PNG of a lesson without opening the window, or a "
+        "NumPy script or Jupyter notebook of its run, see 'gd-explorer export --help'.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -133,10 +133,11 @@ def build_export_parser() -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(
         prog="gd-explorer export",
-        description="Run a lesson to its end without opening a window and save pictures "
-        "of it: an animated GIF of the run and/or a PNG of the whole window at the end. "
-        "No display is needed (Qt's offscreen platform), so there is no OpenGL: the 3-D "
-        "cost surface appears as its text panel in these pictures.",
+        description="Run a lesson to its end without opening a window and save it: an "
+        "animated GIF of the run and/or a PNG of the whole window at the end, and the run "
+        "as a Python script or a Jupyter notebook that needs only NumPy and repeats its "
+        "numbers exactly. No display is needed (Qt's offscreen platform), so there is no "
+        "OpenGL: the 3-D cost surface appears as its text panel in the pictures.",
     )
     parser.add_argument(
         "--lesson",
@@ -147,6 +148,14 @@ def build_export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--gif", metavar="FILE", help="write an animated GIF of the run")
     parser.add_argument("--png", metavar="FILE", help="write a PNG of the window at the end")
+    parser.add_argument(
+        "--script",
+        metavar="FILE",
+        help="write the run as a Python script (NumPy only) that prints its final point",
+    )
+    parser.add_argument(
+        "--notebook", metavar="FILE", help="write the run as a Jupyter notebook (.ipynb)"
+    )
     parser.add_argument(
         "--frames",
         metavar="N",
@@ -198,7 +207,7 @@ def _wait_for_run(window: MainWindow, timeout_ms: int) -> bool:
 
 
 def export_main(argv: Sequence[str]) -> int:
-    """Run ``gd-explorer export``: a lesson's run to GIF and/or PNG, without a window.
+    """Run ``gd-explorer export``: a lesson's run to GIF, PNG, script or notebook.
 
     Parameters
     ----------
@@ -213,30 +222,91 @@ def export_main(argv: Sequence[str]) -> int:
     parser = build_export_parser()
     try:
         args = parser.parse_args(argv)
-        if args.gif is None and args.png is None:
-            parser.error("nothing to export: give --gif FILE and/or --png FILE")
+        if all(getattr(args, kind) is None for kind in ("gif", "png", "script", "notebook")):
+            parser.error(
+                "nothing to export: give --gif FILE, --png FILE, --script FILE and/or "
+                "--notebook FILE"
+            )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
+    if args.script is not None or args.notebook is not None:
+        try:
+            said = _export_code(args.lesson, args.script, args.notebook)
+        except ValueError as error:  # a ScriptError: the file could not be written
+            print(f"gd-explorer export: {error}", file=sys.stderr)
+            return 1
+        print(said)
+    if args.gif is None and args.png is None:
+        return 0
+    return _export_pictures(args)
 
+
+def _export_code(lesson_id: str, script: str | None, notebook: str | None) -> str:
+    """Run a lesson's (first) run with the engine and write it as a script and/or notebook.
+
+    No Qt: the engine alone runs the lesson, with its data standardised if the lesson says.
+    Returns what was written, in words. Raises ScriptError (a ValueError) with the reason.
+    """
+    from gd_explorer.engine import descend, standardise
+    from gd_explorer.lessons import get_lesson
+    from gd_explorer.run_script import write_run_notebook, write_run_script
+
+    lesson = get_lesson(lesson_id)
+    problem, config = lesson.problem, lesson.config
+    scaling = standardise(problem.data) if lesson.scaling and lesson.function is None else None
+    trajectory = descend(problem if scaling is None else scaling.problem(problem), config)
+    written = []
+    for path, write in ((script, write_run_script), (notebook, write_run_notebook)):
+        if path is not None:
+            write(path, problem, config, trajectory.seed, scaling)
+            written.append(path)
+    return (
+        f"lesson {lesson_id!r}: {trajectory.steps} steps, {trajectory.status}; "
+        f"wrote {', '.join(written)}"
+    )
+
+
+#: Why the 3-D view of ``export``'s pictures is its text panel, finishing the sentence
+#: "The 3-D view needs OpenGL, and ...".
+EXPORT_WITHOUT_GL = "gd-explorer export draws its pictures off screen, where there is none"
+
+
+def export_window(folder: str) -> MainWindow:
+    """Return the window ``export`` draws its pictures with: off screen, without OpenGL.
+
+    It keeps its settings and autosaves in ``folder``: the pictures do not depend on
+    (or change) the user's. A ``QApplication`` must exist.
+    """
+    from PySide6.QtCore import QSettings, Qt
+
+    from gd_explorer.ui import MainWindow
+    from gd_explorer.ui.surface_view import SurfaceFallback
+
+    store = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
+    # Offscreen has no OpenGL context: the 3-D view is its text panel, which says why.
+    window = MainWindow(use_gl=False, store=store, data_folder=Path(folder) / "data")
+    if isinstance(window.surface, SurfaceFallback):
+        window.surface.explain(EXPORT_WITHOUT_GL)
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    window.resize(*EXPORT_WINDOW_SIZE)
+    return window
+
+
+def _export_pictures(args: argparse.Namespace) -> int:
+    """Run the lesson in an offscreen window and write its GIF and/or PNG."""
     # Before Qt is imported: no display server is needed (or touched).
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     import tempfile
 
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from gd_explorer.ui import MainWindow
     from gd_explorer.ui.export import ExportError, export_window_png
 
     app = QApplication.instance() or QApplication(["gd-explorer"])
     with tempfile.TemporaryDirectory(prefix="gd-explorer-export-") as folder:
-        # A throwaway settings store: the pictures do not depend on (or change) the user's.
-        store = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
-        # Offscreen has no OpenGL context: the 3-D view is its text panel.
-        window = MainWindow(use_gl=False, store=store, data_folder=Path(folder) / "data")
+        window = export_window(folder)
         try:
-            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-            window.resize(*EXPORT_WINDOW_SIZE)
             window.load_lesson(args.lesson)
             window.explorer.set_settings(
                 window.settings.replace(speed=0.0), from_panel=False

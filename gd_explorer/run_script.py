@@ -1,21 +1,28 @@
-"""A run as a Python script that needs nothing but NumPy: the export students take home.
+"""A run as a Python script (or a Jupyter notebook) that needs nothing but NumPy.
 
-The script holds the function, its exact gradient (and Hessian, for Newton's method)
-as formulas written out by :func:`gd_explorer.engine.symbolic.text`, the run's settings
-as constants, and a plain loop that takes the same steps as the explorer's engine, in
-the same order of arithmetic, so it ends on the same point. Its last line of output is
-that point. No Qt here.
+The export students take home. On a function, the script holds the function, its
+exact gradient (and Hessian, for Newton's method) as formulas written out by
+:func:`gd_explorer.engine.symbolic.text`; on data (:mod:`gd_explorer.data_script`),
+the data, the cost and its gradient and the rows each step draws. Either way the
+run's settings are constants and a plain loop takes the same steps as the explorer's
+engine, in the same order of arithmetic, so it ends on the same point. Its last line
+of output is that point. The notebook holds the same code, cut into cells with the
+script's comments as text between them. No Qt here.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import re
+import textwrap
 from pathlib import Path
 
 from gd_explorer.engine import CostModel, DescentConfig, atomic, symbolic
 from gd_explorer.engine.descent import divergence_limits
 from gd_explorer.engine.optimizers import COST_ROUNDING, MAX_SHRINKS, NEWTON_RATIO, OPTIMIZERS
+from gd_explorer.engine.scaling import Scaling
 from gd_explorer.engine.schedules import SCHEDULES
 
 
@@ -23,28 +30,45 @@ class ScriptError(ValueError):
     """A run that cannot be written as a script; the message says why."""
 
 
-def run_script(problem: CostModel, config: DescentConfig, seed: int | None = None) -> str:
-    """Return a runnable NumPy script that repeats ``config`` on the function ``problem``.
+def run_script(
+    problem: CostModel,
+    config: DescentConfig,
+    seed: int | None = None,
+    scaling: Scaling | None = None,
+) -> str:
+    """Return a runnable NumPy script that repeats ``config`` on ``problem``.
 
     Parameters
     ----------
-    problem : FunctionProblem
-        A function of x and y (``kind == "function"``).
+    problem : CostModel
+        A function of x and y, or a linear or logistic model on data. With ``scaling``
+        the model on the user's data as it is (the script standardises x itself).
     config : DescentConfig
-        The run (the gradient noise is drawn from its seed's stream).
+        The run (random rows and gradient noise are drawn from its seed's streams).
     seed : int, optional
         The seed the run used, when ``config`` left it to chance (a trajectory's ``seed``).
+    scaling : Scaling, optional
+        How x was standardised for the run (data only); ``config`` is then in the
+        standardised units, as the run was.
 
     Raises
     ------
     ScriptError
-        For a problem on data (the script export writes functions only).
+        For a standardisation asked of a function.
     """
+    if seed is None:
+        seed = config.seed if config.seed is not None else 0
     if problem.kind != "function":
-        raise ScriptError(
-            "a run can be written as a script on a function only; on data, export the "
-            "trajectory as CSV instead"
-        )
+        from gd_explorer.data_script import data_run_script
+
+        return data_run_script(problem, config, int(seed), scaling)
+    if scaling is not None:
+        raise ScriptError("a function has no data to standardise: export it without scaling")
+    return _function_script(problem, config, int(seed))
+
+
+def _function_script(problem: CostModel, config: DescentConfig, seed: int) -> str:
+    """Return the script of a run on a function (see :func:`run_script`)."""
     fx, fy = problem.gradient_formulas  # type: ignore[attr-defined]
     (fxx, fxy), (_, fyy) = problem.hessian_formulas  # type: ignore[attr-defined]
     rule = OPTIMIZERS[config.optimizer]
@@ -58,8 +82,6 @@ def run_script(problem: CostModel, config: DescentConfig, seed: int | None = Non
     start_cost = problem.cost((x0, y0))
     scale = problem.cost_scale()
     reference = max(abs(start_cost), scale, 1e-300) if math.isfinite(start_cost) else 1e-300
-    if seed is None:
-        seed = config.seed if config.seed is not None else 0
     title = getattr(problem, "title", "") or symbolic.pretty(problem.expression)  # type: ignore[attr-defined]
     parts = [
         _HEADER.format(
@@ -97,21 +119,134 @@ def write_run_script(
     problem: CostModel,
     config: DescentConfig,
     seed: int | None = None,
+    scaling: Scaling | None = None,
 ) -> Path:
     """Write :func:`run_script` to ``path`` (whole or not at all) and return the path.
 
     Raises
     ------
     ScriptError
-        For a problem on data, or a file that cannot be written (with the reason).
+        For a file that cannot be written (with the reason).
     """
-    text = run_script(problem, config, seed)
+    return _write(path, run_script(problem, config, seed, scaling))
+
+
+def run_notebook(
+    problem: CostModel,
+    config: DescentConfig,
+    seed: int | None = None,
+    scaling: Scaling | None = None,
+) -> str:
+    """Return :func:`run_script` as a Jupyter notebook (nbformat 4 JSON text).
+
+    The script's docstring and comment blocks become text cells, its code the code
+    cells between them; the lines under ``if __name__ == "__main__":`` are the last
+    cell, which runs the descent and prints the final point.
+    """
+    return notebook(run_script(problem, config, seed, scaling))
+
+
+def write_run_notebook(
+    path: str | os.PathLike[str],
+    problem: CostModel,
+    config: DescentConfig,
+    seed: int | None = None,
+    scaling: Scaling | None = None,
+) -> Path:
+    """Write :func:`run_notebook` to ``path`` (whole or not at all) and return the path.
+
+    Raises
+    ------
+    ScriptError
+        For a file that cannot be written (with the reason).
+    """
+    return _write(path, run_notebook(problem, config, seed, scaling))
+
+
+def _write(path: str | os.PathLike[str], text: str) -> Path:
     target = Path(path)
     try:
         atomic.write_text(target, text)
     except OSError as error:
         raise ScriptError(f"cannot write {str(target)!r}: {error.strerror or error}") from None
     return target
+
+
+_MAIN = 'if __name__ == "__main__":\n'
+
+
+def notebook(script: str) -> str:
+    """Return the cells of ``script`` (parts apart by two blank lines) as a notebook.
+
+    Parameters
+    ----------
+    script : str
+        A script of :func:`run_script`: its module docstring, then its parts.
+
+    Returns
+    -------
+    str
+        nbformat 4.5 JSON: a Markdown cell for the docstring and for each part's
+        leading comment block, a code cell for each part's code.
+    """
+    cells: list[dict[str, object]] = []
+    for part in script.split("\n\n\n"):
+        text, code = _split_part(part.strip("\n"))
+        text = _HOW_TO_RUN.sub("Run the cells from the top (they need NumPy).", text)
+        if text:
+            cells.append(_cell("markdown", text))
+        if _MAIN in code:
+            before, _, body = code.partition(_MAIN)
+            if before.strip():
+                cells.append(_cell("code", before.strip("\n")))
+            cells.append(_cell("markdown", "Run the descent and print where it ended."))
+            cells.append(_cell("code", textwrap.dedent(body).strip("\n")))
+        elif code:
+            cells.append(_cell("code", code))
+    document = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    for number, cell in enumerate(cells, start=1):
+        cell["id"] = f"cell-{number}"
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+_HOW_TO_RUN = re.compile(r"Run it with Python 3 and NumPy:\s+python this_file\.py")
+_DOCSTRING = re.compile(r'^"""(.*?)"""\n*', re.DOTALL)
+
+
+def _split_part(part: str) -> tuple[str, str]:
+    """Return a part's explanation (docstring or leading comments) and its code."""
+    docstring = _DOCSTRING.match(part)
+    if docstring:
+        return docstring[1].strip(), part[docstring.end() :].strip("\n")
+    lines = part.split("\n")
+    count = 0
+    while count < len(lines) and lines[count].startswith("#"):
+        count += 1
+    text = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in lines[:count])
+    return text.strip(), "\n".join(lines[count:]).strip("\n")
+
+
+def _cell(kind: str, text: str) -> dict[str, object]:
+    lines = text.split("\n")
+    source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+    cell: dict[str, object] = {
+        "cell_type": kind,
+        "id": "",
+        "metadata": {},
+        "source": source,
+    }
+    if kind == "code":
+        cell["execution_count"] = None
+        cell["outputs"] = []
+    return cell
 
 
 _HEADER = '''

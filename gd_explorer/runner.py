@@ -21,7 +21,9 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+import types
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -623,6 +625,34 @@ class BasinsMaker(_Jobs):
             self._send(BasinsDone(tag, None, "cancelled"))
             return
         self._send(BasinsDone(tag, result))
+
+
+_MAIN_SWAP = threading.Lock()
+
+
+@contextmanager
+def main_left_alone() -> Iterator[None]:
+    """Start spawned processes without running the parent's main script again in them.
+
+    To start a child, multiprocessing's spawn method tells it the parent's ``__main__``
+    (by module name, from its ``__spec__``, or by file, from its ``__file__``) and the
+    child imports it first, so that functions defined there can be unpickled. The
+    engine's process needs nothing from it, and a script without an
+    ``if __name__ == "__main__":`` guard (a teacher's script that calls
+    ``gd_explorer.explore``) would run again in the child, open a window there and fail.
+    While the block runs, ``__main__`` is a bare module with neither, as in an
+    interactive session: the child imports nothing but what its target needs.
+    """
+    with _MAIN_SWAP:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is None:
+                del sys.modules["__main__"]
+            else:
+                sys.modules["__main__"] = main
 
 
 def serve(commands: Connection, frames: Connection) -> None:

@@ -68,7 +68,7 @@ from gd_explorer.messages import (
     SweepDone,
     SweepProgress,
 )
-from gd_explorer.runner import engine_main
+from gd_explorer.runner import engine_main, main_left_alone
 
 #: Seconds to wait for the engine's process to finish before ending it.
 STOP_TIMEOUT_S = 5.0
@@ -283,7 +283,8 @@ class Engine:
             target=engine_main, args=(receive_commands, send_frames), name="gd-explorer engine"
         )
         self.process.daemon = True  # never outlive the window's process
-        self.process.start()
+        with main_left_alone():  # the child must not run a guard-less main script again
+            self.process.start()
         receive_commands.close()
         send_frames.close()
         self.number = next(_ENGINE_NUMBERS)

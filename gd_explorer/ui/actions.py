@@ -232,6 +232,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shared=False,
     ),
     ActionSpec(
+        "actionExportNotebook",
+        "Export run as Jupyter &notebook…",
+        (),
+        lambda w: w.dialogs.export_notebook(),
+        shared=False,
+    ),
+    ActionSpec(
         "actionQuit", "&Quit", (QKeySequence.StandardKey.Quit,), lambda w: w.close(), shared=False
     ),
     ActionSpec(
@@ -291,6 +298,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "actionExportPng",
             "actionExportGif",
             "actionExportScript",
+            "actionExportNotebook",
             "@exportViews",
             "-",
             "actionQuit",

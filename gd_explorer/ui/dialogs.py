@@ -127,6 +127,15 @@ class Dialogs:
         if path:
             self._export(lambda: window.export_script(path), path)
 
+    def export_notebook(self) -> None:
+        """Ask where to write the run as a Jupyter notebook."""
+        window = self._window
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export run as Jupyter notebook", "run.ipynb", "Notebooks (*.ipynb)"
+        )
+        if path:
+            self._export(lambda: window.export_notebook(path), path)
+
     def export_view(self, name: str, kind: str) -> None:
         """Ask where to save view ``name`` as ``kind`` (png or svg)."""
         window = self._window

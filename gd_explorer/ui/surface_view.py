@@ -676,6 +676,10 @@ class SurfaceFallback(QLabel):
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMargin(24)
+        self.explain(reason)
+
+    def explain(self, reason: str) -> None:
+        """Say why there is no OpenGL, finishing "The 3-D view needs OpenGL, and ..."."""
         self.setText(
             "<h2>No 3-D cost surface</h2>"
             f"<p>The 3-D view needs OpenGL, and {reason}.</p>"

@@ -14,12 +14,13 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from gd_explorer import files
-from gd_explorer.engine import Dataset, DatasetError, Trajectory
-from gd_explorer.run_script import ScriptError, write_run_script
+from gd_explorer.engine import CostModel, Dataset, DatasetError, Descent, Trajectory
+from gd_explorer.run_script import ScriptError, write_run_notebook, write_run_script
 from gd_explorer.state import ExplorerState
 from gd_explorer.ui import autosave, loading, sessions
 from gd_explorer.ui.controller import ExplorerController
@@ -38,6 +39,21 @@ from gd_explorer.ui.painter import Views
 RECENT_KEY = "recentSessions"
 #: How many session files the Recent sessions menu remembers.
 RECENT_COUNT = 8
+
+
+#: Steps of a run taken again before it is exported, to check the script will repeat it.
+CHECKED_STEPS = 20
+
+
+def _repeats(problem: CostModel, trajectory: Trajectory) -> bool:
+    """Return whether ``problem`` and the run's config give the run's first steps again."""
+    descent = Descent(problem, trajectory.config)
+    if descent.seed != trajectory.seed:
+        descent = Descent(problem, trajectory.config.replace(seed=trajectory.seed))
+    taken = descent.advance(min(CHECKED_STEPS, trajectory.steps)).params
+    recorded = trajectory.params[1 : 1 + len(taken)]
+    same_start = np.array_equal(descent.since(0).params[:1], trajectory.params[:1])
+    return same_start and bool(np.allclose(taken, recorded, rtol=1e-12, atol=0.0))
 
 
 class FileWork(QMainWindow):
@@ -200,24 +216,62 @@ class FileWork(QMainWindow):
     def export_script(self, path: str | Path) -> Path:
         """Write the selected run as a Python script that needs only NumPy.
 
-        The script repeats the run step by step and prints its final point; it is
-        written for a function (on data, the trajectory's CSV is the export).
+        The script repeats the run step by step (on a function, or on the data with its
+        random rows) and prints its final point on its last line.
 
         Raises
         ------
         ExportError
-            Before any run, on data, or if the file cannot be written.
+            Before any run, for a run whose data was edited while it ran, or if the file
+            cannot be written.
         """
-        trajectory = self.trajectory
-        if trajectory is None:
-            raise ExportError(self.NO_RUN_TO_EXPORT)
-        problem = self.explorer.analysis.problem
-        try:
-            written = write_run_script(path, problem, trajectory.config, trajectory.seed)
-        except ScriptError as error:
-            raise ExportError(str(error)) from None
+        written = self._write_run(write_run_script, path)
         self.statusBar().showMessage(f"wrote the run as a Python script to {written}", 8000)
         return written
+
+    def export_notebook(self, path: str | Path) -> Path:
+        """Write the selected run as a Jupyter notebook: the script's code in cells.
+
+        Raises
+        ------
+        ExportError
+            As :meth:`export_script`.
+        """
+        written = self._write_run(write_run_notebook, path)
+        self.statusBar().showMessage(f"wrote the run as a Jupyter notebook to {written}", 8000)
+        return written
+
+    def _write_run(self, write: Callable[..., Path], path: str | Path) -> Path:
+        """Write the selected run with ``write`` (a script or a notebook)."""
+        trajectory = self.trajectory
+        record = self.explorer._selected_record()
+        if trajectory is None or record is None:
+            raise ExportError(self.NO_RUN_TO_EXPORT)
+        if record.edited:
+            raise ExportError(
+                "the data was edited while this run went on, so no script can repeat it: "
+                "run it again (R, then Space) and export that run"
+            )
+        settings = self.explorer.state.settings
+        scaling = None
+        if settings.model == "function":
+            problem = self.explorer.analysis.problem
+        else:
+            # The data the run used (the table may have changed since it ended), as it
+            # is: the script standardises x itself, as the run did.
+            data = record.data if record.data is not None else self.dataset
+            problem = settings.replace(scaling=False).problem(data)
+            scaling = settings.scaling_of(data)
+        ran_on = problem if scaling is None else scaling.problem(problem)
+        if not _repeats(ran_on, trajectory):
+            raise ExportError(
+                "this run's problem has changed since it ran (its model or data), so a "
+                "script would not repeat it: run it again (R, then Space) and export that run"
+            )
+        try:
+            return write(path, problem, trajectory.config, trajectory.seed, scaling)
+        except ScriptError as error:
+            raise ExportError(str(error)) from None
 
     def recent_sessions(self) -> list[str]:
         """Return the recent session files, newest first, dropping (and naming) missing ones."""

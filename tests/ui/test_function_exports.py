@@ -117,10 +117,12 @@ def test_each_function_lesson_run_is_reproduced_by_its_script(tmp_path):
         assert np.allclose(final_point(path), run.params[-1], rtol=0, atol=1e-9)
 
 
-def test_a_run_on_data_is_refused_with_a_reason(tmp_path):
-    lesson = get_lesson("overshoot")
-    with pytest.raises(ScriptError, match="on a function only"):
-        run_script(lesson.problem, lesson.config)
+def test_a_function_has_no_data_to_standardise():
+    from gd_explorer.engine import Scaling
+
+    lesson = get_lesson("rosenbrock-valley")
+    with pytest.raises(ScriptError, match="no data to standardise"):
+        run_script(lesson.problem, lesson.config, scaling=Scaling(0.0, 1.0))
 
 
 # In the window.
