@@ -106,6 +106,18 @@ _B = {"b": 2.6}
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
+        "cost-function",
+        "What the cost measures",
+        "Eight points and a line. For each point, the vertical gap between it and the line "
+        "is the error; the cost is half the mean of the squared gaps. With the intercept "
+        "held at 2.6, every slope gives one cost, so the cost is a curve over the slope "
+        "(and, with both free, a surface over slope and intercept). Don't run yet: look "
+        "at the cost curve and the surface and find their lowest point, the best line. "
+        "The ball marks where the current line sits; descent will walk it downhill.",
+        _LINE,
+        DescentConfig(0.001, 1000, fixed=_B),
+    ),
+    Lesson(
         "least-squares",
         "The answer we are looking for",
         "Eight points and the straight line closest to them, found exactly by least "

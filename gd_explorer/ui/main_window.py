@@ -224,7 +224,7 @@ class MainWindow(FileWork, Presentation):
         self.explorer.replace(f"Load lesson “{lesson.title}”", state)
         if not unsaved:
             self._mark_saved()  # a lesson is made again by loading it: nothing to save
-        if self.lessons_panel.current not in (lesson.id, "cost-function"):
+        if self.lessons_panel.current != lesson.id:
             self.lessons_panel.set_current(lesson.id)
         self.statusBar().showMessage(lesson.title, 8000)
 
