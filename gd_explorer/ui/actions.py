@@ -163,10 +163,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "actionShortcuts",
-        "Keyboard shortcuts",
+        "Mouse and keys",
         ("F1",),
         lambda w: w.show_shortcuts(),
-        "List every keyboard shortcut (F1)",
+        "What every mouse action and every key does, view by view (F1)",
     ),
     ActionSpec(
         "actionNew",
