@@ -64,6 +64,7 @@ class Lesson:
     A lesson that races runs lists them in ``race`` (its ``config`` is the first);
     ``scaling`` standardises x before the runs start. A lesson on a function names
     it in ``function`` (its ``problem`` is that function); it keeps the window's data.
+    A lesson about a learning rate sets ``predict``: the class is asked first.
     """
 
     id: str
@@ -74,6 +75,8 @@ class Lesson:
     race: tuple[RaceRun, ...] = ()
     scaling: bool = False
     function: OnFunction | None = None
+    #: Ask the class first whether the run will converge, oscillate or diverge.
+    predict: bool = False
 
     @property
     def runs(self) -> tuple[RaceRun, ...]:
@@ -138,6 +141,7 @@ LESSONS: tuple[Lesson, ...] = (
         "take the slope from 0 to more than fifty million.",
         _LINE,
         DescentConfig(1.0, 5, fixed=_B),
+        predict=True,
     ),
     Lesson(
         "slope-small-steps",
@@ -148,6 +152,7 @@ LESSONS: tuple[Lesson, ...] = (
         "steps are safe but slow: count how many it took.",
         _LINE,
         DescentConfig(0.001, 1000, fixed=_B),
+        predict=True,
     ),
     Lesson(
         "overshoot",
@@ -158,6 +163,7 @@ LESSONS: tuple[Lesson, ...] = (
         "settles. Look at the cost history: it still falls at every step.",
         _LINE,
         DescentConfig(0.05, 100, fixed=_B),
+        predict=True,
     ),
     Lesson(
         "too-large",
@@ -168,6 +174,7 @@ LESSONS: tuple[Lesson, ...] = (
         "0.06 lies the whole difference between learning and blowing up.",
         _LINE,
         DescentConfig(0.06, 100, fixed=_B),
+        predict=True,
     ),
     Lesson(
         "slope-and-intercept",
