@@ -126,7 +126,8 @@ def why(rate: float, figures: Stability, fixed: dict[str, float] | None = None) 
     free = [_NAMES[p] for p in ("m", "b") if not fixed or p not in fixed]
     along = f"along the {free[0]}" if len(free) == 1 else "in its steepest direction"
     curve = f"L = {figures.L:.4g} is how sharply the cost curves {along}. "
-    times = f"each step multiplies the distance to the bottom by 1 − lr·L = {factor:.3g}"
+    shown = f"{factor:.3g}".replace("-", "−")  # the minus sign, as in the text around it
+    times = f"each step multiplies the distance to the bottom by 1 − lr·L = {shown}"
     behaviour = expected(rate, figures)
     if behaviour == "converge":
         return (
