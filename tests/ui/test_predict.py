@@ -190,3 +190,17 @@ def test_the_verdict_waits_for_the_run_to_stop_before_covering_the_views(qtbot, 
     assert not window.explorer.running
     assert window.predict.phase == "shown" and _card(window).isVisible()
     assert "between 1/L = 0.0267 and 2/L = 0.0533" in _text(window, "predictWhy")
+
+
+def test_ask_again_puts_the_ball_back_and_asks_the_same_question(qtbot, window):
+    _at_full_speed(window)
+    window.load_lesson("slope-without-learning-rate")
+    _answer(qtbot, window, "predictDiverge")
+    qtbot.waitUntil(lambda: window.predict.phase == "shown", timeout=RUN_TIMEOUT)
+    assert _text(window, "predictVerdict").startswith("Right! It diverged")
+    assert "Learning rate 1 is above 2/L = 0.0533" in _text(window, "predictWhy")
+    again = _card(window).findChild(QPushButton, "predictAgain")
+    qtbot.mouseClick(again, Qt.MouseButton.LeftButton)
+    assert window.predict.phase == "asking" and _card(window).isVisible()
+    assert window.trajectory is None and window.predict.verdict is None
+    assert _card(window).findChild(QPushButton, "predictConverge").isVisible()
