@@ -51,6 +51,16 @@ _PAST = {
     "diverge": "diverged: each jump landed further out than the last",
 }
 _NAMES = {"m": "slope", "b": "intercept"}
+#: Update rules by the names the controls give them.
+_RULES = {
+    "momentum": "Momentum",
+    "nesterov": "Nesterov momentum",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+    "newton": "Newton's method",
+    "linesearch": "A line search",
+}
 
 
 def refusal(kind: str, config: DescentConfig, figures: Stability | None) -> str | None:
@@ -78,7 +88,8 @@ def refusal(kind: str, config: DescentConfig, figures: Stability | None) -> str 
         )
     if config.optimizer != "gd":
         return (
-            f"{lead} plain gradient descent: {config.optimizer} changes what a learning "
+            f"{lead} plain gradient descent: "
+            f"{_RULES.get(config.optimizer, config.optimizer)} changes what a learning "
             "rate does, so 1/L and 2/L do not decide it. Choose Gradient descent as the "
             "update rule."
         )

@@ -153,7 +153,7 @@ def test_only_constant_rate_batch_descent_on_least_squares_is_predicted():
     plain = DescentConfig(0.05, 100)
     assert refusal("linear", plain, figures) is None
     for config, words in (
-        (DescentConfig(0.05, 100, optimizer="adam"), "adam"),
+        (DescentConfig(0.05, 100, optimizer="adam"), "Adam changes"),
         (DescentConfig(0.05, 100, schedule="inverse"), "Constant"),
         (DescentConfig(0.05, 100, variant="stochastic"), "Batch"),
     ):

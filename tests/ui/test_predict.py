@@ -139,7 +139,7 @@ def test_the_teacher_asks_from_the_run_menu_and_is_told_when_a_run_cannot_be_pre
     # Adam changes what a rate does: the card says so, and offers no answers.
     window.explorer.set_settings(window.settings.replace(optimizer="adam"), from_panel=False)
     assert card.isVisible()
-    assert "adam" in _text(window, "predictWhy") and "Gradient descent" in _text(
+    assert "Adam changes" in _text(window, "predictWhy") and "Gradient descent" in _text(
         window, "predictWhy"
     )
     assert not card.findChild(QPushButton, "predictOscillate").isVisible()
