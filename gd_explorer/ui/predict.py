@@ -41,6 +41,8 @@ HEADLINE_FACTOR = 1.5
 TEXT_FACTOR = 1.15
 #: The card's widest, in average characters of its text: lines a class can follow.
 CARD_CHARACTERS = 80
+#: Steps after which a run is judged only once it ends.
+JUDGE_STEPS = 200
 #: Pixels kept clear between the card and the edges of the views.
 MARGIN = 12
 
@@ -285,6 +287,11 @@ class Predictor(QObject):
             self._judge(ended=True)
 
     def _on_progress(self, step: int, steps: int) -> None:
+        # A constant rate on least squares shows oscillation or divergence within its first
+        # few steps; past these, only the end can say more (and a long run is not copied
+        # at every frame to find that out).
+        if self._seen > JUDGE_STEPS:
+            return
         if self.phase == "watching" and steps > self._seen and step == steps:
             self._seen = steps
             self._judge(ended=False)
