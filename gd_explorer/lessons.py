@@ -64,6 +64,7 @@ class Lesson:
     A lesson that races runs lists them in ``race`` (its ``config`` is the first);
     ``scaling`` standardises x before the runs start. A lesson on a function names
     it in ``function`` (its ``problem`` is that function); it keeps the window's data.
+    A lesson about a learning rate sets ``predict``: the class is asked first.
     """
 
     id: str
@@ -74,6 +75,8 @@ class Lesson:
     race: tuple[RaceRun, ...] = ()
     scaling: bool = False
     function: OnFunction | None = None
+    #: Ask the class first whether the run will converge, oscillate or diverge.
+    predict: bool = False
 
     @property
     def runs(self) -> tuple[RaceRun, ...]:
@@ -110,6 +113,18 @@ _B = {"b": 2.6}
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
+        "cost-function",
+        "What the cost measures",
+        "Eight points and a line. For each point, the vertical gap between it and the line "
+        "is the error; the cost is half the mean of the squared gaps. With the intercept "
+        "held at 2.6, every slope gives one cost, so the cost is a curve over the slope "
+        "(and, with both free, a surface over slope and intercept). Don't run yet: look "
+        "at the cost curve and the surface and find their lowest point, the best line. "
+        "The ball marks where the current line sits; descent will walk it downhill.",
+        _LINE,
+        DescentConfig(0.001, 1000, fixed=_B),
+    ),
+    Lesson(
         "least-squares",
         "The answer we are looking for",
         "Eight points and the straight line closest to them, found exactly by least "
@@ -130,6 +145,7 @@ LESSONS: tuple[Lesson, ...] = (
         "take the slope from 0 to more than fifty million.",
         _LINE,
         DescentConfig(1.0, 5, fixed=_B),
+        predict=True,
     ),
     Lesson(
         "slope-small-steps",
@@ -140,6 +156,7 @@ LESSONS: tuple[Lesson, ...] = (
         "steps are safe but slow: count how many it took.",
         _LINE,
         DescentConfig(0.001, 1000, fixed=_B),
+        predict=True,
     ),
     Lesson(
         "overshoot",
@@ -150,6 +167,7 @@ LESSONS: tuple[Lesson, ...] = (
         "settles. Look at the cost history: it still falls at every step.",
         _LINE,
         DescentConfig(0.05, 100, fixed=_B),
+        predict=True,
     ),
     Lesson(
         "too-large",
@@ -160,6 +178,7 @@ LESSONS: tuple[Lesson, ...] = (
         "0.06 lies the whole difference between learning and blowing up.",
         _LINE,
         DescentConfig(0.06, 100, fixed=_B),
+        predict=True,
     ),
     Lesson(
         "slope-and-intercept",

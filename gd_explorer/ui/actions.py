@@ -71,6 +71,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Put the ball back at the start and clear the run (R)",
     ),
     ActionSpec(
+        "actionPredict",
+        "Ask the class first…",
+        (),
+        lambda w: w.predict.ask(),
+        "Before the run: will it converge, oscillate or diverge? The class answers, the run "
+        "shows, and the program says who was right and why (plain gradient descent on least "
+        "squares at a constant rate)",
+        shared=False,
+    ),
+    ActionSpec(
         "actionHalveRate",
         "Halve the learning rate",
         ("[",),
@@ -163,10 +173,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "actionShortcuts",
-        "Keyboard shortcuts",
+        "Mouse and keys",
         ("F1",),
         lambda w: w.show_shortcuts(),
-        "List every keyboard shortcut (F1)",
+        "What every mouse action and every key does, view by view (F1)",
     ),
     ActionSpec(
         "actionNew",
@@ -312,6 +322,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "actionStep",
             "actionStepBack",
             "actionReset",
+            "actionPredict",
             "-",
             "actionHalveRate",
             "actionDoubleRate",

@@ -72,26 +72,13 @@ _CALCULUS_ENTRIES = (
         "calculus",
         "partial",
     ),
-    Entry(
-        "cost-function",
-        "What the cost measures",
-        "Eight points and a line. For each point, the vertical gap between it and the line "
-        "is the error; the cost is half the mean of the squared gaps. With the intercept "
-        "held at 2.6, every slope gives one cost, so the cost is a curve over the slope "
-        "(and, with both free, a surface over slope and intercept). Don't run yet: look "
-        "at the cost curve and the surface and find their lowest point, the best line. "
-        "The ball marks where the current line sits; descent will walk it downhill.",
-        "lesson",
-        "slope-small-steps",
-    ),
 )
 
 
 def _lesson_order() -> tuple[Entry, ...]:
-    """Return the engine lessons, least squares first (it is the baseline), then in order."""
-    lessons = sorted(LESSONS, key=lambda lesson: lesson.id != "least-squares")
+    """Return the engine lessons in their teaching order, each opening itself."""
     return tuple(
-        Entry(lesson.id, lesson.title, lesson.text, "lesson", lesson.id) for lesson in lessons
+        Entry(lesson.id, lesson.title, lesson.text, "lesson", lesson.id) for lesson in LESSONS
     )
 
 

@@ -39,6 +39,7 @@ from gd_explorer.ui.controls import ControlsPanel
 from gd_explorer.ui.dialogs import Dialogs
 from gd_explorer.ui.lessons_panel import LessonsPanel
 from gd_explorer.ui.painter import Views
+from gd_explorer.ui.predict import Predictor
 from gd_explorer.ui.presentation import THEME_KEY, Presentation, _stored_theme
 from gd_explorer.ui.readout import Readout
 from gd_explorer.ui.runs_panel import RunsPanel
@@ -166,6 +167,7 @@ class MainWindow(FileWork, Presentation):
         self.runs_panel.set_presets([(p.id, p.label) for p in PRESETS])
         self._fit_side_panel()  # now that the runs panel shows its buttons
         self.scatter_starts = ScatterStarts(self)
+        self.predict = Predictor(self)
         self._connect()
         self._check_theme_actions()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
@@ -224,9 +226,10 @@ class MainWindow(FileWork, Presentation):
         self.explorer.replace(f"Load lesson “{lesson.title}”", state)
         if not unsaved:
             self._mark_saved()  # a lesson is made again by loading it: nothing to save
-        if self.lessons_panel.current not in (lesson.id, "cost-function"):
+        if self.lessons_panel.current != lesson.id:
             self.lessons_panel.set_current(lesson.id)
         self.statusBar().showMessage(lesson.title, 8000)
+        self.predict.lesson_loaded(lesson)
 
     # Layout and signals.
 

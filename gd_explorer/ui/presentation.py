@@ -87,7 +87,7 @@ class Presentation(QMainWindow):
     def show_shortcuts(self) -> ShortcutsDialog:
         """Open (or raise) the list of keyboard shortcuts."""
         if self._shortcuts is None:
-            self._shortcuts = ShortcutsDialog(self.actions(), self)
+            self._shortcuts = ShortcutsDialog(self.findChildren(QAction), self)
         self._shortcuts.show()
         self._shortcuts.raise_()
         return self._shortcuts

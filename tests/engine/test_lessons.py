@@ -17,6 +17,8 @@ REQUIRED = {
     "logistic-slope",
     "least-squares",
 }
+#: Looking before running: the cost itself.
+FIRST_LOOKS = {"cost-function"}
 #: The races of the runs issue.
 RACES = {
     "momentum-valley",
@@ -40,7 +42,7 @@ FUNCTIONS = {
 
 def test_every_required_lesson_exists_once():
     ids = [lesson.id for lesson in LESSONS]
-    assert set(ids) == REQUIRED | RACES | FUNCTIONS | CLASSROOM
+    assert set(ids) == REQUIRED | FIRST_LOOKS | RACES | FUNCTIONS | CLASSROOM
     assert len(ids) == len(set(ids))
     for lesson in LESSONS:
         assert get_lesson(lesson.id) is lesson

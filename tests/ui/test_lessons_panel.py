@@ -31,12 +31,13 @@ def _list(panel: LessonsPanel) -> QListWidget:
 
 def test_order_and_coverage(panel: LessonsPanel) -> None:
     ids = [entry_id for entry_id, _ in panel.entries()]
-    rest = [lesson.id for lesson in LESSONS if lesson.id != "least-squares"]
-    assert ids == ["derivative", "partial-derivatives", "cost-function", "least-squares", *rest]
+    rest = [lesson.id for lesson in LESSONS]
+    assert ids == ["derivative", "partial-derivatives", *rest]
+    assert rest[:2] == ["cost-function", "least-squares"]
     for lesson in LESSONS:
         assert ids.count(lesson.id) == 1
         assert ENTRY_TARGETS[lesson.id] == ("lesson", lesson.id)
-    assert len(ids) == len(set(ids)) == len(LESSONS) + 3
+    assert len(ids) == len(set(ids)) == len(LESSONS) + 2
     assert panel.objectName() == "lessonsPanel"
     assert panel.current == "derivative"
     assert _list(panel).count() == len(ids)
@@ -45,7 +46,7 @@ def test_order_and_coverage(panel: LessonsPanel) -> None:
 def test_entry_table() -> None:
     assert ENTRY_TARGETS["derivative"] == ("calculus", "derivative")
     assert ENTRY_TARGETS["partial-derivatives"] == ("calculus", "partial")
-    assert ENTRY_TARGETS["cost-function"] == ("lesson", "slope-small-steps")
+    assert ENTRY_TARGETS["cost-function"] == ("lesson", "cost-function")
     for entry in ENTRIES:
         if entry.kind == "lesson":
             get_lesson(entry.target)  # raises if the engine does not know it
@@ -60,7 +61,7 @@ def test_next_emits_for_each_kind(panel: LessonsPanel, qtbot) -> None:
     assert panel.current == "partial-derivatives"
     with qtbot.waitSignal(panel.lessonChosen, timeout=1000) as blocker:
         qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
-    assert blocker.args == ["slope-small-steps"]
+    assert blocker.args == ["cost-function"]
     assert panel.current == "cost-function"
     with qtbot.waitSignal(panel.calculusChosen, timeout=1000) as blocker:
         qtbot.mouseClick(_button(panel, "lessonPrevious"), Qt.MouseButton.LeftButton)

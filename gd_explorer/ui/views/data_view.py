@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGraphicsItem,
@@ -58,11 +58,11 @@ LOGISTIC = "logistic"
 #: A problem without data: the window shows the function panel in this view's place.
 FUNCTION = "function"
 
+# Short, at full size: every gesture and what the marks mean are in Help (F1).
 _HINT = {
-    LINEAR: "Click: add a point · drag: move · right-click: remove · "
-    "grey lines: errors · gold rings: points this step used",
+    LINEAR: "Click: add · drag: move · right-click: remove · F1: help",
     LOGISTIC: "Click: add · Shift+click: other class · drag: move · right-click: remove · "
-    "gold rings: points this step used",
+    "F1: help",
 }
 # Linear: the title names the line in its own colour ({fit}), so no legend box covers the
 # plot, where the line passes early in a run. Logistic data keep a legend for the classes.
@@ -252,7 +252,10 @@ class DataView(QWidget):
         self.legend.setLabelTextColor(theme.foreground)
         for _sample, label in self.legend.items:
             label.setText(label.text)  # setAttr alone keeps the old colour until redrawn
-        self._hint.setStyleSheet(f"color: {theme.muted};")
+        # A palette, not a style sheet: a styled label keeps its font when the text grows.
+        muted = self._hint.palette()
+        muted.setColor(QPalette.ColorRole.WindowText, QColor(theme.muted))
+        self._hint.setPalette(muted)
         for c, colour in ((0, theme.class0), (1, theme.point)):
             self._class_buttons.button(c).setStyleSheet(
                 f"QPushButton {{ padding: 3px 12px; border: 2px solid {colour};"
@@ -378,10 +381,6 @@ class DataView(QWidget):
         self._hint = QLabel()
         self._hint.setObjectName("dataHint")
         self._hint.setWordWrap(True)  # a narrow window must not be widened by the hint
-        hint_font = self._hint.font()
-        hint_font.setPointSizeF(hint_font.pointSizeF() * 0.85)
-        self._hint.setFont(hint_font)
-        self._hint.setStyleSheet("color: #404040;")
         self._class_label = QLabel("New points:")
         self._class_buttons = QButtonGroup(self)
         self._class_buttons.setExclusive(True)
