@@ -20,7 +20,7 @@ from gd_explorer.engine import Fit
 from gd_explorer.framing import LIMIT
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
-from gd_explorer.ui.views.items import ViewFrame
+from gd_explorer.ui.views.items import ReadableAxis, ViewFrame
 
 OBJECT_NAME = "historyPlot"
 
@@ -218,7 +218,7 @@ def format_number(value: float) -> str:
     return text.replace("-", "\N{MINUS SIGN}")
 
 
-class LogAxis(pg.AxisItem):
+class LogAxis(ReadableAxis):
     """A log axis that labels only 1, 2 and 5 times a power of ten, in plain numbers."""
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
