@@ -265,8 +265,8 @@ def test_logistic_shows_classes_sigmoid_and_cutoff(logistic):
     logistic.set_model((m, b), "logistic")
     assert logistic.class0_item.getData()[0].tolist() == [1.0, 3.0, 4.0]
     assert logistic.points_item.getData()[0].tolist() == [5.0, 6.0, 7.0, 8.0, 10.0]
-    labels = [label.text for _, label in logistic.legend.items]
-    assert labels[:2] == ["class 0", "class 1"]
+    title = logistic.plot.getPlotItem().titleLabel.text
+    assert title.index("class 0") < title.index("class 1") < title.index("p = σ")
     xs, ps = logistic.sigmoid_item.getData()
     assert len(xs) >= 200 and np.all(np.diff(xs) > 0)
     assert np.interp(-b / m, xs, ps) == pytest.approx(0.5, abs=1e-3)
@@ -275,16 +275,18 @@ def test_logistic_shows_classes_sigmoid_and_cutoff(logistic):
     assert logistic.cutoff_item.isVisible() and logistic.cutoff_item.value() == 0.5
 
 
-def test_the_line_is_named_in_the_title_in_its_colour_and_no_legend_covers_it(view):
+def test_the_line_and_classes_are_named_in_the_title_in_their_colours_not_a_legend(view):
     title = view.plot.getPlotItem().titleLabel
-    assert not view.legend.isVisible()  # the line passes where a legend would sit
     assert "y = m·x + b" in title.text and style.LIGHT.fit in title.text
     view.apply_theme(style.DARK)
     assert style.DARK.fit in title.text and style.LIGHT.fit not in title.text
     view.set_dataset(article_dataset(ARTICLE_CLASSES), "logistic")
-    assert view.legend.isVisible() and "Classes" in title.text
+    assert "class 0" in title.text and style.DARK.class0 in title.text
+    assert "class 1" in title.text and style.DARK.point in title.text
     view.set_dataset(article_dataset(), "linear")
-    assert not view.legend.isVisible() and style.DARK.fit in title.text
+    assert "class 0" not in title.text and style.DARK.fit in title.text
+    scene = view.plot.scene().items()
+    assert not [item for item in scene if isinstance(item, pg.LegendItem)]
 
 
 def test_logistic_sigmoid_does_not_overflow(logistic):

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from pyqtgraph.graphicsItems.InfiniteLine import InfLineLabel
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QSlider
 
 from gd_explorer.settings import SPEEDS
@@ -67,3 +67,32 @@ def test_the_history_labels_sit_off_the_cost_curve(qtbot, window, lesson):
         assert not on, (lesson, type(label).__name__, rect, len(on))
     title = history.getPlotItem().titleLabel
     assert title.isVisible() and "J* = " in title.text  # the optimum is still named
+
+
+def test_no_legend_covers_a_class_point_added_where_it_was(qtbot, window):
+    window.load_lesson("logistic-slope")
+    view = window.data_view
+    view_box = view.view_box
+    qtbot.waitUntil(lambda: view.class0_item.getData()[0].size == 3)
+    # Bottom right of the plot, on the class-0 row: where the legend used to sit.
+    rect = view_box.sceneBoundingRect()
+    corner = view_box.mapSceneToView(QPointF(rect.right() - 30, rect.bottom() - 30))
+    target = view_box.mapViewToScene(QPointF(corner.x(), 0.0))
+    qtbot.mouseClick(
+        view.plot.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=view.plot.mapFromScene(target),
+    )
+    qtbot.waitUntil(lambda: len(window.dataset) == 9)
+    view.grab()
+    points = _scene_points(view_box, [view.points_item, view.class0_item])
+    assert len(points) == 9
+    radius = view.points_item.opts["size"] / 2
+    for label in _labels(view.plot):
+        if view_box.sceneBoundingRect().intersects(label.sceneBoundingRect()) and isinstance(
+            label.parentItem(), pg.LegendItem
+        ):
+            pytest.fail("a legend sits inside the plot area")
+        box = label.sceneBoundingRect().adjusted(-radius, -radius, radius, radius)
+        on = [p for p in points if box.contains(p)]
+        assert not on, (type(label).__name__, label.sceneBoundingRect(), on)

@@ -64,11 +64,14 @@ _HINT = {
     LOGISTIC: "Click: add · Shift+click: other class · drag: move · right-click: remove · "
     "gold rings: points this step used",
 }
-# Linear: the title names the line in its own colour ({fit}), so no legend box covers the
-# plot, where the line passes early in a run. Logistic data keep a legend for the classes.
+# The title names the line and the classes in their own colours, with the classes'
+# symbols: a legend box inside the plot covered the points (a class-0 point just added,
+# the line early in a run), so the legend is this one line above the plot.
 _TITLE = {
     LINEAR: 'Data and <span style="color:{fit};">y = m·x + b</span>',
-    LOGISTIC: "Classes and fitted curve",
+    LOGISTIC: '<span style="color:{class0};">\N{BLACK SQUARE} class 0</span>'
+    ' \N{MIDDLE DOT} <span style="color:{class1};">\N{BLACK CIRCLE} class 1</span>'
+    ' \N{MIDDLE DOT} <span style="color:{fit};">p = σ(m·x + b)</span>',
 }
 _Y_LABEL = {LINEAR: "y", LOGISTIC: "class  /  p(class 1)"}
 
@@ -81,14 +84,6 @@ class _PassiveScatter(pg.ScatterPlotItem):
 
     def mouseClickEvent(self, ev: Any) -> None:
         """Ignore the click so the editing view box receives it."""
-        ev.ignore()
-
-
-class _StaticSample(pg.ItemSample):
-    """A legend sample that does not hide its item when clicked."""
-
-    def mouseClickEvent(self, ev: Any) -> None:
-        """Ignore the click: hiding the data by accident would confuse a class."""
         ev.ignore()
 
 
@@ -247,11 +242,6 @@ class DataView(QWidget):
         self._style_marks()
         self.cutoff_item.label.setColor(theme.foreground)
         self._set_title()
-        self.legend.setBrush(pg.mkBrush(*theme.legend_fill))
-        self.legend.setPen(pg.mkPen(theme.residual))
-        self.legend.setLabelTextColor(theme.foreground)
-        for _sample, label in self.legend.items:
-            label.setText(label.text)  # setAttr alone keeps the old colour until redrawn
         self._hint.setStyleSheet(f"color: {theme.muted};")
         for c, colour in ((0, theme.class0), (1, theme.point)):
             self._class_buttons.button(c).setStyleSheet(
@@ -260,7 +250,6 @@ class DataView(QWidget):
                 f" color: {theme.foreground}; }}"
                 f"QPushButton:checked {{ background: {colour}; color: {theme.background}; }}"
             )
-        self.legend.update()
 
     def set_marker_scale(self, factor: float) -> None:
         """Draw the points, rings and model lines ``factor`` times their base size.
@@ -364,15 +353,6 @@ class DataView(QWidget):
         ):
             item.setZValue(z)
             vb.addItem(item, ignoreBounds=not bounded)
-        # Bottom right: the corner data that rise left to right (and classes) leave empty.
-        self.legend = self.plot.getPlotItem().addLegend(
-            offset=(-10, -10),
-            labelTextSize="12pt",
-            labelTextColor="#202020",
-            brush=pg.mkBrush(255, 255, 255, 225),
-            pen=pg.mkPen("#a0a0a0"),
-            sampleType=_StaticSample,
-        )
 
     def _create_controls(self) -> None:
         self._hint = QLabel()
@@ -575,17 +555,14 @@ class DataView(QWidget):
             _Y_LABEL[kind], **style.axis_label_style()
         )
         self.points_item.opts["name"] = "class 1" if logistic else "data"
-        self.legend.clear()
-        if logistic:
-            self.legend.addItem(self.class0_item, "class 0")
-            self.legend.addItem(self.points_item, "class 1")
-            self.legend.addItem(self.sigmoid_item, "p = σ(m·x + b)")
-        self.legend.setVisible(logistic)
         # Errors and sampled rows are named in the hint line: a small plot has no room.
 
     def _set_title(self) -> None:
         colour = style.run_colour(self._run_slot, self._theme).name()
-        title = _TITLE[self._kind_shown].format(fit=colour)
+        theme = self._theme
+        title = _TITLE[self._kind_shown].format(
+            fit=colour, class0=theme.class0, class1=theme.point
+        )
         self.plot.setTitle(title, **style.text_style())
 
     def _fit_view(self) -> None:
