@@ -11,7 +11,12 @@ from gd_explorer.engine import Dataset, article_dataset
 from gd_explorer.engine.dataset import ARTICLE_CLASSES
 from gd_explorer.ui import style
 from gd_explorer.ui.views import DataView
-from gd_explorer.ui.views.data_view import HIT_RADIUS_PX, MAX_RESIDUALS, MAX_SHOWN_POINTS
+from gd_explorer.ui.views.data_view import (
+    HIT_RADIUS_PX,
+    LINE_REACH,
+    MAX_RESIDUALS,
+    MAX_SHOWN_POINTS,
+)
 
 X = np.array([1, 3, 4, 5, 6, 7, 8, 10], dtype=float)
 Y = np.array([4, 3, 7, 7, 8, 10, 8, 11], dtype=float)
@@ -202,12 +207,20 @@ def test_line_spans_the_visible_x_range(view):
     assert len(view.residuals_item.getData()[0]) == 0
 
 
-def test_model_updates_do_not_move_the_view_and_points_stay_visible(view):
+def test_model_updates_widen_the_view_at_most_to_a_cap_and_points_stay_visible(view):
     before = view.view_box.viewRange()
-    for slope in (0.5, 31.7, -1125.35, 54763642.09375):  # a diverging run
+    view.set_model((0.5, 2.6), "linear")  # inside the view: the axes hold still
+    assert view.view_box.viewRange() == before
+    for slope in (31.7, -1125.35):  # a diverging run: widened up, then down, to the cap
         view.set_model((slope, 2.6), "linear")
-        assert view.view_box.viewRange() == before
-    (x0, x1), (y0, y1) = before
+    capped = view.view_box.viewRange()
+    span = np.ptp(Y) * (1 + 2 * LINE_REACH)
+    height = capped[1][1] - capped[1][0]
+    assert capped[0] == before[0] and before[1][1] - before[1][0] < height < 1.5 * span
+    for slope in (41106.975, 54763642.09375, -3e10):
+        view.set_model((slope, 2.6), "linear")
+        assert view.view_box.viewRange() == capped
+    (x0, x1), (y0, y1) = capped
     assert x0 < X.min() and X.max() < x1 and y0 < Y.min() and Y.max() < y1
     for item in (view.line_item, view.residuals_item):
         _, ys = item.getData()
