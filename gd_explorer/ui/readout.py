@@ -34,7 +34,7 @@ CAPTIONS = {
 ONE_VARIABLE = {"cost": "f(x)", "slope": "x", "intercept": "y (not used)", "gradient": "|f′(x)|"}
 
 #: Pixels between the read-out's columns.
-SPACING = 18
+SPACING = 12
 #: Point sizes at scale 1.
 CAPTION_PT = 11
 VALUE_PT = 16

@@ -279,7 +279,7 @@ def test_logistic_shows_classes_sigmoid_and_cutoff(logistic):
     assert logistic.class0_item.getData()[0].tolist() == [1.0, 3.0, 4.0]
     assert logistic.points_item.getData()[0].tolist() == [5.0, 6.0, 7.0, 8.0, 10.0]
     title = logistic.plot.getPlotItem().titleLabel.text
-    assert title.index("class 0") < title.index("class 1") < title.index("p = σ")
+    assert title.index("class 0") < title.index("class 1") < title.index("σ(m·x + b)")
     xs, ps = logistic.sigmoid_item.getData()
     assert len(xs) >= 200 and np.all(np.diff(xs) > 0)
     assert np.interp(-b / m, xs, ps) == pytest.approx(0.5, abs=1e-3)

@@ -76,8 +76,10 @@ _TITLE = {
     LINEAR: 'Data and <span style="color:{fit};">y = m·x + b</span>',
     LOGISTIC: '<span style="color:{class0};">\N{BLACK SQUARE} class 0</span>'
     ' \N{MIDDLE DOT} <span style="color:{class1};">\N{BLACK CIRCLE} class 1</span>'
-    ' \N{MIDDLE DOT} <span style="color:{fit};">p = σ(m·x + b)</span>',
+    ' \N{MIDDLE DOT} <span style="color:{fit};">σ(m·x + b)</span>',
 }
+#: The logistic legend is longer than a title: a size smaller, so a narrow plot shows it.
+_TITLE_SIZE = {LINEAR: None, LOGISTIC: f"{style.BASE_POINT_SIZE}pt"}
 _Y_LABEL = {LINEAR: "y", LOGISTIC: "class  /  p(class 1)"}
 
 IntArray = NDArray[np.intp]
@@ -578,7 +580,8 @@ class DataView(QWidget):
         )
         if self._line_cut and self._kind_shown == LINEAR:
             title += f" \N{MIDDLE DOT} {LINE_CUT_NOTE}"
-        self.plot.setTitle(title, **style.text_style())
+        size = _TITLE_SIZE[self._kind_shown]
+        self.plot.setTitle(title, **(style.text_style(size=size) if size else style.text_style()))
 
     def _fit_view(self) -> None:
         if self._dataset is None:
