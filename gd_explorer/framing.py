@@ -22,6 +22,11 @@ MARGIN = 0.15
 #: distance from 0, the path's extent, or 1) just to show curvature: a nearly flat
 #: direction (separated classes) would otherwise zoom out without end.
 CURVATURE_CAP = 1.0
+#: Room a map leaves past a path it widens to, as a fraction of its new span.
+FOLLOW_HEADROOM = 0.25
+#: Cost evaluations (rows × grid points) a map may spend on following a path, in the
+#: window's thread; larger data are framed anew when the window's state changes.
+FOLLOW_WORK = 4_000_000
 #: The most points of a path any view draws: enough to look continuous.
 MAX_PATH_POINTS = 2048
 #: The largest magnitude a view frames or draws. Far enough from the largest double
@@ -271,6 +276,74 @@ def problem_domain(
     cap = CURVATURE_CAP * np.maximum(np.maximum(np.abs(centre_row[0]), extent), 1.0)
     min_half = (float(min(reach[0], cap[0])), float(min(reach[1], cap[1])))
     return frame_domain(points, optimum, min_half, margin)
+
+
+def follow_path(domain: Domain, points: ArrayLike) -> Domain | None:
+    """Return ``domain`` widened to take in ``points``, or None if they lie inside it.
+
+    A map must frame the path drawn on it: without a finite optimum (separable classes)
+    the slope grows for ever and the ball ran off the maps into white space. Each side
+    the points reach past grows to them plus ``FOLLOW_HEADROOM`` of the new span, so a
+    path that keeps growing has its map recomputed now and then, not at every frame.
+    Sides the points do not reach past stay where they are; the window stays within
+    ±``LIMIT`` (see :func:`drawable`).
+
+    Parameters
+    ----------
+    domain : Domain
+        The window the map covers now.
+    points : array_like, shape (k, 2)
+        The paths drawn on it; non-finite rows are left out.
+
+    Returns
+    -------
+    Domain or None
+        The wider window, or None when ``domain`` holds every point.
+    """
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    ends = [list(domain.slope), list(domain.intercept)]
+    grew = False
+    for axis in (0, 1):
+        column = p[:, axis]
+        column = column[np.isfinite(column)]
+        if not len(column):
+            continue
+        start, stop = ends[axis]
+        lo, hi = max(float(column.min()), -LIMIT), min(float(column.max()), LIMIT)
+        if lo >= start and hi <= stop:
+            continue
+        room = FOLLOW_HEADROOM * (max(hi, stop) - min(lo, start))
+        if lo < start:
+            ends[axis][0] = lo - room
+        if hi > stop:
+            ends[axis][1] = hi + room
+        grew = True
+    return drawable(Domain(ends[0][0], ends[0][1], ends[1][0], ends[1][1])) if grew else None
+
+
+def can_follow(problem: CostModel, grid_points: int) -> bool:
+    """Return whether a map of ``problem`` may widen itself to a path (see :func:`follow_path`).
+
+    Not a function's map (its domain is the function's own, and a ball falling away
+    from a saddle is not chased), nor one too slow to recompute during a run.
+
+    Parameters
+    ----------
+    problem : CostModel
+        The cost the map shows.
+    grid_points : int
+        How many points the map samples.
+
+    Returns
+    -------
+    bool
+        True when the map follows the path.
+    """
+    if problem.kind == "function":
+        return False
+    # A linear cost's grid comes from sums over the rows, whatever their number.
+    rows = 1 if problem.kind == "linear" else max(int(getattr(problem, "n", 1)), 1)
+    return rows * grid_points <= FOLLOW_WORK
 
 
 def function_domain(

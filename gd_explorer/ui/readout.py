@@ -33,9 +33,13 @@ CAPTIONS = {
 
 ONE_VARIABLE = {"cost": "f(x)", "slope": "x", "intercept": "y (not used)", "gradient": "|f′(x)|"}
 
+#: Pixels between the read-out's columns.
+SPACING = 12
 #: Point sizes at scale 1.
 CAPTION_PT = 11
 VALUE_PT = 16
+#: Significant digits of every number shown: enough to watch 0.844828 become 0.845011.
+DIGITS = 6
 
 
 def _number(value: float) -> str:
@@ -43,54 +47,38 @@ def _number(value: float) -> str:
         return "undefined"  # f at a point outside its domain (log(x) at x < 0)
     if not math.isfinite(value):
         return str(value)
-    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.4e}"
-
-
-#: The smallest a number is drawn when its column is narrow, as a share of its size.
-SMALLEST_SHARE = 0.4
+    text = f"{value:.{DIGITS}g}"
+    if "e" in text:  # 3.2289e+20 as 3.2289e20: shorter, and it still parses
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
 
 
 class ValueLabel(QLabel):
-    """A number of the read-out: at its size, or smaller when its column is too narrow.
+    """A number of the read-out, always at its one size (readable from the back of a room).
 
     Its width never sets the window's: a long number (1.23457e-05) in each of six columns
-    once pushed a window with the lessons panel open wider than a 1280-pixel screen.
+    once pushed a window with the lessons panel open wider than a 1280-pixel screen. The
+    read-out puts its fields on more lines instead when they do not fit on one.
     """
 
     def __init__(self, text: str = "") -> None:
         super().__init__(text)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.point_size = float(VALUE_PT)  # the size asked for; the drawn one may be smaller
-        self._fit()
+        self.point_size = float(VALUE_PT)
+        self.set_point_size(VALUE_PT)
 
     def set_point_size(self, points: float) -> None:
-        """Draw the number at ``points`` where it fits."""
+        """Draw the number at ``points``."""
         self.point_size = float(points)
-        self._fit()
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        """Show ``text``, shrunk to fit its column if need be."""
-        super().setText(text)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        """Refit the number to its new width."""
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
         font = QFont(self.font())
         font.setWeight(QFont.Weight.DemiBold)
         font.setPointSizeF(self.point_size)
-        room = self.contentsRect().width()
-        smallest = self.point_size * SMALLEST_SHARE
-        needed = QFontMetricsF(font).horizontalAdvance(self.text())
-        # Text width is not quite proportional to the size (hinting): shrink until it fits.
-        while room > 0 and needed > room and font.pointSizeF() > smallest:
-            font.setPointSizeF(max(font.pointSizeF() * min(room / needed, 0.97), smallest))
-            needed = QFontMetricsF(font).horizontalAdvance(self.text())
-        if font != self.font():
-            self.setFont(font)
+        self.setFont(font)
+
+    def width_for(self, text: str) -> float:
+        """Return the width in pixels ``text`` takes in this label's font."""
+        return QFontMetricsF(self.font()).horizontalAdvance(text)
 
 
 class Readout(QWidget):
@@ -113,22 +101,24 @@ class Readout(QWidget):
         )
         self.banner.hide()
         layout.addWidget(self.banner)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
-        layout.addLayout(grid)
+        self._grid = QGridLayout()
+        self._grid.setHorizontalSpacing(SPACING)
+        self._grid.setVerticalSpacing(2)
+        layout.addLayout(self._grid)
         self.values: dict[str, ValueLabel] = {}
         self.captions: list[QLabel] = []
-        for column, name in enumerate(self.FIELDS):
+        for name in self.FIELDS:
             caption = QLabel(name)
             value = ValueLabel("–")
             value.setObjectName(f"{name}Readout")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(caption, 0, column)
-            grid.addWidget(value, 1, column)
-            # "123,456 of 1,000,000" is the longest: its column gets twice the room.
-            grid.setColumnStretch(column, 2 if name == "step" else 1)
             self.values[name] = value
             self.captions.append(caption)
+        #: The widest text each field has shown, whose room it keeps: the fields move
+        #: only when a number needs more room than any before it, not at every step.
+        self._widest = dict.fromkeys(self.FIELDS, "")
+        self._columns = 0
+        self._stretches: list[int] = []
         self._scale = 1.0
         self._theme = style.current_theme()
         self.set_scale(1.0)
@@ -143,6 +133,9 @@ class Readout(QWidget):
             names = ONE_VARIABLE
         for caption, field in zip(self.captions, self.FIELDS, strict=True):
             caption.setText(names.get(field, field))
+        # Another problem: its numbers may all be short again.
+        self._widest = dict.fromkeys(self.FIELDS, "")
+        self._arrange()
 
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the captions (the numbers follow the application's palette)."""
@@ -158,6 +151,56 @@ class Readout(QWidget):
             )
         for value in self.values.values():
             value.set_point_size(VALUE_PT * factor)
+        self._arrange()
+
+    @property
+    def columns(self) -> int:
+        """Return how many fields stand side by side (six on one line when they fit)."""
+        return self._columns
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Put the fields on as few lines as their width allows."""
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _needs(self) -> list[float]:
+        """Return the width each field needs: its caption, its widest and its current text."""
+        needs = []
+        for caption, name in zip(self.captions, self.FIELDS, strict=True):
+            value = self.values[name]
+            texts = (self._widest[name], value.text())
+            caption_width = QFontMetricsF(caption.font()).horizontalAdvance(caption.text())
+            needs.append(max(caption_width, *(value.width_for(t) for t in texts)) + 2.0)
+        return needs
+
+    def _arrange(self) -> None:
+        """Lay the fields out in the most columns that fit the width, each at its size.
+
+        The numbers keep one size; a narrow read-out (the lessons panel open at 1280
+        pixels, large text) takes two or three lines instead of shrinking them.
+        """
+        needs = self._needs()
+        margins = self._grid.contentsMargins()
+        room = self.contentsRect().width() - margins.left() - margins.right() - 8
+        count = len(self.FIELDS)
+        columns, widths = 1, [max(needs)]
+        for n in range(count, 0, -1):
+            widths = [max(needs[j::n]) for j in range(n)]
+            if sum(widths) + SPACING * (n - 1) <= room or n == 1:
+                columns = n
+                break
+        if columns != self._columns:
+            self._columns = columns
+            for i, name in enumerate(self.FIELDS):
+                row, column = divmod(i, columns)
+                self._grid.addWidget(self.captions[i], 2 * row, column)
+                self._grid.addWidget(self.values[name], 2 * row + 1, column)
+        # Room in proportion to need: every column then gets at least what it needs.
+        stretches = [round(widths[c]) if c < columns else 0 for c in range(count)]
+        if stretches != self._stretches:  # a new stretch relays the window out: not per frame
+            self._stretches = stretches
+            for column, stretch in enumerate(stretches):
+                self._grid.setColumnStretch(column, stretch)
 
     def show_step(
         self,
@@ -176,6 +219,8 @@ class Readout(QWidget):
         values["intercept"].setText(_number(theta[1]))
         values["gradient"].setText("–" if gradient_norm is None else _number(gradient_norm))
         self.show_status(status)
+        # The step's room is that of the last step, known from the start of the run.
+        self._keep_room({"step": f"{total:,} of {total:,}"})
 
     def show_status(self, status: str) -> None:
         """Show a new status (paused, running) and keep the numbers of the step shown.
@@ -187,9 +232,21 @@ class Readout(QWidget):
         if status in STATUS_TEXT:
             label.setText(STATUS_TEXT[status])
             label.setToolTip("")
-            return
-        label.setText(status_words(status)[0])  # as the runs panel says it
-        label.setToolTip(status)
+        else:
+            label.setText(status_words(status)[0])  # as the runs panel says it
+            label.setToolTip(status)
+        self._keep_room({})
+
+    def _keep_room(self, widest: dict[str, str]) -> None:
+        """Keep room for each field's text now (and ``widest``); rearrange if it grew."""
+        grew = False
+        for name, value in self.values.items():
+            for text in (value.text(), widest.get(name, "")):
+                if value.width_for(text) > value.width_for(self._widest[name]):
+                    self._widest[name] = text
+                    grew = True
+        if grew:
+            self._arrange()
 
     def show_banner(self, message: str | None) -> None:
         """Show a divergence explanation, or hide the banner with None."""

@@ -322,6 +322,7 @@ def style_plot(
     theme = current_theme()
     item = plot.getPlotItem()
     _title_never_widens(item)
+    readable_axes(item)
     tick_font = QFont()
     tick_font.setPointSize(TICK_POINT_SIZE)
     for side, label in (("bottom", x_label), ("left", y_label)):
@@ -333,6 +334,19 @@ def style_plot(
     item.showGrid(x=grid, y=grid, alpha=0.25)
     if title:
         item.setTitle(title, **{**TITLE_STYLE, "color": theme.foreground})
+
+
+def readable_axes(item: pg.PlotItem) -> None:
+    """Give a plot axes whose ticks read as the real numbers (no "(x0.001)" factor)."""
+    from gd_explorer.ui.views.items import ReadableAxis  # views import this module
+
+    plain = {
+        side: ReadableAxis(side)
+        for side in ("bottom", "left")
+        if not isinstance(item.getAxis(side), ReadableAxis)
+    }
+    if plain:
+        item.setAxisItems(plain)
 
 
 def _title_never_widens(item: pg.PlotItem) -> None:

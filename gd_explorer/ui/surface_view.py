@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
@@ -44,8 +45,16 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gd_explorer.engine import CostModel, cost_grid
-from gd_explorer.framing import MAX_PATH_POINTS, Domain, decimation, drawable, problem_domain
-from gd_explorer.scene import MAX_RUNS, Scene
+from gd_explorer.framing import (
+    MAX_PATH_POINTS,
+    Domain,
+    can_follow,
+    decimation,
+    drawable,
+    follow_path,
+    problem_domain,
+)
+from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 
 OBJECT_NAME = "surfaceView"
@@ -153,6 +162,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         )
         self._colormap = pg.colormap.get("viridis")
         self.domain: Domain | None = None
+        self._problem: CostModel | None = None  # the cost shown, to widen it to a path
         self._cost_range = (0.0, 1.0)
         self.m_values = np.empty(0)
         self.b_values = np.empty(0)
@@ -336,6 +346,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
         x, y, _ = self._box_points(m_values, b_values, None)
         self._surface.setData(x=x, y=y, z=height * BOX_HEIGHT, colors=colours)
         self.m_values, self.b_values, self.cost = m_values, b_values, cost
+        self._problem = problem
         self.heights = height * BOX_HEIGHT
         self._update_labels(domain)
         self._mark_stationary(problem if self._function else None)
@@ -399,6 +410,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             self._run_slot = current.slot
             self._style_runs()
         others = {t.slot: t for t in scene.others()}
+        self._follow_paths(current, others.values())
         for slot in range(MAX_RUNS):
             trace = others.get(slot)
             path, ball = self.run_paths[slot], self.run_balls[slot]
@@ -420,6 +432,24 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
                 path.setData(pos=points)
                 ball.setData(pos=points[-1:])
         self.set_path(current.params, current.cost)
+
+    def _follow_paths(self, current: RunTrace, others: Iterable[RunTrace]) -> None:
+        """Widen the surface to the paths drawn when they leave it (the box moves).
+
+        Another run's divergent flight is not followed, as on the contour.
+        """
+        problem, domain = self._problem, self.domain
+        if problem is None or domain is None or not can_follow(problem, self.cost.size):
+            return
+        drawn = [current.params[decimation(len(current.params))]]
+        drawn += [
+            t.params[decimation(len(t.params), OTHER_PATH_POINTS)]
+            for t in others
+            if t.diverged_at is None
+        ]
+        wider = follow_path(domain, np.concatenate([np.reshape(p, (-1, 2)) for p in drawn]))
+        if wider is not None:
+            self.set_problem(problem, wider)
 
     def _path_points(
         self,

@@ -11,7 +11,12 @@ from gd_explorer.engine import Dataset, article_dataset
 from gd_explorer.engine.dataset import ARTICLE_CLASSES
 from gd_explorer.ui import style
 from gd_explorer.ui.views import DataView
-from gd_explorer.ui.views.data_view import HIT_RADIUS_PX, MAX_RESIDUALS, MAX_SHOWN_POINTS
+from gd_explorer.ui.views.data_view import (
+    HIT_RADIUS_PX,
+    LINE_REACH,
+    MAX_RESIDUALS,
+    MAX_SHOWN_POINTS,
+)
 
 X = np.array([1, 3, 4, 5, 6, 7, 8, 10], dtype=float)
 Y = np.array([4, 3, 7, 7, 8, 10, 8, 11], dtype=float)
@@ -202,12 +207,20 @@ def test_line_spans_the_visible_x_range(view):
     assert len(view.residuals_item.getData()[0]) == 0
 
 
-def test_model_updates_do_not_move_the_view_and_points_stay_visible(view):
+def test_model_updates_widen_the_view_at_most_to_a_cap_and_points_stay_visible(view):
     before = view.view_box.viewRange()
-    for slope in (0.5, 31.7, -1125.35, 54763642.09375):  # a diverging run
+    view.set_model((0.5, 2.6), "linear")  # inside the view: the axes hold still
+    assert view.view_box.viewRange() == before
+    for slope in (31.7, -1125.35):  # a diverging run: widened up, then down, to the cap
         view.set_model((slope, 2.6), "linear")
-        assert view.view_box.viewRange() == before
-    (x0, x1), (y0, y1) = before
+    capped = view.view_box.viewRange()
+    span = np.ptp(Y) * (1 + 2 * LINE_REACH)
+    height = capped[1][1] - capped[1][0]
+    assert capped[0] == before[0] and before[1][1] - before[1][0] < height < 1.5 * span
+    for slope in (41106.975, 54763642.09375, -3e10):
+        view.set_model((slope, 2.6), "linear")
+        assert view.view_box.viewRange() == capped
+    (x0, x1), (y0, y1) = capped
     assert x0 < X.min() and X.max() < x1 and y0 < Y.min() and Y.max() < y1
     for item in (view.line_item, view.residuals_item):
         _, ys = item.getData()
@@ -265,8 +278,8 @@ def test_logistic_shows_classes_sigmoid_and_cutoff(logistic):
     logistic.set_model((m, b), "logistic")
     assert logistic.class0_item.getData()[0].tolist() == [1.0, 3.0, 4.0]
     assert logistic.points_item.getData()[0].tolist() == [5.0, 6.0, 7.0, 8.0, 10.0]
-    labels = [label.text for _, label in logistic.legend.items]
-    assert labels[:2] == ["class 0", "class 1"]
+    title = logistic.plot.getPlotItem().titleLabel.text
+    assert title.index("class 0") < title.index("class 1") < title.index("σ(m·x + b)")
     xs, ps = logistic.sigmoid_item.getData()
     assert len(xs) >= 200 and np.all(np.diff(xs) > 0)
     assert np.interp(-b / m, xs, ps) == pytest.approx(0.5, abs=1e-3)
@@ -275,16 +288,18 @@ def test_logistic_shows_classes_sigmoid_and_cutoff(logistic):
     assert logistic.cutoff_item.isVisible() and logistic.cutoff_item.value() == 0.5
 
 
-def test_the_line_is_named_in_the_title_in_its_colour_and_no_legend_covers_it(view):
+def test_the_line_and_classes_are_named_in_the_title_in_their_colours_not_a_legend(view):
     title = view.plot.getPlotItem().titleLabel
-    assert not view.legend.isVisible()  # the line passes where a legend would sit
     assert "y = m·x + b" in title.text and style.LIGHT.fit in title.text
     view.apply_theme(style.DARK)
     assert style.DARK.fit in title.text and style.LIGHT.fit not in title.text
     view.set_dataset(article_dataset(ARTICLE_CLASSES), "logistic")
-    assert view.legend.isVisible() and "Classes" in title.text
+    assert "class 0" in title.text and style.DARK.class0 in title.text
+    assert "class 1" in title.text and style.DARK.point in title.text
     view.set_dataset(article_dataset(), "linear")
-    assert not view.legend.isVisible() and style.DARK.fit in title.text
+    assert "class 0" not in title.text and style.DARK.fit in title.text
+    scene = view.plot.scene().items()
+    assert not [item for item in scene if isinstance(item, pg.LegendItem)]
 
 
 def test_logistic_sigmoid_does_not_overflow(logistic):

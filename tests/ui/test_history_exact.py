@@ -40,12 +40,12 @@ def test_mixed_costs_draw_the_batch_loss_faint_and_the_exact_cost_as_dots(view):
     assert "batch loss" in title(view) and "exact cost" in title(view)
 
 
-def test_all_exact_costs_draw_one_line_and_no_title(view):
+def test_all_exact_costs_draw_one_line_and_a_title_naming_only_the_optimum(view):
     cost = np.linspace(2.0, 1.0, 50)
     view.set_history(cost, 0.5, exact=np.ones(50, dtype=bool))
     assert view.curve.opts["pen"].color().alpha() == 255
     assert not view.exact_curve.isVisible()
-    assert title(view) == ""
+    assert view.title_text == "dashed: optimum J* = 0.5"
     view.set_history(cost, 0.5)  # no flags: exact
     assert not view.exact_curve.isVisible()
 

@@ -49,7 +49,8 @@ def _corner_luminance(plot) -> float:
     image = plot.grab().toImage()
     rect = plot.getViewBox().sceneBoundingRect()
     # The contour's colour map fills its view box: its background shows at the edge.
-    x, y = (3, 3) if plot is plot.window().contour else (rect.left() + 4, rect.top() + 4)
+    # Clear of the left axis's tick marks, which point into the plot.
+    x, y = (3, 3) if plot is plot.window().contour else (rect.left() + 12, rect.top() + 4)
     colour = QColor(image.pixel(int(x), int(y)))
     return 0.2126 * colour.red() + 0.7152 * colour.green() + 0.0722 * colour.blue()
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from gd_explorer.engine import CostModel, Fit, cost_grid, reference_fit
-from gd_explorer.framing import LIMIT, Domain, decimate_path, drawable
+from gd_explorer.framing import LIMIT, Domain, can_follow, decimate_path, drawable, follow_path
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.items import Marker, ViewFrame
@@ -457,7 +457,20 @@ class ContourView(pg.PlotWidget):
                 extents.append(drawn)
         self._run_extent = np.concatenate(extents)
         self.set_path(current.params)
+        self._follow_paths()
         self._frame_view()
+
+    def _follow_paths(self) -> None:
+        """Widen the colour map to the paths drawn when they leave it."""
+        problem, domain = self._problem, self._domain
+        if problem is None or domain is None:
+            return
+        if not can_follow(problem, len(self.m_values) * len(self.b_values)):
+            return
+        points = [self._drawn, self._run_extent] if len(self._run_extent) else [self._drawn]
+        wider = follow_path(domain, np.concatenate(points))
+        if wider is not None:
+            self._draw_cost(wider)
 
     def _draw_other(
         self, slot: int, trace: RunTrace | None, start: NDArray[np.float64] | None

@@ -52,6 +52,11 @@ SIGMOID_SAMPLES = 200
 OTHER_LINE_WIDTH = 2.5
 _FAR = 10.0  # the model is clipped this many view heights above and below the view
 _MARGIN = 0.12  # fraction of the data's span left around it by set_dataset
+#: The view takes in the fitted line up to this many spans of the data's y beyond them:
+#: a diverging run's line reaches 1e50, and the points must stay readable.
+LINE_REACH = 1.0
+#: Added to the title while the line runs past the top or bottom of the plot.
+LINE_CUT_NOTE = "line runs off the plot"
 
 LINEAR = "linear"
 LOGISTIC = "logistic"
@@ -64,12 +69,17 @@ _HINT = {
     LOGISTIC: "Click: add · Shift+click: other class · drag: move · right-click: remove · "
     "F1: help",
 }
-# Linear: the title names the line in its own colour ({fit}), so no legend box covers the
-# plot, where the line passes early in a run. Logistic data keep a legend for the classes.
+# The title names the line and the classes in their own colours, with the classes'
+# symbols: a legend box inside the plot covered the points (a class-0 point just added,
+# the line early in a run), so the legend is this one line above the plot.
 _TITLE = {
     LINEAR: 'Data and <span style="color:{fit};">y = m·x + b</span>',
-    LOGISTIC: "Classes and fitted curve",
+    LOGISTIC: '<span style="color:{class0};">\N{BLACK SQUARE} class 0</span>'
+    ' \N{MIDDLE DOT} <span style="color:{class1};">\N{BLACK CIRCLE} class 1</span>'
+    ' \N{MIDDLE DOT} <span style="color:{fit};">σ(m·x + b)</span>',
 }
+#: The logistic legend is longer than a title: a size smaller, so a narrow plot shows it.
+_TITLE_SIZE = {LINEAR: None, LOGISTIC: f"{style.BASE_POINT_SIZE}pt"}
 _Y_LABEL = {LINEAR: "y", LOGISTIC: "class  /  p(class 1)"}
 
 IntArray = NDArray[np.intp]
@@ -81,14 +91,6 @@ class _PassiveScatter(pg.ScatterPlotItem):
 
     def mouseClickEvent(self, ev: Any) -> None:
         """Ignore the click so the editing view box receives it."""
-        ev.ignore()
-
-
-class _StaticSample(pg.ItemSample):
-    """A legend sample that does not hide its item when clicked."""
-
-    def mouseClickEvent(self, ev: Any) -> None:
-        """Ignore the click: hiding the data by accident would confuse a class."""
         ev.ignore()
 
 
@@ -209,6 +211,7 @@ class DataView(QWidget):
         self._marker_scale = 1.0
         self._theme = style.current_theme()
         self._kind_shown = LINEAR
+        self._line_cut = False  # the line runs past the top or bottom of the plot
 
         self.view_box = _EditingViewBox()
         self.view_box.click_handler = self._handle_click
@@ -247,11 +250,6 @@ class DataView(QWidget):
         self._style_marks()
         self.cutoff_item.label.setColor(theme.foreground)
         self._set_title()
-        self.legend.setBrush(pg.mkBrush(*theme.legend_fill))
-        self.legend.setPen(pg.mkPen(theme.residual))
-        self.legend.setLabelTextColor(theme.foreground)
-        for _sample, label in self.legend.items:
-            label.setText(label.text)  # setAttr alone keeps the old colour until redrawn
         # A palette, not a style sheet: a styled label keeps its font when the text grows.
         muted = self._hint.palette()
         muted.setColor(QPalette.ColorRole.WindowText, QColor(theme.muted))
@@ -263,7 +261,6 @@ class DataView(QWidget):
                 f" color: {theme.foreground}; }}"
                 f"QPushButton:checked {{ background: {colour}; color: {theme.background}; }}"
             )
-        self.legend.update()
 
     def set_marker_scale(self, factor: float) -> None:
         """Draw the points, rings and model lines ``factor`` times their base size.
@@ -367,15 +364,6 @@ class DataView(QWidget):
         ):
             item.setZValue(z)
             vb.addItem(item, ignoreBounds=not bounded)
-        # Bottom right: the corner data that rise left to right (and classes) leave empty.
-        self.legend = self.plot.getPlotItem().addLegend(
-            offset=(-10, -10),
-            labelTextSize="12pt",
-            labelTextColor="#202020",
-            brush=pg.mkBrush(255, 255, 255, 225),
-            pen=pg.mkPen("#a0a0a0"),
-            sampleType=_StaticSample,
-        )
 
     def _create_controls(self) -> None:
         self._hint = QLabel()
@@ -499,7 +487,9 @@ class DataView(QWidget):
         if (theta, kind) == (self._theta, self._model_kind):
             return  # drawn already (a change of data or view redraws the model itself)
         self._theta, self._model_kind = theta, kind
-        self._draw_model()
+        # The view holds still under the hand; a new range redraws the model itself.
+        if self._dragging is not None or not self._take_in_line():
+            self._draw_model()
 
     def show_scene(self, scene: Scene) -> None:
         """Draw every run of ``scene``: a line (or sigmoid) per run in its colour.
@@ -574,26 +564,78 @@ class DataView(QWidget):
             _Y_LABEL[kind], **style.axis_label_style()
         )
         self.points_item.opts["name"] = "class 1" if logistic else "data"
-        self.legend.clear()
-        if logistic:
-            self.legend.addItem(self.class0_item, "class 0")
-            self.legend.addItem(self.points_item, "class 1")
-            self.legend.addItem(self.sigmoid_item, "p = σ(m·x + b)")
-        self.legend.setVisible(logistic)
         # Errors and sampled rows are named in the hint line: a small plot has no room.
+
+    def _show_cut(self, cut: bool) -> None:
+        if cut != self._line_cut:
+            self._line_cut = cut
+            self._set_title()
 
     def _set_title(self) -> None:
         colour = style.run_colour(self._run_slot, self._theme).name()
-        title = _TITLE[self._kind_shown].format(fit=colour)
-        self.plot.setTitle(title, **style.text_style())
+        theme = self._theme
+        title = _TITLE[self._kind_shown].format(
+            fit=colour, class0=theme.class0, class1=theme.point
+        )
+        if self._line_cut and self._kind_shown == LINEAR:
+            title += f" \N{MIDDLE DOT} {LINE_CUT_NOTE}"
+        size = _TITLE_SIZE[self._kind_shown]
+        self.plot.setTitle(title, **(style.text_style(size=size) if size else style.text_style()))
 
     def _fit_view(self) -> None:
         if self._dataset is None:
             return
         self.view_box.disableAutoRange()
         x_range = _padded(self._dataset.x)
-        y_range = (-0.15, 1.15) if self._kind == LOGISTIC else _padded(self._dataset.y)
+        y_range = (-0.15, 1.15) if self._kind == LOGISTIC else self._framed_y(x_range)
         self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0)
+
+    def _line_reach(self, x_range: tuple[float, float]) -> tuple[float, float] | None:
+        """Return the y the line spans over ``x_range``, within its reach; None: no line."""
+        theta = self._theta
+        if (
+            self._dataset is None
+            or self._kind != LINEAR
+            or self._model_kind != LINEAR
+            or theta is None
+            or not all(map(math.isfinite, theta))
+        ):
+            return None
+        ends = _line_values(theta[0], theta[1], np.asarray(x_range, dtype=np.float64))
+        y = self._dataset.y
+        low, high = float(y.min()), float(y.max())
+        reach = LINE_REACH * max(high - low, 1.0)
+        return (
+            min(max(float(ends.min()), low - reach), low),
+            max(min(float(ends.max()), high + reach), high),
+        )
+
+    def _framed_y(self, x_range: tuple[float, float]) -> tuple[float, float]:
+        """Return a y range for the points, the line and the errors (the line capped)."""
+        assert self._dataset is not None
+        line = self._line_reach(x_range)
+        if line is None:
+            return _padded(self._dataset.y)
+        return _padded(np.array(line))
+
+    def _take_in_line(self) -> bool:
+        """Widen the view's y range to the line (within reach) if it runs out of it.
+
+        Only widens, and only when the line leaves the view: a run's line moving inside
+        it never moves the axes.
+
+        Returns
+        -------
+        bool
+            Whether the range changed (and the model was redrawn for it).
+        """
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        line = self._line_reach((x0, x1))
+        if line is None or (y0 <= line[0] and line[1] <= y1):
+            return False
+        low, high = self._framed_y((x0, x1))
+        self.view_box.setRange(yRange=(min(low, y0), max(high, y1)), padding=0)
+        return True
 
     def _all_in_view(self) -> bool:
         assert self._dataset is not None
@@ -679,6 +721,7 @@ class DataView(QWidget):
         finite = theta is not None and bool(np.all(np.isfinite(theta)))
         linear = self._model_kind == LINEAR
         if not finite or self._dataset is None:
+            self._show_cut(False)
             for item in (self.line_item, self.sigmoid_item, self.residuals_item):
                 _clear(item)
             return
@@ -688,6 +731,8 @@ class DataView(QWidget):
         height = y1 - y0
         band = (y0 - _FAR * height, y1 + _FAR * height)
         if linear:
+            ends = _line_values(m, b, np.array([x0, x1]))
+            self._show_cut(bool(ends.min() < y0 or ends.max() > y1))
             self.line_item.setData(*self._model_curve(theta, (x0, x1), band))
             _clear(self.sigmoid_item)
             # One item for all residuals: x_i twice, y_i then the line's value.
@@ -698,6 +743,7 @@ class DataView(QWidget):
             ys[1::2] = fitted
             self.residuals_item.setData(np.repeat(xs, 2), ys)
         else:
+            self._show_cut(False)
             self.sigmoid_item.setData(*self._model_curve(theta, (x0, x1), band))
             _clear(self.line_item)
             _clear(self.residuals_item)

@@ -7,20 +7,20 @@ itself on a linear axis when there is none (a saddle); the axis label says which
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from gd_explorer.engine import Fit
 from gd_explorer.framing import LIMIT
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
-from gd_explorer.ui.views.items import ViewFrame
+from gd_explorer.ui.views.items import ReadableAxis, ViewFrame
 
 OBJECT_NAME = "historyPlot"
 
@@ -218,7 +218,7 @@ def format_number(value: float) -> str:
     return text.replace("-", "\N{MINUS SIGN}")
 
 
-class LogAxis(pg.AxisItem):
+class LogAxis(ReadableAxis):
     """A log axis that labels only 1, 2 and 5 times a power of ten, in plain numbers."""
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
@@ -295,13 +295,10 @@ class HistoryView(pg.PlotWidget):
         self.setLogMode(x=False, y=True)
         self._optimum: float | None = None
         self.floor = 0.0
+        # What the plot states (the optimum's cost, where a cost of 0 is drawn) goes in
+        # the title line above the plot: inside it, a label sat on the end of the curve.
         self._note_text = ""
-        self.note = pg.TextItem(
-            color="#404040", anchor=(1, 0), fill=pg.mkBrush(255, 255, 255, 210)
-        )
-        self.note.setFont(self._label_font())
-        self.note.setParentItem(self.getViewBox())
-        self.getViewBox().sigResized.connect(self._place_note)
+        self._optimum_text = ""
         self._envelope = Envelope()
         self._shown: tuple[float | None, float] | None = None
         self._steps = np.empty(0)
@@ -339,15 +336,7 @@ class HistoryView(pg.PlotWidget):
             angle=0,
             movable=False,
             pen=pg.mkPen(style.OPTIMUM, width=LINE_WIDTH, style=Qt.PenStyle.DashLine),
-            label="",
-            labelOpts={
-                "position": 0.97,
-                "anchors": [(1, 1), (1, 1)],
-                "color": "#1a661a",
-                "fill": pg.mkBrush(255, 255, 255, 210),
-            },
         )
-        self.optimum_line.label.setFont(self._label_font())
         self.optimum_line.setVisible(False)
         self.addItem(self.optimum_line, ignoreBounds=True)
         self.apply_theme(style.current_theme())
@@ -355,16 +344,9 @@ class HistoryView(pg.PlotWidget):
     def apply_theme(self, theme: style.Theme) -> None:
         """Recolour the plot, the curve, the optimum's line and the labels."""
         style.theme_plot(self, theme)
-        fill = pg.mkBrush(*theme.legend_fill[:3], 210)
-        self.note.setColor(theme.muted)
-        self.note.fill = fill
-        self.note.update()
         self._theme = theme
         self._style_lines()
-        label = self.optimum_line.label
-        label.setColor(theme.optimum_text)
-        label.fill = fill
-        label.update()
+        self._show_title()
 
     def set_marker_scale(self, factor: float) -> None:
         """Draw the cost line and the optimum's line ``factor`` times their base width.
@@ -405,11 +387,6 @@ class HistoryView(pg.PlotWidget):
             self._marker_scale,
         )
 
-    def _label_font(self) -> QFont:
-        font = self.font()
-        font.setPointSize(style.BASE_POINT_SIZE)
-        return font
-
     def set_fit(self, fit: Fit) -> None:
         """Say above the plot when the optimum is not a unique exact minimum, and why.
 
@@ -429,13 +406,32 @@ class HistoryView(pg.PlotWidget):
             self._fit_note = note
             self._show_title()
 
-    def _show_title(self) -> None:
+    @property
+    def title_text(self) -> str:
+        """Return what the line above the plot says, as plain text ("" when hidden)."""
+        return " — ".join(self._title_parts())
+
+    def _title_parts(self) -> list[str]:
         mixed = self._mixed or any(self._run_mixed)
         # On a function (no rows) a cost not exact is one past the doubles or undefined.
         parts = [MIXED_TITLE] if mixed and self._mode == COST else []
         note = self._fit_note if self._mode == COST else self._function_note
         if note:
             parts.append(note)
+        if self._optimum_text:
+            parts.append(self._optimum_text)
+        if self._note_text:
+            parts.append(self._note_text)
+        return parts
+
+    def _show_title(self) -> None:
+        parts = []
+        for part in self._title_parts():
+            text = html.escape(part)
+            if part == self._optimum_text:
+                # In the dashed line's colour, so the words point at the line they name.
+                text = f'<span style="color:{self._theme.optimum_text};">{text}</span>'
+            parts.append(text)
         item = self.getPlotItem()
         if parts:
             item.setTitle(" — ".join(parts), **style.text_style(size=f"{style.BASE_POINT_SIZE}pt"))
@@ -518,9 +514,8 @@ class HistoryView(pg.PlotWidget):
             # InfiniteLine knows nothing of log mode: it takes the log itself.
             line = math.log10(max(optimum, floor))
             self.optimum_line.setValue(line)
-            if optimum != self._optimum:
-                self.optimum_line.label.setFormat(f"optimum J* = {format_number(optimum)}")
             self._optimum = optimum
+        self._show_optimum(optimum)
         self._line = line
         self._frame_view(steps, values, line)
 
@@ -674,15 +669,14 @@ class HistoryView(pg.PlotWidget):
 
     def _show_note(self, text: str) -> None:
         if text != self._note_text:
-            self.note.setText(text)
-            self.note.setVisible(bool(text))
             self._note_text = text
-            self._place_note()
+            self._show_title()
 
-    def _place_note(self) -> None:
-        # Top right of the plot area, in its pixels: a cost reaches 0 at the end of a run
-        # that fell, so the curve is low there (and the optimum's label sits bottom right).
-        self.note.setPos(self.getViewBox().width() - 8, 6)
+    def _show_optimum(self, optimum: float | None) -> None:
+        text = "" if optimum is None else f"dashed: optimum J* = {format_number(optimum)}"
+        if text != self._optimum_text:
+            self._optimum_text = text
+            self._show_title()
 
 
 def _style_curves(

@@ -31,6 +31,88 @@ Interval = tuple[float, float]
 
 #: How far, as a fraction of its span, what must be shown may reach past a held frame.
 SLIVER = 0.005
+#: Tick values of at least this magnitude, and below the next, are written out in full
+#: (0.0002, 12500); beyond, in scientific notation (4e+40, 2.5e-07).
+PLAIN_FROM, PLAIN_BELOW = 1e-4, 1e6
+#: The most digits a tick is given to tell it from its neighbours (a double has 17).
+MOST_DIGITS = 17
+
+
+def tick_strings(values: Sequence[float], spacing: float) -> list[str]:
+    """Return each tick's value as a short string that reads as the real number.
+
+    Neighbouring ticks always read differently (digits are added until they do) and
+    each string parses back to its tick within a thousandth of the spacing.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The tick positions.
+    spacing : float
+        The distance between neighbouring ticks.
+
+    Returns
+    -------
+    list of str
+        One string per tick, e.g. ``"0.0002"``, ``"650"``, ``"4.5e+40"``.
+    """
+    step = abs(float(spacing)) if math.isfinite(spacing) and spacing else 0.0
+    # A tick computed as k·spacing may land a rounding error off 0: it is 0.
+    ticks = [0.0 if abs(v) <= 1e-9 * step else float(v) for v in values]
+    finite = [abs(v) for v in ticks if math.isfinite(v)]
+    biggest = max(finite, default=0.0)
+    plain = biggest == 0.0 or PLAIN_FROM <= biggest < PLAIN_BELOW
+    if plain:
+        digits = max(0, math.ceil(-math.log10(step) - 1e-9)) if step else 0
+        spec = "f"
+    else:
+        scale = math.floor(math.log10(biggest)) - (math.floor(math.log10(step)) if step else 0)
+        digits = max(1, scale + 1)
+        spec = "g"
+    while True:
+        strings = [_tick_text(v, digits, spec) for v in ticks]
+        if digits >= MOST_DIGITS or _tells_apart(ticks, strings, step):
+            return strings
+        digits += 1
+
+
+def _tick_text(value: float, digits: int, spec: str) -> str:
+    if not math.isfinite(value):
+        return ""
+    text = f"{value:.{digits}{spec}}"
+    # "-0.0" and "-0" read as a different number from 0 to a class.
+    return text[1:] if text.startswith("-") and float(text) == 0.0 else text
+
+
+def _tells_apart(values: Sequence[float], strings: Sequence[str], step: float) -> bool:
+    shown = [s for s in strings if s]
+    if len(set(shown)) < len(shown):
+        return False
+    tolerance = 1e-3 * step
+    return all(
+        not s or abs(float(s) - v) <= tolerance for v, s in zip(values, strings, strict=True)
+    )
+
+
+class ReadableAxis(pg.AxisItem):
+    """An axis whose ticks read as the real numbers, with no "(x0.001)" in its label.
+
+    pyqtgraph's automatic SI prefix divides the ticks by a power of a thousand and says
+    so in the label ("slope m (x0.001)" over ticks 200 to 800), which a class misreads.
+    Every plot's axes are of this kind (``style.style_plot`` sees to it).
+    """
+
+    def __init__(self, orientation: str, **kwargs: Any) -> None:
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(  # noqa: N802 - pyqtgraph's name
+        self, values: list[float], scale: float, spacing: float
+    ) -> list[str]:
+        """Return the strings of the ticks at ``values`` (see :func:`tick_strings`)."""
+        if self.logMode:
+            return self.logTickStrings(values, scale, spacing)
+        return tick_strings([v * scale for v in values], spacing * scale)
 
 
 class Marker(QGraphicsItem):
