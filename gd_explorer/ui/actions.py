@@ -43,6 +43,8 @@ class ActionSpec:
     enabled: bool = True
     #: What a button showing the action says, when shorter than ``text``.
     short: str = ""
+    #: Whether a checkable action starts checked.
+    checked: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -242,6 +244,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shared=False,
     ),
     ActionSpec(
+        "actionGradientSpread",
+        "Gradient spread",
+        (),
+        lambda w, on: w.contour.spread.set_shown(on),
+        "Stochastic and mini-batch runs: each row's own step −α·∇J_i as a faint arrow "
+        "around the full gradient's, on the cost map",
+        shared=False,
+        checkable=True,
+        checked=True,
+    ),
+    ActionSpec(
         "actionColourBlind",
         "Colour-blind-safe colours",
         (),
@@ -319,7 +332,16 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "&View",
-        ("actionFullScreen", "actionZoomIn", "actionZoomOut", "actionZoomReset", "-", "@theme"),
+        (
+            "actionFullScreen",
+            "actionZoomIn",
+            "actionZoomOut",
+            "actionZoomReset",
+            "-",
+            "actionGradientSpread",
+            "-",
+            "@theme",
+        ),
     ),
     ("&Calculus", ("actionCalculus",)),
     ("&Lessons", ("@lessons",)),
@@ -338,6 +360,7 @@ def _make(window: MainWindow, spec: ActionSpec) -> QAction:
     action.setEnabled(spec.enabled)
     if spec.checkable:
         action.setCheckable(True)
+        action.setChecked(spec.checked)
         action.toggled.connect(partial(spec.handler, window))
     else:
         action.triggered.connect(lambda _=False, run=spec.handler: run(window))
