@@ -255,6 +255,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         checked=True,
     ),
     ActionSpec(
+        "actionCostPerRow",
+        "Cost per row",
+        (),
+        lambda w, on: w.data_view.set_row_costs_shown(on),
+        "On the data: each point's error as a square of side |error| (least squares) or "
+        "its log-loss as a bar (logistic); the cost is their mean",
+        shared=False,
+        checkable=True,
+    ),
+    ActionSpec(
         "actionColourBlind",
         "Colour-blind-safe colours",
         (),
@@ -339,6 +349,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "actionZoomReset",
             "-",
             "actionGradientSpread",
+            "actionCostPerRow",
             "-",
             "@theme",
         ),

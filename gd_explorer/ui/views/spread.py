@@ -276,7 +276,8 @@ def fit_title(item: pg.PlotItem, texts: Sequence[str], **style: str) -> str:
     **style
         As :meth:`pyqtgraph.PlotItem.setTitle` takes them.
     """
-    width = item.width() - TITLE_MARGIN_PX
+    # The title's cell is the view box's column: wider text is cut at both ends.
+    width = item.getViewBox().width() - TITLE_MARGIN_PX
     chosen = texts[-1]
     for text in texts:
         item.setTitle(text, **style)
