@@ -25,6 +25,11 @@ LONGEST = 0.4
 #: Arrows at their own size (scale 1) are kept when the longest reaches at least this far:
 #: then the step's arrow ends on the ball, exactly where the step went.
 SHORTEST_UNSCALED = 0.06
+#: Arrows are kept at least this share of :data:`LONGEST` even where the view's edge is
+#: nearer: they may then leave the view rather than shrink out of sight.
+MIN_SHARE = 0.35
+#: Tips stop this share short of the view's edge.
+EDGE_MARGIN = 0.95
 #: Most row arrows drawn; a larger batch is drawn through an even subsample of its rows.
 MAX_ARROWS = 200
 #: The arrow heads: length in pixels (at most this share of the arrow) and half-angle.
@@ -37,7 +42,7 @@ TITLE_MARGIN_PX = 8.0
 #: Colours on the washed viridis map (it is the same in every theme).
 FULL_COLOUR = "#111111"
 STEP_COLOUR = "#e6550d"
-ROW_COLOUR = (60, 30, 90, 120)
+ROW_COLOUR = (60, 30, 90, 140)
 HALO = (255, 255, 255, 200)
 
 TIP = (
@@ -122,7 +127,7 @@ class SpreadArrows:
         self.texts: tuple[str, ...] = ()
         self._items: list[tuple[pg.PlotCurveItem, pg.PlotCurveItem]] = []
         for colour, width, z in (
-            (ROW_COLOUR, 1.6, 5.0),
+            (ROW_COLOUR, 2.0, 5.0),
             # Wider than the full gradient's: where the two agree, orange edges the black.
             (STEP_COLOUR, 6.0, 6.0),
             (FULL_COLOUR, 3.0, 7.0),
@@ -247,11 +252,16 @@ class SpreadArrows:
         every = np.vstack([steps["rows"], steps["step"], steps["full"]])
         longest = float(np.max(np.hypot(*(every / span).T)))
         if longest == 0.0:
-            scale = 1.0
-        elif SHORTEST_UNSCALED <= longest <= LONGEST:
+            return spread.origin.copy(), steps, 1.0
+        # As long as fits, and no longer than keeps every tip in view, unless that
+        # would shrink them below readable (a step taken at the view's very edge).
+        wanted = LONGEST / longest
+        room = _room(spread.origin, every, (x0, x1, y0, y1))
+        wanted = min(wanted, max(room, MIN_SHARE * wanted))
+        if SHORTEST_UNSCALED / longest <= 1.0 <= wanted:
             scale = 1.0
         else:
-            scale = nice_factor(LONGEST / longest)
+            scale = nice_factor(wanted)
         vectors = {key: scale * value for key, value in steps.items()}
         return spread.origin.copy(), vectors, scale
 
@@ -285,6 +295,29 @@ def fit_title(item: pg.PlotItem, texts: Sequence[str], **style: str) -> str:
             return text
     item.setTitle(chosen, **style)
     return chosen
+
+
+def _room(
+    origin: NDArray[np.float64],
+    vectors: NDArray[np.float64],
+    view: tuple[float, float, float, float],
+) -> float:
+    """Return the largest factor that keeps ``origin + factor·v`` in ``view`` for every v.
+
+    Infinite when ``origin`` itself is outside the view (nothing to keep).
+    """
+    x0, x1, y0, y1 = view
+    ox, oy = float(origin[0]), float(origin[1])
+    if not (x0 <= ox <= x1 and y0 <= oy <= y1):
+        return math.inf
+    room = math.inf
+    for (low, high), start, part in (((x0, x1), ox, vectors[:, 0]), ((y0, y1), oy, vectors[:, 1])):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reach = np.where(part > 0, (high - start) / part, (low - start) / part)
+        reach = reach[(part != 0) & np.isfinite(reach)]
+        if reach.size:
+            room = min(room, float(reach.min()))
+    return EDGE_MARGIN * room
 
 
 def _arrow_segments(
