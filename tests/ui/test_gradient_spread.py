@@ -149,3 +149,33 @@ def test_a_race_draws_the_selected_run_only(qtbot, window):
     selected = window.runs[1]
     expected = descend(window.problem, selected.config)
     assert spread.origin == pytest.approx(expected.params[10], abs=1e-12)
+
+
+def test_a_live_frame_on_a_million_logistic_rows_waits_for_a_pause(qtbot):
+    import dataclasses
+
+    from gd_explorer.engine import DescentConfig, LogisticRegression, reference_fit
+    from gd_explorer.framing import Domain
+    from gd_explorer.scene import Scene, trajectory_trace
+    from gd_explorer.ui.views.contour import ContourView
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=300_000)
+    problem = LogisticRegression(Dataset(x, (x + rng.normal(size=x.size) > 0).astype(float)))
+    config = DescentConfig(0.5, 20, variant="minibatch", batch_size=8, seed=3)
+    run = descend(problem, config)
+    rows = rows_of(config, problem.n, 20)
+    trace = trajectory_trace(run, 20, "running", rows=rows)
+    view = ContourView()
+    qtbot.addWidget(view)
+    view.set_problem(problem, Domain(-1.0, 3.0, -2.0, 2.0))
+    fit = reference_fit(problem)
+    # Live: a full gradient would be a pass over 300,000 rows every frame; it says so.
+    view.show_scene(Scene("logistic", problem.data, fit, (trace,), problem=problem))
+    assert not view.spread.vectors and "pause" in view.legend_text
+    paused = dataclasses.replace(trace, status="paused")
+    view.show_scene(Scene("logistic", problem.data, fit, (paused,), problem=problem))
+    assert len(view.spread.vectors["rows"]) == 8
+    assert view.spread.vectors["step"] / -(0.5 * view.spread.scale) == pytest.approx(
+        run.grad[19], rel=1e-9
+    )

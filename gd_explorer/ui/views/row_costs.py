@@ -22,7 +22,10 @@ from PySide6.QtWidgets import QGraphicsPathItem
 from gd_explorer.framing import LIMIT
 from gd_explorer.scene import Scene, row_losses
 from gd_explorer.ui import style
+from gd_explorer.ui.views.spread import too_slow_live
 
+#: Most rows drawn with their cost (an even subsample of the points drawn beyond that).
+MAX_DRAWN = 400
 #: The bars' width in pixels (times the marker scale).
 BAR_WIDTH_PX = 7.0
 #: Under the error lines and the points, over the rings of the rows a step used.
@@ -163,6 +166,10 @@ class RowCosts:
         if not self._shown or not all(map(math.isfinite, theta)):
             self.clear()
             return
+        if len(x) > MAX_DRAWN:
+            # Hundreds of squares already cover a plot; thousands only cost painting.
+            keep = np.unique(np.linspace(0, len(x) - 1, MAX_DRAWN).astype(np.intp))
+            x, y = x[keep], y[keep]
         fitted, losses = row_losses(kind, x, y, theta)
         self.losses = losses
         if kind == "logistic":
@@ -217,19 +224,34 @@ class RowCosts:
     def say_cost(self, scene: Scene) -> None:
         """Say the selected run's cost as the mean of the rows' costs (when shown).
 
-        The cost is the problem's own at the point shown (exact, all rows), so the
-        words hold for data too large to draw every square.
+        The cost is the exact one at the point shown (all rows, the run's own where it
+        recorded it), so the words hold for data too large to draw every square.
         """
         self._scene = scene
         problem = scene.problem
         if not self._shown or problem is None or scene.kind not in ("linear", "logistic"):
             self._say(())
             return
-        point = scene.current.point
-        with np.errstate(all="ignore"):
-            cost = problem.cost(point)
-        value = format_cost(cost)
+        trace = scene.current
         penalty = " + λ/2·m²" if problem.l2 > 0.0 else ""
+        if trace.exact[-1]:
+            cost = trace.current_cost  # the run's own, exact: no pass over the rows
+        elif too_slow_live(scene) and len(self.losses):
+            # A live frame over 10⁶ logistic rows: the drawn rows' mean, said as such.
+            drawn = float(np.mean(self.losses)) + 0.5 * problem.l2 * trace.point[0] ** 2
+            value, count = format_cost(drawn), f"{len(self.losses):,}"
+            self._say(
+                (
+                    f"J ≈ mean of the {count} bars drawn{penalty} = {value}",
+                    f"J ≈ mean(bars){penalty} = {value}",
+                    f"J ≈ {value}",
+                )
+            )
+            return
+        else:
+            with np.errstate(all="ignore"):
+                cost = problem.cost(trace.point)
+        value = format_cost(cost)
         if scene.kind == "logistic":
             self._say(
                 (

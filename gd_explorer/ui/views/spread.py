@@ -30,8 +30,11 @@ SHORTEST_UNSCALED = 0.06
 MIN_SHARE = 0.35
 #: Tips stop this share short of the view's edge.
 EDGE_MARGIN = 0.95
-#: Most row arrows drawn; a larger batch is drawn through an even subsample of its rows.
-MAX_ARROWS = 200
+#: Rows beyond which a live frame does not pass over all of them for the full gradient.
+LIVE_FULL_ROWS = 200_000
+#: Most row arrows drawn; a larger batch is drawn through an even subsample of its rows
+#: (painting wide lines is most of the arrows' cost, and 64 show a spread as well as 1000).
+MAX_ARROWS = 64
 #: The arrow heads: length in pixels (at most this share of the arrow) and half-angle.
 HEAD_PX = 11.0
 HEAD_SHARE = 0.45
@@ -53,6 +56,23 @@ TIP = (
     "gradient's length; 'uphill' counts rows whose arrow points more than 90° away from "
     "the black one. Every arrow is drawn at the scale said above the map."
 )
+
+
+def too_slow_live(scene: Scene) -> bool:
+    """Return whether a live frame should skip the full gradient: a pass over many rows.
+
+    A logistic cost's gradient over 10⁶ rows takes about 10 ms, most of a frame; a
+    least-squares one costs nothing whatever the rows. Paused, replayed or finished
+    runs always draw.
+    """
+    problem = scene.problem
+    return (
+        problem is not None
+        and not problem.cheap_cost
+        and problem.n > LIVE_FULL_ROWS
+        and scene.current.status == "running"
+        and scene.current.config.variant != "batch"
+    )
 
 
 def nice_factor(wanted: float) -> float:
@@ -139,8 +159,6 @@ class SpreadArrows:
             # Above the paths of other runs, under the ball and the optimum's star.
             halo.setZValue(z)
             line.setZValue(z + 0.1)
-            if colour == ROW_COLOUR:
-                halo.setPen(pg.mkPen((255, 255, 255, 70), width=width + 1.5))
             plot.addItem(halo, ignoreBounds=True)
             plot.addItem(line, ignoreBounds=True)
             self._items.append((halo, line))
@@ -172,6 +190,11 @@ class SpreadArrows:
             What the map shows.
         """
         self._scene = scene
+        if self._shown and too_slow_live(scene):
+            self._spread = None
+            self._draw(None)
+            self._say(("spread: pause to see it", "pause: spread"))
+            return
         self._spread = gradient_spread(scene) if self._shown else None
         self._draw(self._spread)
 
@@ -213,7 +236,8 @@ class SpreadArrows:
         px, py = view.viewPixelSize()
         for (halo, line), key in zip(self._items, ("rows", "step", "full"), strict=True):
             xs, ys = _arrow_segments(origin, np.reshape(vectors[key], (-1, 2)), px, py)
-            for item in (halo, line):
+            # The faint rows go without a halo: many of them, and faint on purpose.
+            for item in (line,) if key == "rows" else (halo, line):
                 item.setData(xs, ys)
                 item.setVisible(len(xs) > 0)
         number, factor = format_spread(spread.spread), format_factor(scale)
@@ -271,6 +295,10 @@ class SpreadArrows:
             self._said(self.text)
 
 
+#: The wording last chosen for each plot's title, and what it was chosen for.
+_FITTED: weakref.WeakKeyDictionary[pg.PlotItem, tuple[object, int]] = weakref.WeakKeyDictionary()
+
+
 def fit_title(item: pg.PlotItem, texts: Sequence[str], **style: str) -> str:
     """Show the first of ``texts`` that fits the width of ``item`` as its title; return it.
 
@@ -288,13 +316,24 @@ def fit_title(item: pg.PlotItem, texts: Sequence[str], **style: str) -> str:
     """
     # The title's cell is the view box's column: wider text is cut at both ends.
     width = item.getViewBox().width() - TITLE_MARGIN_PX
-    chosen = texts[-1]
-    for text in texts:
+    # A live run changes the numbers every frame, rarely their length: measuring each
+    # wording again (a layout of rich text each) was most of a frame's title work.
+    key = (width, tuple(len(text) for text in texts), tuple(sorted(style.items())))
+    known = _FITTED.get(item)
+    if known is not None and known[0] == key:
+        chosen = texts[known[1]]
+        item.setTitle(chosen, **style)
+        return chosen
+    index = len(texts) - 1
+    for i, text in enumerate(texts):
         item.setTitle(text, **style)
         if width <= 0 or item.titleLabel.item.boundingRect().width() <= width:
-            return text
-    item.setTitle(chosen, **style)
-    return chosen
+            index = i
+            break
+    else:
+        item.setTitle(texts[index], **style)
+    _FITTED[item] = (key, index)
+    return texts[index]
 
 
 def _room(
