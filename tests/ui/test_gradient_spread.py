@@ -179,3 +179,14 @@ def test_a_live_frame_on_a_million_logistic_rows_waits_for_a_pause(qtbot):
     assert view.spread.vectors["step"] / -(0.5 * view.spread.scale) == pytest.approx(
         run.grad[19], rel=1e-9
     )
+
+
+def test_the_arrows_grow_with_the_presentation_zoom(qtbot, window):
+    finished(qtbot, window, variant="minibatch", batch_size=3)
+    spread = window.contour.spread
+    base = spread.full_item.opts["pen"].widthF()
+    window.contour.set_marker_scale(2.0)
+    assert spread.full_item.opts["pen"].widthF() == pytest.approx(2 * base)
+    assert spread.vectors  # still drawn
+    window.contour.set_marker_scale(1.0)
+    assert spread.full_item.opts["pen"].widthF() == pytest.approx(base)

@@ -271,6 +271,7 @@ class ContourView(pg.PlotWidget):
         ):
             item.setSize(size * factor)
         self._frame.set_pixel_padding(BALL_SIZE * factor / 2)
+        self.spread.set_marker_scale(factor)
 
     def _colours(self, slot: int) -> tuple[object, object]:
         """Return slot ``slot``'s path and ball colours (slot 0's are the theme's own)."""

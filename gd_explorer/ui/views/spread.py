@@ -146,6 +146,8 @@ class SpreadArrows:
         self.scale = 1.0
         self.texts: tuple[str, ...] = ()
         self._items: list[tuple[pg.PlotCurveItem, pg.PlotCurveItem]] = []
+        self._scale_px = 1.0
+        self._widths: list[tuple[object, float]] = []
         for colour, width, z in (
             (ROW_COLOUR, 2.0, 5.0),
             # Wider than the full gradient's: where the two agree, orange edges the black.
@@ -153,20 +155,35 @@ class SpreadArrows:
             (FULL_COLOUR, 3.0, 7.0),
         ):
             halo = pg.PlotCurveItem(connect="pairs")
-            halo.setPen(pg.mkPen(HALO, width=width + 2.5, cap=Qt.PenCapStyle.RoundCap))
             line = pg.PlotCurveItem(connect="pairs")
-            line.setPen(pg.mkPen(colour, width=width, cap=Qt.PenCapStyle.RoundCap))
-            # Above the paths of other runs, under the ball and the optimum's star.
+            # Over the paths and the ball: the arrows start under the ball.
             halo.setZValue(z)
             line.setZValue(z + 0.1)
             plot.addItem(halo, ignoreBounds=True)
             plot.addItem(line, ignoreBounds=True)
             self._items.append((halo, line))
+            self._widths.append((colour, width))
+        self._style()
         self.rows_item, self.step_item, self.full_item = (line for _, line in self._items)
         view = plot.getViewBox()
         # Heads are sized in pixels: a zoom or a resize redraws them.
         view.sigRangeChanged.connect(self._redraw)
         view.sigResized.connect(self._resized)
+
+    def _style(self) -> None:
+        k = self._scale_px
+        for (halo, line), (colour, width) in zip(self._items, self._widths, strict=True):
+            cap = Qt.PenCapStyle.RoundCap
+            halo.setPen(pg.mkPen(HALO, width=(width + 2.5) * k, cap=cap))
+            line.setPen(pg.mkPen(colour, width=width * k, cap=cap))
+
+    def set_marker_scale(self, factor: float) -> None:
+        """Draw the arrows' lines and heads ``factor`` times their base size (1 restores)."""
+        factor = float(factor)
+        if factor != self._scale_px:
+            self._scale_px = factor
+            self._style()
+            self._redraw()
 
     @property
     def shown(self) -> bool:
@@ -235,7 +252,9 @@ class SpreadArrows:
             return
         px, py = view.viewPixelSize()
         for (halo, line), key in zip(self._items, ("rows", "step", "full"), strict=True):
-            xs, ys = _arrow_segments(origin, np.reshape(vectors[key], (-1, 2)), px, py)
+            xs, ys = _arrow_segments(
+                origin, np.reshape(vectors[key], (-1, 2)), px, py, HEAD_PX * self._scale_px
+            )
             # The faint rows go without a halo: many of them, and faint on purpose.
             for item in (line,) if key == "rows" else (halo, line):
                 item.setData(xs, ys)
@@ -360,7 +379,11 @@ def _room(
 
 
 def _arrow_segments(
-    origin: NDArray[np.float64], vectors: NDArray[np.float64], px: float, py: float
+    origin: NDArray[np.float64],
+    vectors: NDArray[np.float64],
+    px: float,
+    py: float,
+    head_px: float = HEAD_PX,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Return the shafts and heads of arrows from ``origin`` as pairs of points.
 
@@ -375,7 +398,7 @@ def _arrow_segments(
         pixels = vectors / (px, py)
         length = np.hypot(*pixels.T)
         unit = pixels / np.where(length > 0.0, length, 1.0)[:, None]
-        head = np.minimum(HEAD_PX, HEAD_SHARE * length)[:, None]
+        head = np.minimum(head_px, HEAD_SHARE * length)[:, None]
         for angle in (HEAD_ANGLE, -HEAD_ANGLE):
             c, s = math.cos(angle), math.sin(angle)
             back = np.column_stack(
