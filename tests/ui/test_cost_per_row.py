@@ -127,3 +127,20 @@ def test_logistic_bars_are_each_rows_log_loss_and_their_mean_is_the_cost(qtbot, 
         drawn_x, drawn_y = rows.bars_item.getData()
         assert drawn_y[1::2] - drawn_y[0::2] == pytest.approx(end - start, rel=1e-9)
         assert f"{run.cost[step]:.4g}" in title(window) and "J = " in title(window)
+
+
+def test_the_squares_bars_and_arrows_export_as_svg(qtbot, window, tmp_path):
+    from gd_explorer.ui import style
+    from gd_explorer.ui.export import export_view_svg
+    from gd_explorer.ui.views.spread import STEP_COLOUR
+
+    finished(qtbot, window, variant="minibatch", batch_size=3)
+    action(window, "actionCostPerRow").setChecked(True)
+    window.show_step(10)
+    data = export_view_svg(window.data_view.plot, tmp_path / "data.svg").read_text()
+    contour = export_view_svg(window.contour, tmp_path / "contour.svg").read_text()
+    assert "<svg" in data and "<svg" in contour
+    assert "J = " in data  # the title line with the cost
+    trail = style.current_theme().trail.lower()
+    assert trail in data.lower()  # the squares
+    assert STEP_COLOUR.lower() in contour.lower()  # the step's arrow
