@@ -47,6 +47,7 @@ FULL_COLOUR = "#111111"
 STEP_COLOUR = "#e6550d"
 ROW_COLOUR = (60, 30, 90, 140)
 HALO = (255, 255, 255, 200)
+ROW_HALO = (255, 255, 255, 110)
 
 TIP = (
     "Gradient spread: at the point this step started from, the black arrow is −α·∇J of all "
@@ -174,7 +175,9 @@ class SpreadArrows:
         k = self._scale_px
         for (halo, line), (colour, width) in zip(self._items, self._widths, strict=True):
             cap = Qt.PenCapStyle.RoundCap
-            halo.setPen(pg.mkPen(HALO, width=(width + 2.5) * k, cap=cap))
+            # A light edge keeps even the faint rows visible off the map, on a dark theme.
+            edge = ROW_HALO if colour == ROW_COLOUR else HALO
+            halo.setPen(pg.mkPen(edge, width=(width + 2.5) * k, cap=cap))
             line.setPen(pg.mkPen(colour, width=width * k, cap=cap))
 
     def set_marker_scale(self, factor: float) -> None:
@@ -255,8 +258,7 @@ class SpreadArrows:
             xs, ys = _arrow_segments(
                 origin, np.reshape(vectors[key], (-1, 2)), px, py, HEAD_PX * self._scale_px
             )
-            # The faint rows go without a halo: many of them, and faint on purpose.
-            for item in (line,) if key == "rows" else (halo, line):
+            for item in (halo, line):
                 item.setData(xs, ys)
                 item.setVisible(len(xs) > 0)
         number, factor = format_spread(spread.spread), format_factor(scale)
