@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 from gd_explorer.engine import CostModel, Dataset, DescentConfig, Fit, Trajectory
 from gd_explorer.engine import steps_to_reach as engine_steps_to_reach
 from gd_explorer.engine.scaling import Scaling
+from gd_explorer.engine.schedules import scheduled_rate
 
 #: Runs that may race at once; each has its own colour slot (``RunTrace.slot``).
 MAX_RUNS = 4
@@ -288,3 +289,163 @@ def start_trace(
         status="ready",
         reached=steps_to_reach(cost, optimum),
     )
+
+
+# What the rows of a step say: each row's gradient (the spread) and each row's cost.
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class GradientSpread:
+    """The gradients behind one stochastic or mini-batch step, where the step began.
+
+    Every vector is in the runs' own units (standardised slope and intercept when x
+    is standardised), with a held parameter's part 0, as the step had it.
+
+    Attributes
+    ----------
+    origin : ndarray, shape (2,)
+        The (slope, intercept) the step was taken from.
+    rows : ndarray of int
+        The rows the step used.
+    row_gradients : ndarray, shape (k, 2)
+        ∇J_i of each of those rows at ``origin``, the penalty's part included.
+    step_gradient : ndarray, shape (2,)
+        Their mean: the gradient the step used.
+    full_gradient : ndarray, shape (2,)
+        ∇J over every row at ``origin``: where all the rows together say down is.
+    rate : float
+        The step's learning rate α (its schedule's, at that step).
+    """
+
+    origin: NDArray[np.float64]
+    rows: NDArray[np.intp]
+    row_gradients: NDArray[np.float64]
+    step_gradient: NDArray[np.float64]
+    full_gradient: NDArray[np.float64]
+    rate: float
+
+    @property
+    def spread(self) -> float:
+        """Return how far the rows' gradients lie from the full one, relative to its length.
+
+        The root mean square of |∇J_i − ∇J| over the step's rows divided by |∇J|:
+        0 when every row agrees with all the data, above 1 when a typical row's
+        gradient is off by more than the full gradient is long. Infinite where the
+        full gradient is 0 and the rows still disagree.
+        """
+        off = self.row_gradients - self.full_gradient
+        rms = math.sqrt(float(np.mean(np.sum(off * off, axis=1))))
+        length = math.hypot(*self.full_gradient)
+        if length > 0.0:
+            return rms / length
+        return 0.0 if rms == 0.0 else math.inf
+
+    @property
+    def against(self) -> int:
+        """Return how many rows point uphill: their −∇J_i is against −∇J (over 90° off)."""
+        return int(np.count_nonzero(self.row_gradients @ self.full_gradient < 0.0))
+
+
+def row_gradients(
+    problem: CostModel, theta: tuple[float, float], rows: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    """Return the gradient of each row's own cost at ``theta``, one row per row.
+
+    Each is what :meth:`CostModel.gradient` gives for that row alone (the penalty's
+    part included), so their mean over a batch is the batch's gradient.
+
+    Parameters
+    ----------
+    problem : CostModel
+        A linear or logistic cost.
+    theta : (float, float)
+        Slope and intercept.
+    rows : ndarray of int
+        Row indices into ``problem.data``.
+    """
+    m, b = theta
+    x = problem.data.x[rows]
+    y = problem.data.y[rows]
+    with np.errstate(over="ignore", invalid="ignore"):
+        if problem.kind == "logistic":
+            error = np.exp(-np.logaddexp(0.0, -(m * x + b))) - y  # p − y
+            out = np.column_stack([error * x, error])
+        else:
+            residual = y - (m * x + b)
+            out = np.column_stack([-residual * x, -residual])
+    out[:, 0] += problem.l2 * m
+    return out
+
+
+def gradient_spread(scene: Scene) -> GradientSpread | None:
+    """Return the spread of the selected run's newest shown step, where it has one.
+
+    None at the start, for batch descent (every row, no spread), on a function, and
+    where the step's rows are not known (the data changed during the run).
+    """
+    trace, problem = scene.current, scene.problem
+    config = trace.config
+    if (
+        problem is None
+        or problem.kind not in ("linear", "logistic")
+        or config.variant == "batch"
+        or trace.rows is None
+        or trace.before is None
+    ):
+        return None
+    rows = np.atleast_1d(np.asarray(trace.rows, dtype=np.intp))
+    if rows.size == 0 or rows.min() < 0 or rows.max() >= problem.n:
+        return None
+    origin = np.array(trace.before, dtype=np.float64)
+    free = np.array(config.free(), dtype=np.float64)
+    theta = (float(origin[0]), float(origin[1]))
+    gradients = row_gradients(problem, theta, rows) * free  # a held parameter never moves
+    with np.errstate(over="ignore", invalid="ignore"):
+        full = problem.gradient(theta) * free
+    rate = scheduled_rate(
+        config.schedule,
+        float(config.learning_rate),
+        trace.step - 1,
+        config.steps,
+        config.schedule_options,
+    )
+    return GradientSpread(
+        origin=origin,
+        rows=rows,
+        row_gradients=gradients,
+        step_gradient=gradients.mean(axis=0),
+        full_gradient=full,
+        rate=rate,
+    )
+
+
+def row_losses(
+    kind: str, x: ArrayLike, y: ArrayLike, theta: tuple[float, float]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return each row's model value and its own cost at ``theta``, in the data's units.
+
+    Least squares: the fitted value m·x + b and the squared error (y − m·x − b)², so
+    that the cost is half their mean (the ½ convention). Logistic: p = σ(m·x + b) and
+    the row's log-loss −[y log p + (1 − y) log(1 − p)], so that the cost is their mean.
+    Neither includes an L2 penalty, which is the same for every row.
+
+    Parameters
+    ----------
+    kind : {"linear", "logistic"}
+        The cost model.
+    x, y : array_like
+        The rows.
+    theta : (float, float)
+        Slope and intercept on the data's own x.
+    """
+    m, b = theta
+    xs = np.asarray(x, dtype=np.float64)
+    ys = np.asarray(y, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        u = m * xs + b
+        if kind == "logistic":
+            # softplus(u) for class 0 and softplus(−u) for class 1, never overflowing.
+            loss = np.logaddexp(0.0, np.where(ys >= 0.5, -u, u))
+            return np.exp(-np.logaddexp(0.0, -u)), loss
+        residual = ys - u
+        return u, residual * residual

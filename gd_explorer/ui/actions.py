@@ -43,6 +43,8 @@ class ActionSpec:
     enabled: bool = True
     #: What a button showing the action says, when shorter than ``text``.
     short: str = ""
+    #: Whether a checkable action starts checked.
+    checked: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -259,6 +261,27 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shared=False,
     ),
     ActionSpec(
+        "actionGradientSpread",
+        "Gradient spread",
+        (),
+        lambda w, on: w.contour.spread.set_shown(on),
+        "Stochastic and mini-batch runs: each row's own step −α·∇J_i as a faint arrow "
+        "around the full gradient's, on the cost map",
+        shared=False,
+        checkable=True,
+        checked=True,
+    ),
+    ActionSpec(
+        "actionCostPerRow",
+        "Cost per row",
+        (),
+        lambda w, on: w.data_view.set_row_costs_shown(on),
+        "On the data: each point's error as a square of side |error| (least squares) or "
+        "its log-loss as a bar (logistic); the cost is their mean",
+        shared=False,
+        checkable=True,
+    ),
+    ActionSpec(
         "actionColourBlind",
         "Colour-blind-safe colours",
         (),
@@ -338,7 +361,17 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "&View",
-        ("actionFullScreen", "actionZoomIn", "actionZoomOut", "actionZoomReset", "-", "@theme"),
+        (
+            "actionFullScreen",
+            "actionZoomIn",
+            "actionZoomOut",
+            "actionZoomReset",
+            "-",
+            "actionGradientSpread",
+            "actionCostPerRow",
+            "-",
+            "@theme",
+        ),
     ),
     ("&Calculus", ("actionCalculus",)),
     ("&Lessons", ("@lessons",)),
@@ -357,6 +390,7 @@ def _make(window: MainWindow, spec: ActionSpec) -> QAction:
     action.setEnabled(spec.enabled)
     if spec.checkable:
         action.setCheckable(True)
+        action.setChecked(spec.checked)
         action.toggled.connect(partial(spec.handler, window))
     else:
         action.triggered.connect(lambda _=False, run=spec.handler: run(window))

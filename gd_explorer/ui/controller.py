@@ -1113,7 +1113,8 @@ class ExplorerController(QObject):
         if newest and self.replay_step is None:
             rows = record.rows  # as the frame brought them
         else:
-            rows = record.sampled_rows(step, self.state.data)
+            # The rows index the data the run is on: standardised x is other data.
+            rows = record.sampled_rows(step, self.analysis.problem.data)
         optimum = self.analysis.fit.cost
         key = (record.run_id, record.version, optimum)
         reach = self._reaches.get(key)

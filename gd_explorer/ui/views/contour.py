@@ -22,6 +22,8 @@ from gd_explorer.framing import LIMIT, Domain, can_follow, decimate_path, drawab
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.items import Marker, ViewFrame
+from gd_explorer.ui.views.spread import TIP as SPREAD_TIP
+from gd_explorer.ui.views.spread import SpreadArrows, fit_title
 
 OBJECT_NAME = "contourPlot"
 
@@ -165,6 +167,8 @@ class ContourView(pg.PlotWidget):
         #: What the markers mean, above the map (a legend inside would hide part of it).
         self.legend_text = ""
         self._markers_text = ""  # what the markers are, shown unless a note replaces it
+        self._legend_texts: list[str] = [""]
+        self._legend_width = -1
         self._note: str | None = None
         self._function = False
         self.held = pg.InfiniteLine(angle=0, pen=HELD_PEN, movable=False)
@@ -224,6 +228,8 @@ class ContourView(pg.PlotWidget):
             self.global_minima,
         ):
             self.addItem(item, ignoreBounds=True)
+        #: The per-row gradients of a stochastic or mini-batch step (View → Gradient spread).
+        self.spread = SpreadArrows(self, self._spread_said)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.apply_theme(style.current_theme())
 
@@ -265,6 +271,7 @@ class ContourView(pg.PlotWidget):
         ):
             item.setSize(size * factor)
         self._frame.set_pixel_padding(BALL_SIZE * factor / 2)
+        self.spread.set_marker_scale(factor)
 
     def _colours(self, slot: int) -> tuple[object, object]:
         """Return slot ``slot``'s path and ball colours (slot 0's are the theme's own)."""
@@ -407,13 +414,17 @@ class ContourView(pg.PlotWidget):
         self._markers_text = text
         if self._note is not None:
             text = self._note
-        if text == self.legend_text:
+        # The spread of a step says the most that fits the map's width.
+        texts = [f"{text} · {said}" if text else said for said in self.spread.texts] or [text]
+        if texts == self._legend_texts and self.width() == self._legend_width:
             return
-        self.legend_text = text
+        self._legend_texts, self._legend_width = texts, self.width()
         item = self.getPlotItem()
-        if text:
-            item.setTitle(text, **style.text_style(size=f"{style.BASE_POINT_SIZE - 1}pt"))
+        if text or self.spread.texts:
+            size = f"{style.BASE_POINT_SIZE - 1}pt"
+            self.legend_text = fit_title(item, texts, **style.text_style(size=size))
         else:
+            self.legend_text = ""
             item.setTitle(None)
 
     def set_domain(self, domain: Domain | tuple[float, float, float, float]) -> None:
@@ -459,6 +470,11 @@ class ContourView(pg.PlotWidget):
         self.set_path(current.params)
         self._follow_paths()
         self._frame_view()
+        self.spread.show_scene(scene)  # after the framing: its arrows fit the view
+
+    def _spread_said(self, text: str) -> None:
+        self.getPlotItem().titleLabel.setToolTip(SPREAD_TIP if text else "")
+        self._show_legend(self._markers_text)
 
     def _follow_paths(self) -> None:
         """Widen the colour map to the paths drawn when they leave it."""

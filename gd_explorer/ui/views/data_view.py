@@ -31,6 +31,8 @@ from gd_explorer.engine import Dataset
 from gd_explorer.framing import LIMIT
 from gd_explorer.scene import MAX_RUNS, Scene
 from gd_explorer.ui import style
+from gd_explorer.ui.views.row_costs import BARS_TIP, SQUARES_TIP, RowCosts
+from gd_explorer.ui.views.spread import fit_title
 
 HIT_RADIUS_PX = 12.0
 """A click this close to a point (in screen pixels) is on the point."""
@@ -212,6 +214,7 @@ class DataView(QWidget):
         self._theme = style.current_theme()
         self._kind_shown = LINEAR
         self._line_cut = False  # the line runs past the top or bottom of the plot
+        self._title_width = -1
 
         self.view_box = _EditingViewBox()
         self.view_box.click_handler = self._handle_click
@@ -228,6 +231,9 @@ class DataView(QWidget):
         self.plot.setMenuEnabled(False)
         style.style_plot(self.plot, "x", _Y_LABEL[LINEAR], "")
         self._create_items()
+        #: Squares or loss bars on each row (View → Cost per row), said in the title.
+        self.row_costs = RowCosts(self.view_box, self._set_title)
+        self.view_box.sigResized.connect(self._title_resized)
         self._create_controls()
 
         layout = QVBoxLayout(self)
@@ -242,6 +248,7 @@ class DataView(QWidget):
         """Recolour the plot, the points, the model, the legend and the class buttons."""
         style.theme_plot(self.plot, theme)
         self._theme = theme
+        self.row_costs.apply_theme(theme)
         self.points_item.setBrush(pg.mkBrush(theme.point))
         self.class0_item.setBrush(pg.mkBrush(theme.class0))
         sampled = pg.mkColor(theme.sampled)
@@ -304,6 +311,7 @@ class DataView(QWidget):
         for slot, item in enumerate(self.run_lines):
             item.setPen(pg.mkPen(style.run_colour(slot, theme), width=OTHER_LINE_WIDTH * k))
         self.residuals_item.setPen(pg.mkPen(theme.residual, width=2 * k))
+        self.row_costs.set_marker_scale(k)
         self.cutoff_item.setPen(pg.mkPen(theme.axis, width=2 * k, style=Qt.PenStyle.DashLine))
 
     # Construction.
@@ -521,6 +529,18 @@ class DataView(QWidget):
         elif changed:
             self._draw_others()
         self.set_sampled(current.rows)
+        self.row_costs.say_cost(scene)
+
+    def set_row_costs_shown(self, on: bool) -> None:
+        """Draw each row's cost on it (squares or loss bars), or not.
+
+        Parameters
+        ----------
+        on : bool
+            Whether to draw them (View → Cost per row).
+        """
+        self.row_costs.set_shown(on)
+        self._draw_model()
 
     def set_sampled(self, rows: int | NDArray[np.integer] | None) -> None:
         """Highlight the rows the current step used; None clears.
@@ -580,7 +600,25 @@ class DataView(QWidget):
         if self._line_cut and self._kind_shown == LINEAR:
             title += f" \N{MIDDLE DOT} {LINE_CUT_NOTE}"
         size = _TITLE_SIZE[self._kind_shown]
-        self.plot.setTitle(title, **(style.text_style(size=size) if size else style.text_style()))
+        title_style = style.text_style(size=size) if size else style.text_style()
+        said = self.row_costs.texts
+        if said:
+            # The cost as the rows' mean: with the title where it fits, else alone.
+            # A size smaller than the title's, as the cost map's legend line has it.
+            small = f"{style.BASE_POINT_SIZE - 1}pt"
+            said = tuple(f'<span style="font-size:{small};">{text}</span>' for text in said)
+            texts = [f"{title} · {text}" for text in said[:1]] + list(said)
+            fit_title(self.plot.getPlotItem(), texts, **title_style)
+            tip = BARS_TIP if self._kind_shown == LOGISTIC else SQUARES_TIP
+            self.plot.getPlotItem().titleLabel.setToolTip(tip)
+        else:
+            self.plot.setTitle(title, **title_style)
+            self.plot.getPlotItem().titleLabel.setToolTip("")
+        self._title_width = self.plot.width()
+
+    def _title_resized(self, *_: object) -> None:
+        if self.row_costs.texts and self.plot.width() != self._title_width:
+            self._set_title()  # another width may fit another wording
 
     def _fit_view(self) -> None:
         if self._dataset is None:
@@ -724,6 +762,7 @@ class DataView(QWidget):
             self._show_cut(False)
             for item in (self.line_item, self.sigmoid_item, self.residuals_item):
                 _clear(item)
+            self.row_costs.clear()
             return
         assert theta is not None
         m, b = theta
@@ -747,6 +786,9 @@ class DataView(QWidget):
             self.sigmoid_item.setData(*self._model_curve(theta, (x0, x1), band))
             _clear(self.line_item)
             _clear(self.residuals_item)
+        if self.row_costs.shown:
+            slots = self._residual_slots
+            self.row_costs.draw(self._model_kind, self._x[slots], self._y[slots], theta)
 
     def _slot(self, row: int | None) -> int | None:
         """Return where row ``row`` is among the drawn points, or None."""
