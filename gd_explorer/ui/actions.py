@@ -355,6 +355,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     redo = stack.createRedoAction(window, "Redo")
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     for name, action in (("actionUndo", undo), ("actionRedo", redo)):
+        # The toolbar says only "Undo" (the full "Undo Load lesson …" is the menu's and
+        # the tooltip's): a long command must not push Undo and Redo off the toolbar.
+        action.setIconText(name.removeprefix("action"))
         action.setObjectName(name)
         window.addAction(action)
         actions[name] = action

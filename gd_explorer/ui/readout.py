@@ -36,6 +36,10 @@ ONE_VARIABLE = {"cost": "f(x)", "slope": "x", "intercept": "y (not used)", "grad
 #: Point sizes at scale 1.
 CAPTION_PT = 11
 VALUE_PT = 16
+#: Texts as long as the usual step and numbers: the read-out takes two rows when a row
+#: has no room for them at their full size.
+STEP_SAMPLE = "1,234 of 10,000"
+NUMBER_SAMPLE = "-0.000137054"
 
 
 def _number(value: float) -> str:
@@ -116,22 +120,66 @@ class Readout(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         layout.addLayout(grid)
+        self._grid = grid
+        self._columns = 0
         self.values: dict[str, ValueLabel] = {}
         self.captions: list[QLabel] = []
-        for column, name in enumerate(self.FIELDS):
+        for name in self.FIELDS:
             caption = QLabel(name)
+            # Its width never sets the window's either: too narrow, the fields take two rows.
+            caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             value = ValueLabel("–")
             value.setObjectName(f"{name}Readout")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(caption, 0, column)
-            grid.addWidget(value, 1, column)
-            # "123,456 of 1,000,000" is the longest: its column gets twice the room.
-            grid.setColumnStretch(column, 2 if name == "step" else 1)
             self.values[name] = value
             self.captions.append(caption)
+        self._arrange(len(self.FIELDS))
         self._scale = 1.0
         self._theme = style.current_theme()
         self.set_scale(1.0)
+
+    def _arrange(self, columns: int) -> None:
+        """Lay the fields out in ``columns`` columns: one row of six, or two rows of three."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        grid = self._grid
+        for index, name in enumerate(self.FIELDS):
+            row, column = 2 * (index // columns), index % columns
+            grid.addWidget(self.captions[index], row, column)  # moves it if placed
+            grid.addWidget(self.values[name], row + 1, column)
+        for column in range(len(self.FIELDS)):
+            # "123,456 of 1,000,000" is the longest: its column gets twice the room.
+            stretch = 2 if column == 0 else 1
+            grid.setColumnStretch(column, stretch if column < columns else 0)
+
+    def needed_width(self, columns: int) -> int:
+        """Return the width the fields need in ``columns`` columns at their full size."""
+        font = QFont(self.font())
+        font.setWeight(QFont.Weight.DemiBold)
+        font.setPointSizeF(VALUE_PT * self._scale)
+        metrics = QFontMetricsF(font)
+        widths = []
+        for caption, name in zip(self.captions, self.FIELDS, strict=True):
+            sample = STEP_SAMPLE if name == "step" else NUMBER_SAMPLE
+            text = self.values[name].text()
+            value = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(text))
+            widths.append(max(caption.sizeHint().width(), math.ceil(value)))
+        per_row = [sum(widths[i : i + columns]) for i in range(0, len(widths), columns)]
+        layout = self.layout()
+        margins = None if layout is None else layout.contentsMargins()
+        spare = 0 if margins is None else margins.left() + margins.right()
+        spacing = self._grid.horizontalSpacing() * (columns - 1)
+        return max(per_row) + spacing + spare
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Take two rows when one is too narrow for the numbers at their size."""
+        super().resizeEvent(event)
+        self._rearrange()
+
+    def _rearrange(self) -> None:
+        wide = self.width() >= self.needed_width(len(self.FIELDS))
+        self._arrange(len(self.FIELDS) if wide else len(self.FIELDS) // 2)
 
     def set_kind(self, kind: str, dimension: int = 2) -> None:
         """Name the numbers for the problem: slope and intercept, or x, y and f(x, y).
@@ -158,6 +206,7 @@ class Readout(QWidget):
             )
         for value in self.values.values():
             value.set_point_size(VALUE_PT * factor)
+        self._rearrange()
 
     def show_step(
         self,
