@@ -115,6 +115,7 @@ class MainWindow(FileWork, Presentation):
         self._scale = 1.0
         style.set_text_scale(1.0)  # before the views: each sets its plot text at this scale
         self._normal_layout = None
+        self._placing = False
         self._shortcuts: ShortcutsDialog | None = None
         self._calculus: QTabWidget | None = None
         self.replay_slider = QSlider(Qt.Orientation.Horizontal)
@@ -145,6 +146,10 @@ class MainWindow(FileWork, Presentation):
         self.lessons_dock.setWidget(self.lessons_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lessons_dock)
         self.lessons_dock.hide()  # the explorer first; the Lessons menu opens the walk-through
+        # Opened from the menu's check box too: beside the views or over them, as they allow.
+        self.lessons_dock.visibilityChanged.connect(
+            lambda shown: shown and QTimer.singleShot(0, self, self.place_lessons)
+        )
 
         stored = self._store.value(SETTINGS_KEY)
         settings = _opening_settings(stored if isinstance(stored, dict) else {})
@@ -283,6 +288,8 @@ class MainWindow(FileWork, Presentation):
         grid = QSplitter(Qt.Orientation.Vertical)
         grid.addWidget(top)
         grid.addWidget(bottom)
+        self._views_grid = grid  # where the lessons panel lies on a small window
+        grid.installEventFilter(self)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)

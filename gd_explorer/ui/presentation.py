@@ -8,8 +8,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSignalBlocker, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QSettings,
+    QSignalBlocker,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QGuiApplication, QMoveEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -42,6 +53,10 @@ THEME_KEY = "theme"
 THEME_CHOICES = ("system", "light", "dark")
 #: Width of the lessons panel when it opens, in pixels.
 LESSONS_WIDTH = 250
+#: The narrowest a view of the top row may be (at the normal text size) with the
+#: lessons panel docked beside the views: the data plot's title reads on one line. On
+#: a narrower window the panel lies over the right of the views instead.
+VIEW_ROOM = 270
 #: The text sizes Ctrl++ and Ctrl+- step through; Ctrl+0 goes back to 1.
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5)
 ZOOM_RANGE = (ZOOM_STEPS[0], ZOOM_STEPS[-1])
@@ -91,6 +106,8 @@ class Presentation(QMainWindow):
     _side: QWidget
     _side_scroll: QScrollArea
     _normal_layout: Layout | None
+    _views_grid: QWidget
+    _placing: bool
     theme_actions: dict[str, QAction]
     action_colour_blind: QAction
     lessons_dock: QDockWidget
@@ -109,9 +126,54 @@ class Presentation(QMainWindow):
     load_lesson: Callable[[str], None]
 
     def show_lessons(self) -> None:
-        """Show the lessons panel, narrow enough that the window still fits 1280 pixels."""
+        """Show the lessons panel: beside the views, or over their right on a small window."""
         self.lessons_dock.show()
-        self.resizeDocks([self.lessons_dock], [LESSONS_WIDTH], Qt.Orientation.Horizontal)
+        self.place_lessons()
+
+    def place_lessons(self) -> None:
+        """Dock the lessons panel beside the views if they keep their room, else lay it over.
+
+        Docked on a 1280-pixel window, the panel left each view about 150 pixels and
+        cut their titles ("Data and y = m·x -"). Over the views it covers the right of
+        them (the 3-D view, the table) while it is open, and squeezes nothing.
+        """
+        dock = self.lessons_dock
+        if self._placing or not dock.isVisible() or not self.isVisible():
+            return
+        self._placing = True
+        try:
+            width = max(LESSONS_WIDTH, dock.minimumSizeHint().width())
+            views = self.width() - self._side_scroll.minimumWidth() - width
+            if views >= 3 * VIEW_ROOM * max(1.0, self._scale):
+                if dock.isFloating():
+                    dock.setFloating(False)
+                self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+                return
+            if not dock.isFloating():
+                dock.setFloating(True)
+            grid = self._views_grid
+            top_left = grid.mapToGlobal(QPoint(0, 0))
+            area = QRect(top_left, grid.size())
+            dock.setGeometry(area.right() + 1 - width, area.top(), width, area.height())
+            dock.raise_()
+        finally:
+            self._placing = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Keep the lessons panel over the views when they change size."""
+        if (
+            watched is self._views_grid
+            and event.type() == QEvent.Type.Resize
+            and self.lessons_dock.isFloating()
+        ):
+            self.place_lessons()
+        return super().eventFilter(watched, event)
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 - Qt's name
+        """Move the lessons panel lying over the views with the window."""
+        super().moveEvent(event)
+        if self.lessons_dock.isFloating():
+            self.place_lessons()
 
     def lesson_from_menu(self, lesson_id: str) -> None:
         """Load a lesson from the Lessons menu, showing its text."""
@@ -265,6 +327,7 @@ class Presentation(QMainWindow):
             self._normal_layout.restore(self)
         else:
             self.fit_to_screen()
+        self.place_lessons()
 
     def screen_area(self) -> QRect:
         """Return the part of the window's screen a window may take (without panels, docks)."""
@@ -307,8 +370,10 @@ class Presentation(QMainWindow):
         chrome = scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
         share = int(self.screen_area().width() * SIDE_SHARE)
         self.runs_panel.set_widest(None if self._scale == 1.0 else share - chrome - spare)
-        controls = self.controls.sizeHint().width() + spare
-        width = max(controls, side.minimumSizeHint().width()) + chrome
+        # As wide as the widest thing that cannot shrink (the runs table's columns, a
+        # drop-down box's longest choice); a row that does not fit puts its field under
+        # its label.
+        width = side.minimumSizeHint().width() + chrome
         if self._scale == 1.0 and self._normal_layout is not None:
             # Back at the normal size: exactly as before, whatever the controls measure
             # while their fonts change.

@@ -192,3 +192,32 @@ def test_the_default_window_fits_the_free_area_of_its_screen_frame_and_all(
     settle()
     assert free.contains(window.frameGeometry())
     assert window.width() == 1280 - (window.frameGeometry().width() - window.width())
+
+
+#: The narrowest a view may be with the lessons panel open: the data plot's title
+#: ("Data and y = m·x + b", about 230 pixels at the normal size) on at most two lines,
+#: beside its axis. Docked, the panel left each view about 150 pixels.
+VIEW_WIDTH = 250
+VIEWS = ("dataPlot", "contourPlot", "surfaceView", "costCurvePlot", "historyPlot")
+
+
+def test_the_lessons_panel_at_1280_by_800_leaves_every_view_its_room(
+    qtbot, small_screen, make_window
+):
+    window = make_window()
+    settle()
+    closed = {name: window.findChild(QWidget, name).width() for name in VIEWS}
+    window.lesson_from_menu("overshoot")
+    settle()
+    assert window.lessons_panel.isVisible()
+    assert window.lessons_panel.visibleRegion().boundingRect().width() >= 200
+    assert SCREEN.contains(window.lessons_dock.frameGeometry())
+    widths = {name: window.findChild(QWidget, name).width() for name in VIEWS}
+    assert {name: w for name, w in widths.items() if w < VIEW_WIDTH} == {}
+    assert widths == closed  # the panel squeezes no view
+    title = window.data_view.plot.getPlotItem().titleLabel
+    one_line = title.item.document().clone()
+    one_line.setTextWidth(-1)
+    assert title.itemRect().height() <= 2 * one_line.size().height() + 1  # two lines at most
+    assert text_fits_combo(window.findChild(QComboBox, "modelInput"))
+    assert problems(window) == []
