@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QMessageBox,
@@ -174,6 +175,8 @@ class MainWindow(FileWork, Presentation):
         self._fit_hint()
         self._fit_choices()
         self._fit_side_panel()  # now that the runs panel shows its buttons
+        for box in self.controls.findChildren(QComboBox):
+            box.currentTextChanged.connect(self.choice_changed)
         self.scatter_starts = ScatterStarts(self)
         self._connect()
         self._check_theme_actions()

@@ -63,6 +63,8 @@ ZOOM_RANGE = (ZOOM_STEPS[0], ZOOM_STEPS[-1])
 #: The most of the window's width the controls panel takes: beyond it, its rows wrap
 #: (label above field) and it scrolls, and the plots keep their room.
 SIDE_SHARE = 0.33
+#: The largest scale of the read-out's numbers, which are larger than the text already.
+READOUT_MOST = 2.0
 #: The usage hint's size, as a share of the window's text size, and its largest size in
 #: points: past it, the hint (for whoever holds the mouse) would push the data plot out
 #: of its view at large text sizes.
@@ -277,7 +279,9 @@ class Presentation(QMainWindow):
         font = self.font()
         font.setPointSizeF(style.BASE_POINT_SIZE * scale)
         self.setFont(font)
-        self.readout.set_scale(scale)
+        # The read-out is large type already: past READOUT_MOST its numbers would need more
+        # rows than a small screen has room for.
+        self.readout.set_scale(min(scale, READOUT_MOST))
         self.equations.set_scale(scale)
         self.lessons_panel.set_scale(scale)
         self._fit_hint()
@@ -304,8 +308,8 @@ class Presentation(QMainWindow):
             font.setPointSizeF(min(size, HINT_MAX_POINTS))
             hint.setFont(font)
 
-    def _fit_choices(self) -> None:
-        """Make each of the controls' drop-down boxes wide enough for its longest choice.
+    def _fit_choices(self, *_: object) -> None:
+        """Make each of the controls' drop-down boxes wide enough for its choice.
 
         They shrink with the panel otherwise ("Linear (least squar"); the panel's rows
         wrap, label above field, when a box and its label do not fit side by side.
@@ -314,12 +318,16 @@ class Presentation(QMainWindow):
             option = QStyleOptionComboBox()
             box.initStyleOption(option)
             metrics = box.fontMetrics()
-            texts = (box.itemText(i) for i in range(box.count()))
-            text = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+            text = metrics.horizontalAdvance(box.currentText())
             size = box.style().sizeFromContents(
                 QStyle.ContentsType.CT_ComboBox, option, QSize(text, metrics.height()), box
             )
             box.setMinimumWidth(size.width())
+
+    def choice_changed(self) -> None:
+        """Fit the box whose choice changed, and the panel to it."""
+        self._fit_choices()
+        self._fit_side_panel()
 
     def _settle_layout(self) -> None:
         self._fit_side_panel()
@@ -356,11 +364,12 @@ class Presentation(QMainWindow):
             self.move(x, y)  # a window's position is that of its frame
 
     def _fit_side_panel(self) -> None:
-        """Keep the controls panel as wide as its controls, but no wider than its share.
+        """Keep the controls panel as narrow as its controls allow, and within the screen.
 
-        Past :data:`SIDE_SHARE` of the screen the controls' rows wrap (label above
-        field) and the panel scrolls up and down, so large text does not take the
-        plots' room nor push the window past its screen.
+        The runs table gets at most :data:`SIDE_SHARE` of the screen (it scrolls
+        sideways past it); the controls' rows wrap, label above field, when they do
+        not fit side by side; the panel scrolls up and down. Only where the views
+        would otherwise push the window past its screen does the panel scroll sideways.
         """
         scroll = self._side_scroll
         side = self._side
@@ -378,10 +387,11 @@ class Presentation(QMainWindow):
             # Back at the normal size: exactly as before, whatever the controls measure
             # while their fonts change.
             width = self._normal_layout.side_width
-        elif self._scale != 1.0:  # the normal size keeps the width it always had
-            width = min(width, share)
-        # Only the largest text on a small screen needs more than the share: the panel
-        # scrolls sideways too rather than push the window past its screen.
+        else:
+            grid = getattr(self, "_views_grid", None)  # None while the window is being built
+            views = grid.parentWidget() if grid is not None else None  # read-out and views
+            least = views.minimumSizeHint().width() if views is not None else 0
+            width = min(width, self.screen_area().width() - least)
         wider = side.minimumSizeHint().width() + chrome > width
         policy = Qt.ScrollBarPolicy
         scroll.setHorizontalScrollBarPolicy(

@@ -37,9 +37,10 @@ ONE_VARIABLE = {"cost": "f(x)", "slope": "x", "intercept": "y (not used)", "grad
 CAPTION_PT = 11
 VALUE_PT = 16
 #: Texts as long as the usual step and numbers: the read-out takes two rows when a row
-#: has no room for them at their full size.
+#: has no room for them at :data:`ROW_SHARE` of their size.
 STEP_SAMPLE = "1,234 of 10,000"
-NUMBER_SAMPLE = "-0.000137054"
+NUMBER_SAMPLE = "0.0001371"
+ROW_SHARE = 0.8
 
 
 def _number(value: float) -> str:
@@ -139,7 +140,7 @@ class Readout(QWidget):
         self.set_scale(1.0)
 
     def _arrange(self, columns: int) -> None:
-        """Lay the fields out in ``columns`` columns: one row of six, or two rows of three."""
+        """Lay the fields out in ``columns`` columns (six, three or two to a row)."""
         if columns == self._columns:
             return
         self._columns = columns
@@ -153,17 +154,16 @@ class Readout(QWidget):
             stretch = 2 if column == 0 else 1
             grid.setColumnStretch(column, stretch if column < columns else 0)
 
-    def needed_width(self, columns: int) -> int:
-        """Return the width the fields need in ``columns`` columns at their full size."""
+    def needed_width(self, columns: int, share: float = 1.0) -> int:
+        """Return the width the fields need in ``columns`` columns at ``share`` of their size."""
         font = QFont(self.font())
         font.setWeight(QFont.Weight.DemiBold)
-        font.setPointSizeF(VALUE_PT * self._scale)
+        font.setPointSizeF(VALUE_PT * self._scale * share)
         metrics = QFontMetricsF(font)
         widths = []
         for caption, name in zip(self.captions, self.FIELDS, strict=True):
             sample = STEP_SAMPLE if name == "step" else NUMBER_SAMPLE
-            text = self.values[name].text()
-            value = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(text))
+            value = metrics.horizontalAdvance(sample)
             widths.append(max(caption.sizeHint().width(), math.ceil(value)))
         per_row = [sum(widths[i : i + columns]) for i in range(0, len(widths), columns)]
         layout = self.layout()
@@ -178,8 +178,12 @@ class Readout(QWidget):
         self._rearrange()
 
     def _rearrange(self) -> None:
-        wide = self.width() >= self.needed_width(len(self.FIELDS))
-        self._arrange(len(self.FIELDS) if wide else len(self.FIELDS) // 2)
+        for columns in (6, 3):
+            if self.width() >= self.needed_width(columns, ROW_SHARE):
+                break
+        else:
+            columns = 2
+        self._arrange(columns)
 
     def set_kind(self, kind: str, dimension: int = 2) -> None:
         """Name the numbers for the problem: slope and intercept, or x, y and f(x, y).
