@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from gd_explorer.ui.main_window import MainWindow
 
 Keys = tuple[str | QKeySequence.StandardKey, ...]
-#: Presentation zoom: each Ctrl+= / Ctrl+- multiplies or divides the scale by this.
+#: Presentation zoom: Ctrl+= / Ctrl+- pass this or its inverse, one step up or down
+#: the window's text sizes (``presentation.ZOOM_STEPS``).
 ZOOM_STEP = 1.25
 
 

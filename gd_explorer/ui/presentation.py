@@ -64,12 +64,15 @@ ZOOM_RANGE = (ZOOM_STEPS[0], ZOOM_STEPS[-1])
 #: (label above field) and it scrolls, and the plots keep their room.
 SIDE_SHARE = 0.33
 #: The largest scale of the read-out's numbers, which are larger than the text already.
-READOUT_MOST = 2.0
+READOUT_MOST = 1.5
 #: The usage hint's size, as a share of the window's text size, and its largest size in
 #: points: past it, the hint (for whoever holds the mouse) would push the data plot out
 #: of its view at large text sizes.
 HINT_SHARE = 0.85
 HINT_MAX_POINTS = 13.0
+#: From this text size on, the hint gives its lines to the data plot (on a small screen
+#: the plot had no room left for its title); Help lists every mouse action.
+HINT_HIDDEN_FROM = 2.0
 
 
 class Layout:
@@ -207,7 +210,10 @@ class Presentation(QMainWindow):
     def toggle_full_screen(self) -> None:
         """Fill the screen, or go back to the window as it was (F11)."""
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
-        self.fit_to_screen()  # back from full screen: within the screen, frame and all
+        # Back from full screen: within the screen, frame and all, once the window
+        # system has given the window its size back.
+        self.fit_to_screen()
+        QTimer.singleShot(0, self, self.fit_to_screen)
 
     @property
     def theme(self) -> tuple[str, bool]:
@@ -275,7 +281,7 @@ class Presentation(QMainWindow):
         if self._scale == 1.0 and scale != 1.0:
             self._normal_layout = Layout(self)
         self._scale = scale
-        style.set_text_scale(scale)
+        style.set_text_scale(style.plot_text_scale(scale))
         font = self.font()
         font.setPointSizeF(style.BASE_POINT_SIZE * scale)
         self.setFont(font)
@@ -285,9 +291,9 @@ class Presentation(QMainWindow):
         self.equations.set_scale(scale)
         self.lessons_panel.set_scale(scale)
         self._fit_hint()
-        for plot in (self.data_view.plot, self.cost_curve, self.contour, self.history):
-            style.scale_plot(plot, scale)
-        style.scale_plot(self.sweep_view.plot, scale)
+        plots = (self.data_view.plot, self.cost_curve, self.contour, self.history)
+        for plot in (*plots, self.sweep_view.plot):
+            style.scale_plot(plot)
         for view in (self.data_view, self.cost_curve, self.contour, self.history, self.surface):
             view.set_marker_scale(scale)
         self._fit_choices()
@@ -300,13 +306,14 @@ class Presentation(QMainWindow):
         QTimer.singleShot(0, self, self._settle_layout)
 
     def _fit_hint(self) -> None:
-        """Draw the data plot's usage hint at its share of the text size."""
+        """Draw the data plot's usage hint at its share of the text size, or hide it."""
         hint = self.findChild(QLabel, "dataHint")
         if hint is not None:  # it has a font of its own, which the window's does not reach
             font = hint.font()
             size = style.BASE_POINT_SIZE * HINT_SHARE * self._scale
             font.setPointSizeF(min(size, HINT_MAX_POINTS))
             hint.setFont(font)
+            hint.setVisible(self._scale < HINT_HIDDEN_FROM)
 
     def _fit_choices(self, *_: object) -> None:
         """Make each of the controls' drop-down boxes wide enough for its choice.

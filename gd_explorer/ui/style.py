@@ -204,6 +204,14 @@ THEMES = {theme.name: theme for theme in (LIGHT, DARK, LIGHT_CB, DARK_CB)}
 _current = LIGHT
 #: The window's text size (1 is normal), which every plot's text follows.
 _text_scale = 1.0
+#: The largest scale of plot text: past it, a plot's titles, axis labels and ticks
+#: would leave no room for the plot itself on a small screen.
+PLOT_TEXT_MOST = 1.5
+
+
+def plot_text_scale(scale: float) -> float:
+    """Return the scale plot text is drawn at for the window's text scale ``scale``."""
+    return min(scale, PLOT_TEXT_MOST)
 
 
 def text_scale() -> float:

@@ -279,9 +279,10 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             ball.setData(size=BALL_SIZE * factor)
         self.minima_marks.setData(size=MARK_SIZE * factor)
         self.saddle_marks.setData(size=MARK_SIZE * 0.8 * factor)
-        for key, label in self._labels.items():  # the window's text size, like every plot
+        text = style.plot_text_scale(factor)  # the window's text size, like every plot's
+        for key, label in self._labels.items():
             font = QFont(label.font)
-            font.setPointSizeF((TITLE_POINTS if key in AXIS_NAMES else TICK_POINTS) * factor)
+            font.setPointSizeF((TITLE_POINTS if key in AXIS_NAMES else TICK_POINTS) * text)
             label.setData(font=font)
         self.update()
 
@@ -494,9 +495,10 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
     def _add_labels(self) -> dict[str, gl.GLTextItem]:
         h, z = BOX_HALF, BOX_HEIGHT
         title_font, tick_font = QFont(), QFont()
-        title_font.setPointSizeF(TITLE_POINTS * self._marker_scale)
+        scale = style.plot_text_scale(self._marker_scale)
+        title_font.setPointSizeF(TITLE_POINTS * scale)
         title_font.setBold(True)
-        tick_font.setPointSizeF(TICK_POINTS * self._marker_scale)
+        tick_font.setPointSizeF(TICK_POINTS * scale)
         align = Qt.AlignmentFlag
         centre = align.AlignHCenter | align.AlignVCenter
         # The two ticks at the near corner lean away from each other so they never overlap.

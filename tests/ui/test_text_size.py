@@ -68,10 +68,10 @@ def text_fits_combo(combo: QComboBox) -> bool:
     return combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width()
 
 
-def problems(window: MainWindow) -> list[str]:
+def problems(window: MainWindow, screen: QRect = SCREEN) -> list[str]:
     """Name everything cut, overlapping the window's edge, or off the screen."""
     found = []
-    if not SCREEN.contains(window.frameGeometry()):
+    if not screen.contains(window.frameGeometry()):
         found.append(f"window {window.frameGeometry().getRect()} is off the screen")
     inside = window.rect()
     for widget in window.findChildren(QWidget):
@@ -93,6 +93,10 @@ def problems(window: MainWindow) -> list[str]:
         found.append(f"the model box cuts {model.currentText()!r}")
     for name in PLOTS:
         plot = window.findChild(QWidget, name)
+        bounds = plot.getPlotItem().sceneBoundingRect()
+        room = plot.viewport().size()
+        if bounds.width() > room.width() + 1 or bounds.height() > room.height() + 1:
+            found.append(f"{name} is cut: {bounds.size()} in {room}")
         title = plot.getPlotItem().titleLabel
         if not (title.isVisible() and title.text):
             continue
@@ -105,8 +109,12 @@ def problems(window: MainWindow) -> list[str]:
     return found
 
 
-def test_every_text_size_fits_a_1280_by_800_screen(qtbot, small_screen, make_window):
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)], ids=["1280x800", "1920x1080"])
+def test_every_text_size_fits_the_screen(qtbot, monkeypatch, make_window, size):
+    screen = QRect(0, 0, *size)
+    monkeypatch.setattr(MainWindow, "screen_area", lambda self: QRect(screen), raising=False)
     window = make_window()
+    window.setGeometry(screen)  # the window fills its screen
     window.load_lesson("overshoot")  # a long "Undo Load lesson …" on the toolbar
     window.readout.show_step(1_234, 10_000, 0.000137054, (-0.8451, 2.6022), 0.0031, "running")
     settle()
@@ -114,7 +122,7 @@ def test_every_text_size_fits_a_1280_by_800_screen(qtbot, small_screen, make_win
     for _ in range(5):  # down to the smallest, then up to the largest
         press(qtbot, window, Qt.Key.Key_Minus)
     for _ in range(len(STEPS) + 1):
-        seen[window.text_scale] = problems(window)
+        seen[window.text_scale] = problems(window, screen)
         press(qtbot, window, Qt.Key.Key_Plus)
     assert {scale: found for scale, found in seen.items() if found} == {}
     assert tuple(seen) == STEPS
