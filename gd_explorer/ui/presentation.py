@@ -51,8 +51,10 @@ from gd_explorer.ui.views.sweep import SweepView
 THEME_KEY = "theme"
 #: The theme choices, as the View menu offers them.
 THEME_CHOICES = ("system", "light", "dark")
-#: Width of the lessons panel when it opens, in pixels.
+#: Width of the lessons panel when it opens, in pixels, at the normal text size, and
+#: the most of the window it takes at larger sizes.
 LESSONS_WIDTH = 250
+LESSONS_MOST = 0.4
 #: The narrowest a view of the top row may be (at the normal text size) with the
 #: lessons panel docked beside the views: the data plot's title reads on one line. On
 #: a narrower window the panel lies over the right of the views instead.
@@ -72,7 +74,7 @@ HINT_SHARE = 0.85
 HINT_MAX_POINTS = 13.0
 #: From this text size on, the hint gives its lines to the data plot (on a small screen
 #: the plot had no room left for its title); Help lists every mouse action.
-HINT_HIDDEN_FROM = 2.0
+HINT_HIDDEN_FROM = 1.5
 
 
 class Layout:
@@ -147,7 +149,9 @@ class Presentation(QMainWindow):
             return
         self._placing = True
         try:
-            width = max(LESSONS_WIDTH, dock.minimumSizeHint().width())
+            # Wider with larger text (its lines stay as long), within a share of the window.
+            grown = min(LESSONS_WIDTH * self._scale, self.width() * LESSONS_MOST)
+            width = max(int(grown), LESSONS_WIDTH, dock.minimumSizeHint().width())
             views = self.width() - self._side_scroll.minimumWidth() - width
             if views >= 3 * VIEW_ROOM * max(1.0, self._scale):
                 if dock.isFloating():
@@ -295,7 +299,7 @@ class Presentation(QMainWindow):
         for plot in (*plots, self.sweep_view.plot):
             style.scale_plot(plot)
         for view in (self.data_view, self.cost_curve, self.contour, self.history, self.surface):
-            view.set_marker_scale(scale)
+            view.set_marker_scale(style.plot_text_scale(scale))  # marks grow with plot text
         self._fit_choices()
         normal = self._normal_layout if scale == 1.0 else None
         if normal is None or normal.status_bar:

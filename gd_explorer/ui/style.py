@@ -204,8 +204,8 @@ THEMES = {theme.name: theme for theme in (LIGHT, DARK, LIGHT_CB, DARK_CB)}
 _current = LIGHT
 #: The window's text size (1 is normal), which every plot's text follows.
 _text_scale = 1.0
-#: The largest scale of plot text: past it, a plot's titles, axis labels and ticks
-#: would leave no room for the plot itself on a small screen.
+#: The largest scale of plot text and marks: past it, a plot's titles, axis labels, ticks
+#: and markers would leave no room for the plot itself on a small screen.
 PLOT_TEXT_MOST = 1.5
 
 

@@ -279,7 +279,7 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             ball.setData(size=BALL_SIZE * factor)
         self.minima_marks.setData(size=MARK_SIZE * factor)
         self.saddle_marks.setData(size=MARK_SIZE * 0.8 * factor)
-        text = style.plot_text_scale(factor)  # the window's text size, like every plot's
+        text = style.plot_text_scale(factor)  # the plots' text size (the marks' already)
         for key, label in self._labels.items():
             font = QFont(label.font)
             font.setPointSizeF((TITLE_POINTS if key in AXIS_NAMES else TICK_POINTS) * text)
