@@ -56,14 +56,14 @@ THEME_CHOICES = ("system", "light", "dark")
 LESSONS_WIDTH = 250
 LESSONS_MOST = 0.4
 #: The narrowest a view of the top row may be (at the normal text size) with the
-#: lessons panel docked beside the views: the data plot's title reads on one line. On
-#: a narrower window the panel lies over the right of the views instead.
+#: lessons panel docked beside the views: the data plot's title reads in full on two
+#: lines at most. On a narrower window the panel lies over the right of the views.
 VIEW_ROOM = 270
 #: The text sizes Ctrl++ and Ctrl+- step through; Ctrl+0 goes back to 1.
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5)
 ZOOM_RANGE = (ZOOM_STEPS[0], ZOOM_STEPS[-1])
-#: The most of the window's width the controls panel takes: beyond it, its rows wrap
-#: (label above field) and it scrolls, and the plots keep their room.
+#: The most of the screen's width the runs table asks for at larger text sizes: past
+#: it, the table scrolls sideways rather than widen the controls panel.
 SIDE_SHARE = 0.33
 #: The largest scale of the read-out's numbers, which are larger than the text already.
 READOUT_MOST = 1.5
