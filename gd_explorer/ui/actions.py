@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from gd_explorer.ui.main_window import MainWindow
 
 Keys = tuple[str | QKeySequence.StandardKey, ...]
-#: Presentation zoom: each Ctrl+= / Ctrl+- multiplies or divides the scale by this.
+#: Presentation zoom: Ctrl+= / Ctrl+- pass this or its inverse, one step up or down
+#: the window's text sizes (``presentation.ZOOM_STEPS``).
 ZOOM_STEP = 1.25
 
 
@@ -408,6 +409,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     redo = stack.createRedoAction(window, "Redo")
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     for name, action in (("actionUndo", undo), ("actionRedo", redo)):
+        # The toolbar says only "Undo" (the full "Undo Load lesson …" is the menu's and
+        # the tooltip's): a long command must not push Undo and Redo off the toolbar.
+        action.setIconText(name.removeprefix("action"))
         action.setObjectName(name)
         window.addAction(action)
         actions[name] = action

@@ -14,8 +14,9 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QMessageBox,
@@ -114,6 +115,9 @@ class MainWindow(FileWork, Presentation):
         # Before the views exist: each one reads the current theme as it is built.
         style.set_theme(style.theme_name(*self._theme_choice))
         self._scale = 1.0
+        style.set_text_scale(1.0)  # before the views: each sets its plot text at this scale
+        self._normal_layout = None
+        self._placing = False
         self._shortcuts: ShortcutsDialog | None = None
         self._calculus: QTabWidget | None = None
         self.replay_slider = QSlider(Qt.Orientation.Horizontal)
@@ -144,6 +148,10 @@ class MainWindow(FileWork, Presentation):
         self.lessons_dock.setWidget(self.lessons_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lessons_dock)
         self.lessons_dock.hide()  # the explorer first; the Lessons menu opens the walk-through
+        # Opened from the menu's check box too: beside the views or over them, as they allow.
+        self.lessons_dock.visibilityChanged.connect(
+            lambda shown: shown and QTimer.singleShot(0, self, self.place_lessons)
+        )
 
         stored = self._store.value(SETTINGS_KEY)
         settings = _opening_settings(stored if isinstance(stored, dict) else {})
@@ -165,7 +173,11 @@ class MainWindow(FileWork, Presentation):
             named["actionBranch"],
         )
         self.runs_panel.set_presets([(p.id, p.label) for p in PRESETS])
+        self._fit_hint()
+        self._fit_choices()
         self._fit_side_panel()  # now that the runs panel shows its buttons
+        for box in self.controls.findChildren(QComboBox):
+            box.currentTextChanged.connect(self.choice_changed)
         self.scatter_starts = ScatterStarts(self)
         self.predict = Predictor(self)
         self._connect()
@@ -192,8 +204,9 @@ class MainWindow(FileWork, Presentation):
         geometry = self._store.value(GEOMETRY_KEY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        else:  # 1280 by 800, or the screen's free area if smaller (the frame: when shown)
+            area = self.screen_area()
+            self.resize(min(1280, area.width()), min(800, area.height()))
 
     # The surface DESIGN fixes (dataset and trajectory are FileWork's): runs, load_lesson.
 
@@ -256,6 +269,9 @@ class MainWindow(FileWork, Presentation):
         self.history_tabs.setDocumentMode(True)
         self.history_tabs.addTab(self.history, "Cost per step")
         self.history_tabs.addTab(self.sweep_view, "Learning-rate sweep")
+        # The sweep's own controls must not set the row's height: at large text on a
+        # small screen they would push the window past the bottom of the screen.
+        self.sweep_view.setMinimumHeight(1)
         # A function has no data: its panel takes the data plot's place and the table
         # steps aside, both kept as they were for the way back to regression.
         self.data_stack = QStackedWidget()
@@ -278,6 +294,8 @@ class MainWindow(FileWork, Presentation):
         grid = QSplitter(Qt.Orientation.Vertical)
         grid.addWidget(top)
         grid.addWidget(bottom)
+        self._views_grid = grid  # where the lessons panel lies on a small window
+        grid.installEventFilter(self)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
@@ -400,6 +418,13 @@ class MainWindow(FileWork, Presentation):
         # stays for the next start, and the lock on it is let go.
         self._autosave_timer.stop()
         self.autosave.close(keep=True)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Fit the window, frame and all, into its screen's free area once it is shown."""
+        super().showEvent(event)
+        self.fit_to_screen()
+        # The window system adds the frame (title bar) only after the window is mapped.
+        QTimer.singleShot(0, self.fit_to_screen)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved data, stop the worker, free OpenGL, remember geometry and settings."""

@@ -109,6 +109,8 @@ class Readout(QWidget):
         self.captions: list[QLabel] = []
         for name in self.FIELDS:
             caption = QLabel(name)
+            # Its width never sets the window's either: too narrow, the fields take two rows.
+            caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             value = ValueLabel("–")
             value.setObjectName(f"{name}Readout")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

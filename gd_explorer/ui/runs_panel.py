@@ -353,15 +353,31 @@ class RunsPanel(QWidget):
         self.table.setColumnWidth(LABEL, label)
         self._fit_width()
 
+    def set_widest(self, width: int | None) -> None:
+        """Let the table ask for at most ``width`` pixels (None: for every column).
+
+        At large text sizes the window gives the panel a share of its width; the
+        table then scrolls sideways rather than widening the panel over the plots.
+        """
+        self._widest = width
+        self._fit_width()
+
     def _fit_width(self) -> None:
         """Ask for room for every column: the panel sits in a column of its own width."""
         table = self.table
         columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
         frame = 2 * table.frameWidth()
-        table.setMinimumWidth(columns + frame)
+        widest = getattr(self, "_widest", None)
+        scrolls = widest is not None and columns + frame > widest
+        table.setMinimumWidth(widest if scrolls and widest is not None else columns + frame)
+        policy = Qt.ScrollBarPolicy
+        table.setHorizontalScrollBarPolicy(
+            policy.ScrollBarAsNeeded if scrolls else policy.ScrollBarAlwaysOff
+        )
+        bar = table.horizontalScrollBar().sizeHint().height() if scrolls else 0
         # Room for four runs and no more: the controls come right under it.
         rows = table.verticalHeader().defaultSectionSize() * 4
-        table.setFixedHeight(rows + table.horizontalHeader().sizeHint().height() + frame)
+        table.setFixedHeight(rows + table.horizontalHeader().sizeHint().height() + frame + bar)
 
     def _resize(self, count: int) -> None:
         table = self.table

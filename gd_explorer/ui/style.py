@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pyqtgraph as pg
@@ -12,6 +13,10 @@ BASE_POINT_SIZE = 13
 TICK_POINT_SIZE = 13
 TITLE_STYLE = {"size": "15pt", "color": "#202020"}
 AXIS_LABEL_STYLE = {"font-size": "15pt", "color": "#202020"}
+#: Point size of axis labels at text scale 1.
+AXIS_LABEL_POINT_SIZE = 15
+#: The height pyqtgraph gives a plot's title row; larger or wrapped titles get more.
+TITLE_ROW_HEIGHT = 30
 MARKER_SIZE = 17
 LINE_WIDTH = 4
 
@@ -197,6 +202,40 @@ DARK_CB = Theme(
 
 THEMES = {theme.name: theme for theme in (LIGHT, DARK, LIGHT_CB, DARK_CB)}
 _current = LIGHT
+#: The window's text size (1 is normal), which every plot's text follows.
+_text_scale = 1.0
+#: The largest scale of plot text and marks: past it, a plot's titles, axis labels, ticks
+#: and markers would leave no room for the plot itself on a small screen.
+PLOT_TEXT_MOST = 1.5
+
+
+def plot_text_scale(scale: float) -> float:
+    """Return the scale plot text is drawn at for the window's text scale ``scale``."""
+    return min(scale, PLOT_TEXT_MOST)
+
+
+def text_scale() -> float:
+    """Return the text scale plots draw their titles, axis labels and ticks at (1 is normal)."""
+    return _text_scale
+
+
+def set_text_scale(factor: float) -> None:
+    """Make ``factor`` the text scale of plot text set from now on (see :func:`scale_plot`).
+
+    Raises
+    ------
+    ValueError
+        If ``factor`` is not a positive number.
+    """
+    global _text_scale
+    if not factor > 0:
+        raise ValueError(f"a text scale must be above 0, not {factor!r}")
+    _text_scale = float(factor)
+
+
+def points(size: float) -> str:
+    """Return ``size`` points at the current text scale, as a style sheet size ("19.5pt")."""
+    return f"{size * _text_scale:.1f}pt"
 
 
 def run_colour(slot: int, theme: Theme | None = None) -> QColor:
@@ -324,10 +363,10 @@ def style_plot(
     _title_never_widens(item)
     readable_axes(item)
     tick_font = QFont()
-    tick_font.setPointSize(TICK_POINT_SIZE)
+    tick_font.setPointSizeF(TICK_POINT_SIZE * _text_scale)
     for side, label in (("bottom", x_label), ("left", y_label)):
         axis = item.getAxis(side)
-        axis.setLabel(label, **{**AXIS_LABEL_STYLE, "color": theme.foreground})
+        axis.setLabel(label, **axis_label_style())
         axis.setTickFont(tick_font)
         axis.setPen(pg.mkPen(theme.axis, width=1.5))
         axis.setTextPen(theme.foreground)
@@ -350,21 +389,51 @@ def readable_axes(item: pg.PlotItem) -> None:
 
 
 def _title_never_widens(item: pg.PlotItem) -> None:
-    """Let a title too long for its plot be cut short, rather than widen the plot.
+    """Let a title too long for its plot wrap onto more lines, rather than widen the plot.
 
     pyqtgraph makes a plot at least as wide as its title. In a narrow view (the lessons
-    panel open at 1280 pixels) the plot then overflows its view, and what is cut off is
-    the right of the plot itself: points, the ball.
+    panel open at 1280 pixels, large text) the plot then overflows its view, and what is
+    cut off is the right of the plot itself: points, the ball. Cut short instead, the
+    title would lose its end ("Data and y = m·x -"): it wraps, and reads in full.
+
+    The title's size also follows the text scale: a view sets its title at the normal
+    size, and the title is drawn at that size times :func:`text_scale`, now and after
+    every later change of the scale (:func:`scale_plot`).
     """
     label = item.titleLabel
     update_min = label.updateMin
+    set_text = label.setText
 
-    def keep_no_minimum_width() -> None:
+    def wrap_to_width() -> None:
+        text = label.item
+        before = text.textWidth()
+        text.setTextWidth(-1)
+        natural = text.boundingRect().width()
+        room = label.size().width()
+        wrapped = room if 0 < room < natural else -1.0
+        text.setTextWidth(wrapped)
         update_min()
         label.setMinimumWidth(0)  # the preferred width stays the title's
+        if label.isVisible():
+            # pyqtgraph gives a title a row of 30 pixels: too low for large or wrapped text.
+            height = max(TITLE_ROW_HEIGHT, math.ceil(label.itemRect().height()))
+            label.setMaximumHeight(height)
+            item.layout.setRowFixedHeight(0, height)
+        if wrapped != before:
+            label.resizeEvent(None)  # place the text again at its new width
 
-    label.updateMin = keep_no_minimum_width
-    keep_no_minimum_width()
+    def set_scaled_text(text: str, **args: object) -> None:
+        size = args.get("size")
+        if isinstance(size, str) and size.endswith("pt"):
+            label.base_points = float(size[:-2])  # the size at scale 1
+        base = getattr(label, "base_points", None)
+        if base is not None:
+            args["size"] = points(base)
+        set_text(text, **args)
+
+    label.updateMin = wrap_to_width
+    label.setText = set_scaled_text
+    wrap_to_width()
 
 
 def theme_plot(plot: pg.PlotWidget, theme: Theme) -> None:
@@ -389,8 +458,12 @@ def text_style(**extra: str) -> dict[str, str]:
 
 
 def axis_label_style() -> dict[str, str]:
-    """Return :data:`AXIS_LABEL_STYLE` in the current theme's text colour."""
-    return {**AXIS_LABEL_STYLE, "color": current_theme().foreground}
+    """Return :data:`AXIS_LABEL_STYLE` in the current theme's text colour and text scale."""
+    return {
+        **AXIS_LABEL_STYLE,
+        "color": current_theme().foreground,
+        "font-size": points(AXIS_LABEL_POINT_SIZE),
+    }
 
 
 def make_plot(object_name: str, x_label: str, y_label: str, title: str = "") -> pg.PlotWidget:
@@ -401,17 +474,33 @@ def make_plot(object_name: str, x_label: str, y_label: str, title: str = "") -> 
     return plot
 
 
-def scale_plot(plot: pg.PlotWidget, factor: float) -> None:
-    """Scale a styled plot's tick and axis-label text by ``factor`` (presentation mode)."""
+def scale_plot(plot: pg.PlotWidget, factor: float | None = None) -> None:
+    """Draw a styled plot's title, axis labels and ticks at a text scale (presentation mode).
+
+    Parameters
+    ----------
+    plot : pg.PlotWidget
+        A plot given its style by :func:`style_plot` or :func:`make_plot`.
+    factor : float, optional
+        The scale; :func:`text_scale` by default (the window sets it first).
+    """
+    if factor is not None and factor != _text_scale:
+        set_text_scale(factor)
     item = plot.getPlotItem()
     tick_font = QFont()
-    tick_font.setPointSizeF(TICK_POINT_SIZE * factor)
-    label_style = {**axis_label_style(), "font-size": f"{15 * factor:.1f}pt"}
+    tick_font.setPointSizeF(TICK_POINT_SIZE * _text_scale)
+    label_style = axis_label_style()
     for side in ("bottom", "left"):
         axis = item.getAxis(side)
         axis.setTickFont(tick_font)
+        # Larger tick text needs more room per tick: fewer ticks rather than overlapping.
+        axis.setTickDensity(min(1.0, 1.0 / _text_scale))
         if axis.labelText:
-            axis.setLabel(axis.labelText, units=axis.labelUnits or None, **label_style)
+            style = {**axis.labelStyle, "font-size": label_style["font-size"]}
+            axis.setLabel(axis.labelText, units=axis.labelUnits or None, **style)
+    title = item.titleLabel
+    if getattr(title, "base_points", None) is not None and title.text:
+        title.setText(title.text)
 
 
 def label_axis(plot: pg.PlotWidget, side: str, text: str) -> None:

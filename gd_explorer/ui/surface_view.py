@@ -143,6 +143,12 @@ def grid_axes(domain: Domain) -> tuple[NDArray[np.float64], NDArray[np.float64]]
 _STALE: tuple[object, ...] = ("stale",)
 
 
+#: Point sizes of the axes' names and of their end values, at the normal text size.
+TITLE_POINTS = 16
+TICK_POINTS = 13
+AXIS_NAMES = ("slope", "intercept", "cost")
+
+
 class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
     """The OpenGL window that draws the surface, the path and the ball; mouse orbits.
 
@@ -283,6 +289,11 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
             ball.setData(size=BALL_SIZE * factor)
         self.minima_marks.setData(size=MARK_SIZE * factor)
         self.saddle_marks.setData(size=MARK_SIZE * 0.8 * factor)
+        text = style.plot_text_scale(factor)  # the plots' text size (the marks' already)
+        for key, label in self._labels.items():
+            font = QFont(label.font)
+            font.setPointSizeF((TITLE_POINTS if key in AXIS_NAMES else TICK_POINTS) * text)
+            label.setData(font=font)
         self.update()
 
     @property
@@ -514,9 +525,10 @@ class SurfaceCanvas(GLViewMixin, QOpenGLWindow):
     def _add_labels(self) -> dict[str, gl.GLTextItem]:
         h, z = BOX_HALF, BOX_HEIGHT
         title_font, tick_font = QFont(), QFont()
-        title_font.setPointSize(16)
+        scale = style.plot_text_scale(self._marker_scale)
+        title_font.setPointSizeF(TITLE_POINTS * scale)
         title_font.setBold(True)
-        tick_font.setPointSize(13)
+        tick_font.setPointSizeF(TICK_POINTS * scale)
         align = Qt.AlignmentFlag
         centre = align.AlignHCenter | align.AlignVCenter
         # The two ticks at the near corner lean away from each other so they never overlap.
