@@ -80,6 +80,9 @@ FUNCTION_EDITS = {
 }
 #: What a function problem's runs are said to do when they end, besides reaching a minimum.
 ENDED = ("max_steps", "converged")
+#: What a run is said to be doing while its ball still moves (or could): each gives way
+#: to "diverged" from the step the run diverged on.
+GOING = ("running", "paused", "replay")
 
 
 @dataclass(frozen=True, slots=True)
@@ -863,7 +866,12 @@ class ExplorerController(QObject):
             self._show_bands(self.analysis)  # local: where the ball has stopped
         if live:
             # At once: a paused run sends no more frames that would say so.
-            self.views.readout.show_status("running" if running else "paused")
+            record = self._selected_record()
+            step = self.replay_step
+            if record is not None and _diverged_by(record, record.steps if step is None else step):
+                self.views.readout.show_status("diverged")
+            else:
+                self.views.readout.show_status("running" if running else "paused")
         self.runStateChanged.emit(running, live)
 
     # More runs: a race.
@@ -1100,6 +1108,8 @@ class ExplorerController(QObject):
         status = record.status if newest else "replay"
         if status == "running" and not self.runner.running:
             status = "paused"
+        if status in GOING and _diverged_by(record, step):
+            status = "diverged"  # the ball may fly on, but the run has diverged
         if newest and self.replay_step is None:
             rows = record.rows  # as the frame brought them
         else:
@@ -1251,6 +1261,11 @@ class ExplorerController(QObject):
         """Stop the engine and the frame timer."""
         self.runner.shutdown()
         self._draw_timer.stop()
+
+
+def _diverged_by(record: RunRecord, step: int) -> bool:
+    """Return whether ``record`` had diverged by ``step`` (its flight may go on after)."""
+    return record.diverged_at is not None and step >= record.diverged_at
 
 
 def _other_function(old: ExplorerState, new: ExplorerState) -> bool:
