@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from gd_explorer.engine import (
@@ -78,6 +78,9 @@ FUNCTION_EDITS = {
     "condition": ("Change condition number", 1),
     "rotation": ("Turn bowl", 2),
 }
+#: Seconds a replay of a finished run takes to play to its end at the speed "as fast as
+#: possible" (played at that speed it would jump straight to the end).
+REPLAY_SECONDS = 3.0
 #: What a function problem's runs are said to do when they end, besides reaching a minimum.
 ENDED = ("max_steps", "converged")
 #: What a run is said to be doing while its ball still moves (or could): each gives way
@@ -216,6 +219,14 @@ class ExplorerController(QObject):
         self._maps_pending: tuple[CostModel, Domain, Mapping[str, float] | None] | None = None
         #: The step the user scrubbed to, or None to follow the run's newest step.
         self.replay_step: int | None = None
+        # A finished run's replay playing on (Space): the step it went on from, the clock
+        # since, and the steps a second (the run's speed).
+        self._replay_timer = QTimer(self)
+        self._replay_timer.setInterval(DRAW_MS)
+        self._replay_timer.timeout.connect(self._play_replay)
+        self._replay_clock = QElapsedTimer()
+        self._replay_from = 0
+        self._replay_rate = 0.0
         self._panel: tuple[Settings, int] | None = None
         self._reach: tuple[object, Reach] | None = None
         self._failure_shown: str | None = None
@@ -749,19 +760,61 @@ class ExplorerController(QObject):
         """bool: a run is stepping now."""
         return bool(self.runner.running)
 
+    @property
+    def replay_playing(self) -> bool:
+        """bool: a finished run's replay is playing on to its end."""
+        return self._replay_timer.isActive()
+
     def toggle_run(self) -> None:
-        """Run, pause or resume every run of the race."""
-        if self.runner.running:
+        """Run, pause or resume every run of the race; replaying a finished race, play on.
+
+        A finished race replayed from a step plays on from there to its end, and stops:
+        its steps are kept (starting afresh would throw away what the class is looking at).
+        """
+        if self.replay_playing:
+            self._stop_replay()
+        elif self.runner.running:
             self.runner.pause()
         elif self.runner.live:
             self._follow_run()
             self.runner.resume()
+        elif self.replay_step is not None and self._recorded_steps() > 0:
+            self._start_replay()
         else:
             self._start_race()
         self._run_state()
 
+    def _start_replay(self) -> None:
+        """Play the replay on from the step shown, at the run's speed."""
+        speed = self.state.settings.speed
+        steps = self._recorded_steps()
+        self._replay_from = self.replay_step or 0
+        left = steps - self._replay_from
+        self._replay_rate = speed if speed > 0 else max(left / REPLAY_SECONDS, 1.0)
+        self._replay_clock.start()
+        self._replay_timer.start()
+
+    def _play_replay(self) -> None:
+        """Show the step the playing replay has reached; at the end, stop there."""
+        steps = self._recorded_steps()
+        elapsed = self._replay_clock.elapsed() / 1000
+        step = min(self._replay_from + int(elapsed * self._replay_rate), steps)
+        if self.replay_step is None or step >= steps:
+            self._stop_replay()
+            if self.replay_step is not None:
+                self._show(steps)  # the end: the views follow the runs again
+            self._run_state()
+        elif step != self.replay_step:
+            self._show(step)
+
+    def _stop_replay(self) -> None:
+        self._replay_timer.stop()
+
     def step_once(self) -> None:
         """Take one step in every run (a paused race starts first); replaying: the next."""
+        if self.replay_playing:
+            self._stop_replay()
+            self._run_state()
         if self.replay_step is not None:
             self.show_step(self.replay_step + 1)
             return
@@ -772,6 +825,7 @@ class ExplorerController(QObject):
 
     def reset(self) -> None:
         """Forget the runs and put the balls back at their starts."""
+        self._stop_replay()
         self.runner.discard()
         self._ids.clear()
         self.show_start()
@@ -783,6 +837,9 @@ class ExplorerController(QObject):
 
     def step_back(self) -> None:
         """Replay: show the step before the one shown, pausing a running race first."""
+        if self.replay_playing:
+            self._stop_replay()
+            self._run_state()
         if self.runner.running:
             self.runner.pause()
             self._run_state()
@@ -796,8 +853,14 @@ class ExplorerController(QObject):
         """Show recorded step ``step`` of every run in every view.
 
         Before the newest step the views stay there while the runs go on; at the newest
-        step they follow the runs again.
+        step they follow the runs again. A replay playing on stops at the step asked for.
         """
+        if self.replay_playing:
+            self._stop_replay()
+            self._run_state()
+        self._show(step)
+
+    def _show(self, step: int) -> None:
         if not any(r is not None for r in self._records()):
             return
         steps = self._recorded_steps()
@@ -819,6 +882,7 @@ class ExplorerController(QObject):
 
     def show_start(self) -> None:
         """Draw the balls at their starts, ready to run."""
+        self._stop_replay()
         self.replay_step = None
         self.replayMoved.emit(0, 0)
         paint(self.scene(), self.views)
@@ -828,6 +892,7 @@ class ExplorerController(QObject):
         self._start([s.config() for s in self.state.runs], paused=paused)
 
     def _start(self, configs: list[DescentConfig], paused: bool = False) -> None:
+        self._stop_replay()
         for shown in (self._failure_shown, self._ending_shown):
             if shown:
                 self.failureCleared.emit(shown)  # about a run that is over
@@ -862,6 +927,9 @@ class ExplorerController(QObject):
 
     def _run_state(self) -> None:
         running, live = bool(self.runner.running), bool(self.runner.live)
+        if self.replay_playing:
+            self.runStateChanged.emit(True, live)  # Space pauses it
+            return
         if not running and self.analysis.problem.kind in ("logistic", "function"):
             self._show_bands(self.analysis)  # local: where the ball has stopped
         if live:
@@ -1258,9 +1326,10 @@ class ExplorerController(QObject):
         )
 
     def shutdown(self) -> None:
-        """Stop the engine and the frame timer."""
+        """Stop the engine and the frame and replay timers."""
         self.runner.shutdown()
         self._draw_timer.stop()
+        self._replay_timer.stop()
 
 
 def _diverged_by(record: RunRecord, step: int) -> bool:

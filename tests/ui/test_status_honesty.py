@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+from PySide6.QtCore import Qt
+
 from gd_explorer.engine import descend
 from gd_explorer.lessons import get_lesson
 from gd_explorer.ui.runs_panel import STATUS
@@ -47,3 +50,46 @@ def test_a_run_is_said_to_have_diverged_from_the_step_it_diverged_on(qtbot, wind
     window.show_step(at)
     assert shown_status(window) == "diverged"
     assert panel_status(window) == "diverged"
+
+
+def test_space_while_replaying_a_finished_run_plays_the_replay_on_to_its_end(qtbot, window):
+    steps = 40
+    window.explorer.set_settings(window.settings.replace(speed=0.0, steps=steps), from_panel=False)
+    window.action_run.trigger()
+    qtbot.waitUntil(lambda: window.readout.values["step"].text() == f"{steps} of {steps}")
+    record = window.controller.record
+    qtbot.waitUntil(lambda: record.status != "running")
+    before = window.trajectory
+    window.explorer.set_settings(window.settings.replace(speed=20.0), from_panel=False)
+    window.show_step(10)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    # The replay goes on from step 10, step by step, and the run is kept as it was.
+    qtbot.waitUntil(lambda: 10 < window.replay_slider.value() < steps, timeout=10_000)
+    assert window.action_run.text() == "Pause"
+    qtbot.waitUntil(lambda: window.replay_slider.value() == steps, timeout=20_000)
+    qtbot.waitUntil(lambda: window.action_run.text() == "Run")
+    assert window.controller.record is record
+    after = window.trajectory
+    assert after.steps == before.steps == steps
+    np.testing.assert_array_equal(after.params, before.params)
+    np.testing.assert_array_equal(after.cost, before.cost)
+    assert window.readout.values["step"].text() == f"{steps} of {steps}"
+    assert window.explorer.replay_step is None  # at the end: following the run again
+
+
+def test_space_pauses_a_playing_replay_where_it_is(qtbot, window):
+    steps = 400
+    window.explorer.set_settings(window.settings.replace(speed=0.0, steps=steps), from_panel=False)
+    window.action_run.trigger()
+    qtbot.waitUntil(lambda: window.readout.values["step"].text() == f"{steps} of {steps}")
+    record = window.controller.record
+    window.explorer.set_settings(window.settings.replace(speed=5.0), from_panel=False)
+    window.show_step(3)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.replay_slider.value() > 3, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    paused = window.replay_slider.value()
+    assert 3 < paused < steps
+    assert window.action_run.text() == "Run"
+    assert window.readout.values["step"].text() == f"{paused} of {steps}"
+    assert window.controller.record is record and record.steps == steps
