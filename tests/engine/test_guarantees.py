@@ -78,3 +78,16 @@ def test_an_absurd_learning_rate_diverges_and_stays_finite(problems, model, vari
     assert np.all(np.isfinite(run.params))
     assert np.all(np.isfinite(run.cost))
     assert np.all(np.isfinite(run.grad))
+
+
+def test_a_batch_run_is_never_said_to_diverge_for_the_rows_it_sampled(problems):
+    # A cosine schedule whose smallest rate is above the base rate raises the rate
+    # past the stability limit although the base rate is below it.
+    line = problems["linear"]
+    config = DescentConfig(
+        0.01, 300, schedule="cosine", schedule_options={"min_rate": 0.2}, init=(0.0, 0.0)
+    )
+    run = descend(line, config)
+    assert run.status == "diverged"
+    assert "sampled" not in run.message
+    assert "schedule" in run.message and "0.052" in run.message
