@@ -409,6 +409,7 @@ class ExplorerController(QObject):
 
     def _switch_model(self, settings: Settings) -> None:
         data = self.state.data
+        swapped: str | None = None
         try:
             settings.problem(data)
         except DatasetError as error:
@@ -419,11 +420,11 @@ class ExplorerController(QObject):
                 self._sync_panel()
                 return
             data = article_dataset(ARTICLE_CLASSES)
-            self.message.emit(
-                f"{error}. Loaded the article's two-class data instead (Ctrl+Z to undo).", 15_000
-            )
+            swapped = f"{error}. Loaded the article's two-class data instead (Ctrl+Z to undo)."
         state, _ = self.state.switch_model(settings, data)
         self.change("Switch model", state)
+        if swapped:
+            self.message.emit(swapped, 15_000)  # after: it is about the new state
 
     def _apply(self, effect: Effect, old: ExplorerState) -> None:
         """Carry out what a change of the selected run's settings (from ``old``) means."""

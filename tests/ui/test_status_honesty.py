@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from gd_explorer.engine import descend
 from gd_explorer.lessons import get_lesson
@@ -93,3 +94,38 @@ def test_space_pauses_a_playing_replay_where_it_is(qtbot, window):
     assert window.action_run.text() == "Run"
     assert window.readout.values["step"].text() == f"{paused} of {steps}"
     assert window.controller.record is record and record.steps == steps
+
+
+def switch_to_logistic(window):
+    window.explorer.set_settings(window.settings.replace(model="logistic"), from_panel=False)
+    return window.statusBar().currentMessage()
+
+
+def test_a_long_message_is_shown_whole_at_1280_by_800(qtbot, window):
+    window.showNormal()
+    window.resize(1280, 800)
+    message = switch_to_logistic(window)
+    assert "Loaded the article's two-class data instead" in message
+    assert len(message) > 150  # wider than the window in one line
+    label = window.findChild(QLabel, "statusMessage")
+    assert label is not None and label.text() == message
+
+    def shown_whole():
+        if not label.isVisible() or label.width() <= 0:
+            return False
+        width = label.contentsRect().width()
+        one_line = label.fontMetrics().horizontalAdvance(message) <= width
+        wrapped = label.wordWrap() and label.height() >= label.heightForWidth(label.width())
+        return one_line or wrapped
+
+    qtbot.waitUntil(shown_whole)
+    assert label.mapTo(window, label.rect().bottomRight()).y() <= window.height()
+    assert label.mapTo(window, label.rect().bottomRight()).x() <= window.width()
+
+
+def test_a_message_about_a_state_goes_when_the_state_is_undone(qtbot, window):
+    message = switch_to_logistic(window)
+    assert "Ctrl+Z to undo" in message
+    window.action_undo.trigger()
+    assert window.settings.model == "linear"
+    assert window.statusBar().currentMessage() == ""
