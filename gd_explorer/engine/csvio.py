@@ -457,8 +457,8 @@ def _parse_fast(text: str, layout: _Layout) -> FloatArray | None:
         )
     except ValueError:
         return None
-    if not np.isfinite(values).all():
-        return None
+    if not np.isfinite(values).all() or np.abs(values).max(initial=0.0) > _largest():
+        return None  # the line-by-line reader names the line and column
     return values
 
 
@@ -497,7 +497,18 @@ def _number(field: str, line: int, index: int, label: str) -> float:
         raise ParseError(f"{where}: {field!r} is not a number") from None
     if not math.isfinite(value):
         raise ParseError(f"{where}: {field!r} is not a finite number")
+    if abs(value) > _largest():
+        from gd_explorer.engine.dataset import MAGNITUDE_RULE
+
+        raise ParseError(f"{where}: {value:g} is too large: {MAGNITUDE_RULE}")
     return value
+
+
+def _largest() -> float:
+    """Return the largest |value| a dataset takes (the dataset module imports this one)."""
+    from gd_explorer.engine.dataset import MAX_MAGNITUDE
+
+    return MAX_MAGNITUDE
 
 
 def format_columns(x: NDArray[np.float64], y: NDArray[np.float64]) -> str:

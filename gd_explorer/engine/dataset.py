@@ -19,6 +19,11 @@ FloatArray = NDArray[np.float64]
 #: data can call for. Physical quantities stay far inside it (the atoms in the
 #: observable universe number about 1e80); 1e154 and above would overflow a square.
 MAX_MAGNITUDE = 1e100
+#: Why a larger value is refused and what to do, as every refusal of one says it.
+MAGNITUDE_RULE = (
+    f"values must lie within ±{MAX_MAGNITUDE:g}, so that their squares and sums of squares "
+    "stay finite numbers; rescale the column (measure it in larger units)"
+)
 
 
 class DatasetError(ValueError):
@@ -46,9 +51,7 @@ def _column(values: ArrayLike, name: str) -> FloatArray:
         if huge.size > 1:
             more = f" (and {huge.size - 1} more row{'s' if huge.size > 2 else ''})"
         raise DatasetError(
-            f"{name} in row {first + 1} is {array[first]:g}{more}: values must lie within "
-            f"±{MAX_MAGNITUDE:g}, so that their squares and sums of squares stay finite "
-            "numbers; rescale the column (measure it in larger units)"
+            f"{name} in row {first + 1} is {array[first]:g}{more}: {MAGNITUDE_RULE}"
         )
     array.setflags(write=False)
     return array

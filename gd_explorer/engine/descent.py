@@ -764,11 +764,35 @@ class Descent:
             return where + (
                 f"learning rate {format_rate(rate)} is above the stability limit {limit:.3g}"
             )
-        return where + (
+        return where + self._below_limit(rate, limit)
+
+    def _below_limit(self, rate: float, limit: float) -> str:
+        """Say why a run diverged although its base learning rate is below 2/L.
+
+        Only a run that samples rows may blame them: a batch run uses every row at
+        every step, so its reason lies elsewhere (a schedule, the curvature, the data).
+        """
+        grew = (
             f"the cost grew more than {DIVERGENCE_FACTOR:.0e}-fold although learning rate "
-            f"{format_rate(rate)} is below the stability limit {limit:.3g} of the full cost "
-            "(the rows sampled at a step can be steeper than their average)"
+            f"{format_rate(rate)} is below the stability limit {limit:.3g}"
         )
+        schedule, at = self._schedule, self.diverged_at
+        reached = rate if schedule is None or not at else schedule(at - 1)
+        if reached > limit:
+            return (
+                f"the {self.config.schedule} schedule raised the learning rate to "
+                f"{reached:.3g}, above the stability limit {limit:.3g}"
+            )
+        if self.config.variant != "batch":
+            return grew + (
+                " of the full cost (the rows sampled at a step can be steeper than their average)"
+            )
+        if self.problem.kind == "logistic":
+            return grew + (
+                " at the start: the cost curves more steeply where the run went, and "
+                "the limit there is lower"
+            )
+        return grew + " of the cost now (the data or the curvature changed during the run)"
 
     def _describe_function(self) -> str:
         """Say why a run on a function stopped early, in its own words."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from gd_explorer.engine import (
@@ -81,8 +81,14 @@ FUNCTION_EDITS = {
 #: What a change of the L2 penalty is called in the Edit menu; changes one after another
 #: merge (the spin box's arrows held down are one step to undo).
 L2_EDIT = ("Change L2 penalty λ", 3)
+#: Seconds a replay of a finished run takes to play to its end at the speed "as fast as
+#: possible" (played at that speed it would jump straight to the end).
+REPLAY_SECONDS = 3.0
 #: What a function problem's runs are said to do when they end, besides reaching a minimum.
 ENDED = ("max_steps", "converged")
+#: What a run is said to be doing while its ball still moves (or could): each gives way
+#: to "diverged" from the step the run diverged on.
+GOING = ("running", "paused", "replay")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +222,14 @@ class ExplorerController(QObject):
         self._maps_pending: tuple[CostModel, Domain, Mapping[str, float] | None] | None = None
         #: The step the user scrubbed to, or None to follow the run's newest step.
         self.replay_step: int | None = None
+        # A finished run's replay playing on (Space): the step it went on from, the clock
+        # since, and the steps a second (the run's speed).
+        self._replay_timer = QTimer(self)
+        self._replay_timer.setInterval(DRAW_MS)
+        self._replay_timer.timeout.connect(self._play_replay)
+        self._replay_clock = QElapsedTimer()
+        self._replay_from = 0
+        self._replay_rate = 0.0
         self._panel: tuple[Settings, int] | None = None
         self._reach: tuple[object, Reach] | None = None
         self._failure_shown: str | None = None
@@ -405,6 +419,7 @@ class ExplorerController(QObject):
 
     def _switch_model(self, settings: Settings) -> None:
         data = self.state.data
+        swapped: str | None = None
         try:
             settings.problem(data)
         except DatasetError as error:
@@ -415,11 +430,11 @@ class ExplorerController(QObject):
                 self._sync_panel()
                 return
             data = article_dataset(ARTICLE_CLASSES)
-            self.message.emit(
-                f"{error}. Loaded the article's two-class data instead (Ctrl+Z to undo).", 15_000
-            )
+            swapped = f"{error}. Loaded the article's two-class data instead (Ctrl+Z to undo)."
         state, _ = self.state.switch_model(settings, data)
         self.change("Switch model", state)
+        if swapped:
+            self.message.emit(swapped, 15_000)  # after: it is about the new state
 
     def _apply(self, effect: Effect, old: ExplorerState) -> None:
         """Carry out what a change of the selected run's settings (from ``old``) means."""
@@ -756,19 +771,61 @@ class ExplorerController(QObject):
         """bool: a run is stepping now."""
         return bool(self.runner.running)
 
+    @property
+    def replay_playing(self) -> bool:
+        """bool: a finished run's replay is playing on to its end."""
+        return self._replay_timer.isActive()
+
     def toggle_run(self) -> None:
-        """Run, pause or resume every run of the race."""
-        if self.runner.running:
+        """Run, pause or resume every run of the race; replaying a finished race, play on.
+
+        A finished race replayed from a step plays on from there to its end, and stops:
+        its steps are kept (starting afresh would throw away what the class is looking at).
+        """
+        if self.replay_playing:
+            self._stop_replay()
+        elif self.runner.running:
             self.runner.pause()
         elif self.runner.live:
             self._follow_run()
             self.runner.resume()
+        elif self.replay_step is not None and self._recorded_steps() > 0:
+            self._start_replay()
         else:
             self._start_race()
         self._run_state()
 
+    def _start_replay(self) -> None:
+        """Play the replay on from the step shown, at the run's speed."""
+        speed = self.state.settings.speed
+        steps = self._recorded_steps()
+        self._replay_from = self.replay_step or 0
+        left = steps - self._replay_from
+        self._replay_rate = speed if speed > 0 else max(left / REPLAY_SECONDS, 1.0)
+        self._replay_clock.start()
+        self._replay_timer.start()
+
+    def _play_replay(self) -> None:
+        """Show the step the playing replay has reached; at the end, stop there."""
+        steps = self._recorded_steps()
+        elapsed = self._replay_clock.elapsed() / 1000
+        step = min(self._replay_from + int(elapsed * self._replay_rate), steps)
+        if self.replay_step is None or step >= steps:
+            self._stop_replay()
+            if self.replay_step is not None:
+                self._show(steps)  # the end: the views follow the runs again
+            self._run_state()
+        elif step != self.replay_step:
+            self._show(step)
+
+    def _stop_replay(self) -> None:
+        self._replay_timer.stop()
+
     def step_once(self) -> None:
         """Take one step in every run (a paused race starts first); replaying: the next."""
+        if self.replay_playing:
+            self._stop_replay()
+            self._run_state()
         if self.replay_step is not None:
             self.show_step(self.replay_step + 1)
             return
@@ -779,6 +836,7 @@ class ExplorerController(QObject):
 
     def reset(self) -> None:
         """Forget the runs and put the balls back at their starts."""
+        self._stop_replay()
         self.runner.discard()
         self._ids.clear()
         self.show_start()
@@ -790,6 +848,9 @@ class ExplorerController(QObject):
 
     def step_back(self) -> None:
         """Replay: show the step before the one shown, pausing a running race first."""
+        if self.replay_playing:
+            self._stop_replay()
+            self._run_state()
         if self.runner.running:
             self.runner.pause()
             self._run_state()
@@ -803,8 +864,14 @@ class ExplorerController(QObject):
         """Show recorded step ``step`` of every run in every view.
 
         Before the newest step the views stay there while the runs go on; at the newest
-        step they follow the runs again.
+        step they follow the runs again. A replay playing on stops at the step asked for.
         """
+        if self.replay_playing:
+            self._stop_replay()
+            self._run_state()
+        self._show(step)
+
+    def _show(self, step: int) -> None:
         if not any(r is not None for r in self._records()):
             return
         steps = self._recorded_steps()
@@ -826,6 +893,7 @@ class ExplorerController(QObject):
 
     def show_start(self) -> None:
         """Draw the balls at their starts, ready to run."""
+        self._stop_replay()
         self.replay_step = None
         self.replayMoved.emit(0, 0)
         paint(self.scene(), self.views)
@@ -835,6 +903,7 @@ class ExplorerController(QObject):
         self._start([s.config() for s in self.state.runs], paused=paused)
 
     def _start(self, configs: list[DescentConfig], paused: bool = False) -> None:
+        self._stop_replay()
         for shown in (self._failure_shown, self._ending_shown):
             if shown:
                 self.failureCleared.emit(shown)  # about a run that is over
@@ -869,11 +938,19 @@ class ExplorerController(QObject):
 
     def _run_state(self) -> None:
         running, live = bool(self.runner.running), bool(self.runner.live)
+        if self.replay_playing:
+            self.runStateChanged.emit(True, live)  # Space pauses it
+            return
         if not running and self.analysis.problem.kind in ("logistic", "function"):
             self._show_bands(self.analysis)  # local: where the ball has stopped
         if live:
             # At once: a paused run sends no more frames that would say so.
-            self.views.readout.show_status("running" if running else "paused")
+            record = self._selected_record()
+            step = self.replay_step
+            if record is not None and _diverged_by(record, record.steps if step is None else step):
+                self.views.readout.show_status("diverged")
+            else:
+                self.views.readout.show_status("running" if running else "paused")
         self.runStateChanged.emit(running, live)
 
     # More runs: a race.
@@ -1110,6 +1187,8 @@ class ExplorerController(QObject):
         status = record.status if newest else "replay"
         if status == "running" and not self.runner.running:
             status = "paused"
+        if status in GOING and _diverged_by(record, step):
+            status = "diverged"  # the ball may fly on, but the run has diverged
         if newest and self.replay_step is None:
             rows = record.rows  # as the frame brought them
         else:
@@ -1259,9 +1338,15 @@ class ExplorerController(QObject):
         )
 
     def shutdown(self) -> None:
-        """Stop the engine and the frame timer."""
+        """Stop the engine and the frame and replay timers."""
         self.runner.shutdown()
         self._draw_timer.stop()
+        self._replay_timer.stop()
+
+
+def _diverged_by(record: RunRecord, step: int) -> bool:
+    """Return whether ``record`` had diverged by ``step`` (its flight may go on after)."""
+    return record.diverged_at is not None and step >= record.diverged_at
 
 
 def _other_function(old: ExplorerState, new: ExplorerState) -> bool:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSplitter,
     QStackedWidget,
+    QStatusBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,7 @@ from gd_explorer.ui.controller import ExplorerController, Run
 from gd_explorer.ui.controls import ControlsPanel
 from gd_explorer.ui.dialogs import Dialogs
 from gd_explorer.ui.lessons_panel import LessonsPanel
+from gd_explorer.ui.message_bar import MessageBar
 from gd_explorer.ui.painter import Views
 from gd_explorer.ui.predict import Predictor
 from gd_explorer.ui.presentation import THEME_KEY, Presentation, _stored_theme
@@ -313,7 +315,8 @@ class MainWindow(FileWork, Presentation):
     def _connect(self) -> None:
         explorer, edit = self.explorer, self.explorer.edit
         # Lazily: a status bar made before the first message would take room from the views.
-        explorer.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        explorer.message.connect(self._say)
+        explorer.stateChanged.connect(self._forget_stale_message)
         explorer.panelNeeded.connect(lambda s, rows: self.controls.set_settings(s, rows=rows))
         explorer.runStateChanged.connect(
             lambda running, _: self.action_run.setText("Pause" if running else "Run")
@@ -367,6 +370,33 @@ class MainWindow(FileWork, Presentation):
         function = self.settings.model == "function"
         self.data_stack.setCurrentWidget(self.function_panel if function else self.data_view)
         self.table.setVisible(not function)
+
+    def statusBar(self) -> QStatusBar:  # noqa: N802 - Qt's name
+        """Return the status bar (made on first use), which shows long messages whole."""
+        bar = getattr(self, "_message_bar", None)
+        if bar is None:
+            bar = self._message_bar = MessageBar(self)
+            self.setStatusBar(bar)
+        return bar
+
+    def _say(self, text: str, timeout: int) -> None:
+        """Show the controller's message, as one about the data and model shown now."""
+        bar = self.statusBar()
+        assert isinstance(bar, MessageBar)
+        state = self.explorer.state
+        bar.show_about(text, timeout, (state.data, state.settings.model))
+
+    def _forget_stale_message(self, state: ExplorerState) -> None:
+        """Clear a message about data or a model no longer shown (an undo, a new lesson)."""
+        bar = getattr(self, "_message_bar", None)
+        if bar is not None:
+            bar.forget_unless(
+                lambda about: (
+                    isinstance(about, tuple)
+                    and about[0] is state.data
+                    and about[1] == state.settings.model
+                )
+            )
 
     def _set_slider(self, value: int, maximum: int) -> None:
         with QSignalBlocker(self.replay_slider):

@@ -338,18 +338,19 @@ class RunsPanel(QWidget):
         for column, sample in samples.items():
             shown = [self._items[r][column].text() for r in range(len(self._items))]
             texts = (COLUMNS[column], sample, *shown)
+            if column == STATUS:
+                texts += tuple(STATUS_WORDS.values())  # "converged", "diverged" read whole
             width = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING
             self.table.setColumnWidth(column, width)
         label = metrics.horizontalAdvance(LABEL_SAMPLE) + 2 * CELL_PADDING
-        if samples is FUNCTION_SAMPLES:
-            # The wider status comes out of the names, so the panel keeps its width: it
-            # shares the controls' column, which does not scroll sideways.
-            wider = self.table.columnWidth(STATUS) - max(
-                metrics.horizontalAdvance(t) + 2 * CELL_PADDING
-                for t in (COLUMNS[STATUS], COLUMN_SAMPLES[STATUS])
-            )
-            shortest = metrics.horizontalAdvance("run 4") + 2 * CELL_PADDING
-            label = max(label - max(wider, 0), shortest)
+        # The wider status comes out of the names, so the panel keeps its width: it
+        # shares the controls' column, which does not scroll sideways.
+        wider = self.table.columnWidth(STATUS) - max(
+            metrics.horizontalAdvance(t) + 2 * CELL_PADDING
+            for t in (COLUMNS[STATUS], COLUMN_SAMPLES[STATUS])
+        )
+        shortest = metrics.horizontalAdvance("run 4") + 2 * CELL_PADDING
+        label = max(label - max(wider, 0), shortest)
         self.table.setColumnWidth(LABEL, label)
         self._fit_width()
 

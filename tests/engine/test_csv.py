@@ -258,7 +258,7 @@ def test_an_error_of_the_dataset_itself_is_passed_on_with_the_file_name(tmp_path
         raise DatasetError("x holds 1e+308 in row 2: values that large overflow the cost")
 
     path = tmp_path / "huge-values.csv"
-    path.write_text("x,y\n1,2\n1e308,3\n")
+    path.write_text("x,y\n1,2\n5,3\n")  # the reader itself finds nothing wrong
     monkeypatch.setattr(Dataset, "__init__", refuse)
     with pytest.raises(DatasetError) as caught:
         Dataset.from_csv(path)
@@ -386,3 +386,10 @@ def test_any_bytes_give_a_dataset_or_a_dataset_error(tmp_path_factory, content):
     assert np.all(np.isfinite(data.x)) and np.all(np.isfinite(data.y))
     # Values whose squares could overflow are refused, never stored.
     assert max(np.max(np.abs(data.x)), np.max(np.abs(data.y))) <= MAX_MAGNITUDE
+
+
+def test_a_value_whose_square_overflows_names_its_line_and_column(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text("x,y\n1,2\n3,1e200\n4,5\n")
+    with pytest.raises(DatasetError, match=r"line 3, column 2 \(y\): 1e\+200 .*±1e\+100"):
+        Dataset.from_csv(path)

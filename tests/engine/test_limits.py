@@ -62,7 +62,7 @@ def test_the_largest_allowed_values_give_finite_answers():
 def test_a_csv_with_1e308_is_refused_naming_the_limit(tmp_path):
     path = tmp_path / "huge.csv"
     path.write_text("x,y\n1,2\n1e308,3\n")
-    with pytest.raises(DatasetError, match=r"row 2 is 1e\+308.*±1e\+100"):
+    with pytest.raises(DatasetError, match=r"line 3, column 1 \(x\): 1e\+308.*±1e\+100"):
         Dataset.from_csv(path)
 
 

@@ -200,3 +200,20 @@ def test_a_million_rows_show_at_once_and_the_last_one_is_edited_in_place(qtbot, 
     table.set_dataset(data.moved(n - 1, float(data.x[n - 1]), 7.25), "linear")  # the answer
     assert text(table, n - 1, 1, EDIT) == "7.25"
     assert table.verticalScrollBar().value() == table.verticalScrollBar().maximum()
+
+
+@pytest.mark.parametrize("typed", ["1e308", "-1.5e101", "1e200"])
+def test_a_value_whose_square_overflows_is_refused_in_its_cell(qtbot, table, edits, typed):
+    type_into(qtbot, table, 2, 1, typed)
+    [(kind, message)] = edits
+    assert kind == "rejected"
+    assert message.startswith("row 3, y: ")
+    assert "±1e+100" in message and "square" in message
+    assert text(table, 2, 1) == "7"
+    index = table.model().index(2, 1)
+    assert table.model().data(index, Qt.ItemDataRole.ToolTipRole) == message
+
+
+def test_the_largest_allowed_value_is_taken(qtbot, table, edits):
+    type_into(qtbot, table, 2, 1, "-1e100")
+    assert edits == [("cell", 2, 1, -1e100)]

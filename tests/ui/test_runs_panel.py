@@ -182,3 +182,16 @@ def test_a_run_stopped_on_a_saddle_reads_at_saddle_with_the_sentence_below() -> 
 
     sentence = "stopped at the saddle at (0, 0), which is not a minimum"
     assert status_words(sentence) == ("at saddle", sentence)
+
+
+def test_every_status_word_fits_its_column_whole(panel):
+    from PySide6.QtWidgets import QStyle
+
+    from gd_explorer.ui.runs_panel import STATUS, STATUS_WORDS
+
+    table = panel.table
+    # A view item's text keeps this margin on either side (Qt's common style).
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    metrics = table.fontMetrics()
+    for word in STATUS_WORDS.values():
+        assert table.columnWidth(STATUS) >= metrics.horizontalAdvance(word) + 2 * margin, word

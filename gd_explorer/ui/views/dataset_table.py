@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolTip, QWidget
 
 from gd_explorer.engine import Dataset
+from gd_explorer.engine.dataset import MAGNITUDE_RULE, MAX_MAGNITUDE
 
 LINEAR = "linear"
 LOGISTIC = "logistic"
@@ -242,6 +243,8 @@ class DatasetModel(QAbstractTableModel):
             return f"{where}: {text!r} is not a number{hint}"
         if not math.isfinite(number):
             return f"{where}: {text!r} is not a finite number"
+        if abs(number) > MAX_MAGNITUDE:
+            return f"{where}: {number:g} is too large: {MAGNITUDE_RULE}"
         if column == 1 and self._kind == LOGISTIC and number not in (0.0, 1.0):
             return f"{where}: logistic regression needs class 0 or 1, not {text!r}"
         return number
