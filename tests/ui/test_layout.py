@@ -30,7 +30,8 @@ def test_long_readout_numbers_keep_their_size_and_never_widen_the_window(qtbot, 
 def test_a_title_longer_than_its_plot_wraps_and_the_plot_stays_in_its_view(qtbot):
     view = CostCurveView()
     qtbot.addWidget(view)
-    view.resize(180, 300)
+    # Narrow enough that even the shortest wording ("dJ/dm = …") does not fit on a line.
+    view.resize(110, 300)
     with qtbot.waitExposed(view):
         view.show()
     view.set_problem(LinearRegression(article_dataset()))

@@ -29,6 +29,7 @@ from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.history import format_number
 from gd_explorer.ui.views.items import Layer, Marker, MarkerTrail, ViewFrame
+from gd_explorer.ui.views.spread import fit_title
 
 OBJECT_NAME = "costCurvePlot"
 
@@ -161,7 +162,9 @@ class CostCurveView(pg.PlotWidget):
             self.addItem(item, ignoreBounds=True)
         for item in (self.curve, self.trail_line, self.trail, self.tangent, self.ball):
             self.addItem(item, ignoreBounds=True)
-        self._readout = ""
+        self._readout: tuple[str, ...] = ()
+        self._readout_width = -1.0
+        self.getPlotItem().getViewBox().sigResized.connect(self._readout_resized)
         self._theme = style.current_theme()
         self._show_readout("cost at the current intercept")
         self.apply_theme(self._theme)
@@ -174,9 +177,9 @@ class CostCurveView(pg.PlotWidget):
         self.tangent.setPen(pg.mkPen(theme.tangent, width=style.LINE_WIDTH * k))
         old, self._theme = self._theme, theme
         self._style_runs()
-        html = self._readout.replace(old.tangent_text, theme.tangent_text)
-        self._readout = ""
-        self._show_readout(html)
+        wordings = [html.replace(old.tangent_text, theme.tangent_text) for html in self._readout]
+        self._readout = ()
+        self._show_readout(*wordings)
 
     def set_marker_scale(self, factor: float) -> None:
         """Draw the ball, the trail, the curve and the tangent ``factor`` times their base size.
@@ -399,10 +402,15 @@ class CostCurveView(pg.PlotWidget):
         hollow = any(self._hollow[t.slot] for t in others)
         other = "y" if self._function else "b"
         note = f" \N{MIDDLE DOT} \N{WHITE CIRCLE} other {other}" if hollow else ""
-        self._show_readout(
-            f"{whose}{self._slice_name(b)}{held}{note} \N{MIDDLE DOT} "
+        tangent = (
             f'<span style="color:{self._theme.tangent_text}">'
             f"{self._derivative_name()} = {format_number(slope)}</span>"
+        )
+        # Longest first: a narrow plot or large text takes a shorter line, not four lines.
+        self._show_readout(
+            f"{whose}{self._slice_name(b)}{held}{note} \N{MIDDLE DOT} {tangent}",
+            f"{self._slice_name(b)} \N{MIDDLE DOT} {tangent}",
+            tangent,
         )
 
     def _one_variable(self) -> bool:
@@ -474,11 +482,18 @@ class CostCurveView(pg.PlotWidget):
         y = (float(costs.min()), float(costs.max())) if len(costs) else None
         self._frame.follow(self._curve_range, y)
 
-    def _show_readout(self, html: str) -> None:
+    def _show_readout(self, *wordings: str) -> None:
         # The title row, not a label in the plot: text over the curve would hide it.
-        if html != self._readout:
-            self.getPlotItem().setTitle(html, size=READOUT_SIZE, color=self._theme.foreground)
-            self._readout = html
+        item = self.getPlotItem()
+        width = item.getViewBox().width()
+        if wordings != self._readout or width != self._readout_width:
+            fit_title(item, wordings, size=READOUT_SIZE, color=self._theme.foreground)
+            self._readout = wordings
+            self._readout_width = width
+
+    def _readout_resized(self, *_: object) -> None:
+        if self._readout and self.getPlotItem().getViewBox().width() != self._readout_width:
+            self._show_readout(*self._readout)  # another width may fit another wording
 
     def _expensive(self) -> bool:
         assert self._problem is not None

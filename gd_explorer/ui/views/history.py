@@ -21,6 +21,7 @@ from gd_explorer.framing import LIMIT
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.items import ReadableAxis, ViewFrame
+from gd_explorer.ui.views.spread import fit_title
 
 OBJECT_NAME = "historyPlot"
 
@@ -33,6 +34,8 @@ OTHER_POINTS = 600
 #: the smallest positive cost, and a note says so.
 ZERO_BELOW = 10.0
 Y_LABEL = "cost J (log scale)"
+#: How the title names the dashed line; a narrow plot drops the words and keeps J*.
+OPTIMUM_PREFIX = "dashed: optimum "
 #: What is plotted: the cost (regression), f − f* (a function with a minimum), f itself.
 COST, GAP, VALUE = "cost", "gap", "value"
 Y_LABELS = {COST: Y_LABEL, GAP: "f \N{MINUS SIGN} f* (log scale)", VALUE: "f (linear scale)"}
@@ -293,12 +296,14 @@ class HistoryView(pg.PlotWidget):
         style.style_plot(self, "step", Y_LABEL)
         self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.setLogMode(x=False, y=True)
+        self.getPlotItem().getViewBox().sigResized.connect(self._title_resized)
         self._optimum: float | None = None
         self.floor = 0.0
         # What the plot states (the optimum's cost, where a cost of 0 is drawn) goes in
         # the title line above the plot: inside it, a label sat on the end of the curve.
         self._note_text = ""
         self._optimum_text = ""
+        self._title_width = -1.0
         self._envelope = Envelope()
         self._shown: tuple[float | None, float] | None = None
         self._steps = np.empty(0)
@@ -425,18 +430,31 @@ class HistoryView(pg.PlotWidget):
         return parts
 
     def _show_title(self) -> None:
-        parts = []
-        for part in self._title_parts():
-            text = html.escape(part)
-            if part == self._optimum_text:
-                # In the dashed line's colour, so the words point at the line they name.
-                text = f'<span style="color:{self._theme.optimum_text};">{text}</span>'
-            parts.append(text)
+        wordings = []
+        for short in (False, True):
+            parts = []
+            for part in self._title_parts():
+                if part == self._optimum_text:
+                    if short:  # a narrow plot or large text: the number, still in its colour
+                        part = part.removeprefix(OPTIMUM_PREFIX)
+                    # In the dashed line's colour, so the words point at the line they name.
+                    text = html.escape(part)
+                    text = f'<span style="color:{self._theme.optimum_text};">{text}</span>'
+                else:
+                    text = html.escape(part)
+                parts.append(text)
+            wordings.append(" — ".join(parts))
         item = self.getPlotItem()
-        if parts:
-            item.setTitle(" — ".join(parts), **style.text_style(size=f"{style.BASE_POINT_SIZE}pt"))
+        self._title_width = item.getViewBox().width()
+        if wordings[0]:
+            # A title that wraps onto lines takes the plot's height: a short one first.
+            fit_title(item, wordings, **style.text_style(size=f"{style.BASE_POINT_SIZE}pt"))
         else:
             item.setTitle(None)
+
+    def _title_resized(self, *_: object) -> None:
+        if self.getPlotItem().getViewBox().width() != self._title_width:
+            self._show_title()  # another width may fit another wording
 
     def _show_exact(
         self, cost: NDArray[np.float64], exact: ArrayLike | None, floor: float
@@ -673,7 +691,7 @@ class HistoryView(pg.PlotWidget):
             self._show_title()
 
     def _show_optimum(self, optimum: float | None) -> None:
-        text = "" if optimum is None else f"dashed: optimum J* = {format_number(optimum)}"
+        text = "" if optimum is None else f"{OPTIMUM_PREFIX}J* = {format_number(optimum)}"
         if text != self._optimum_text:
             self._optimum_text = text
             self._show_title()

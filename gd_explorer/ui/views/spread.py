@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsTextItem
 
 from gd_explorer.framing import LIMIT
 from gd_explorer.scene import GradientSpread, Scene, gradient_spread
@@ -348,13 +349,22 @@ def fit_title(item: pg.PlotItem, texts: Sequence[str], **style: str) -> str:
     index = len(texts) - 1
     for i, text in enumerate(texts):
         item.setTitle(text, **style)
-        if width <= 0 or item.titleLabel.item.boundingRect().width() <= width:
+        if width <= 0 or _natural_width(item.titleLabel.item) <= width:
             index = i
             break
     else:
         item.setTitle(texts[index], **style)
     _FITTED[item] = (key, index)
     return texts[index]
+
+
+def _natural_width(text: QGraphicsTextItem) -> float:
+    """Return the width of ``text`` on one line, whatever width it is wrapped to."""
+    wrapped = text.textWidth()
+    text.setTextWidth(-1)
+    natural = text.boundingRect().width()
+    text.setTextWidth(wrapped)
+    return natural
 
 
 def _room(
