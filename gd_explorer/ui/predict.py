@@ -398,6 +398,13 @@ class Predictor(QObject):
             area.setLeft(max(area.left(), corner.x()))
             area.setRight(min(area.right(), corner.x() + slider.width()))
             area.setTop(max(area.top(), corner.y()))
+        dock = getattr(window, "lessons_dock", None)
+        if dock is not None and dock.isVisible() and dock.isFloating():
+            # On a small screen the lessons panel lies over the right of the views: the
+            # card stays clear of it, or its last answer would be hidden under the panel.
+            left = window.mapFromGlobal(dock.frameGeometry().topLeft()).x()
+            if area.left() < left <= area.right():
+                area.setRight(left - 1)
         top = area.y() + MARGIN
         metrics = self.card.fontMetrics()
         width = min(area.width() - 2 * MARGIN, metrics.averageCharWidth() * CARD_CHARACTERS)

@@ -229,3 +229,22 @@ def test_the_lessons_panel_at_1280_by_800_leaves_every_view_its_room(
     assert title.itemRect().height() <= 2 * one_line.size().height() + 1  # two lines at most
     assert text_fits_combo(window.findChild(QComboBox, "modelInput"))
     assert problems(window) == []
+
+
+def test_the_class_question_stays_clear_of_the_lessons_panel_lying_over_the_views(
+    qtbot, small_screen, make_window
+):
+    window = make_window()
+    settle()
+    window.lesson_from_menu("overshoot")  # a lesson that asks the class first
+    settle()
+    card = window.findChild(QWidget, "predictCard")
+    qtbot.waitUntil(card.isVisible)
+    assert window.lessons_dock.isFloating()  # over the views at 1280x800
+    panel = window.lessons_dock.frameGeometry()
+    shown = QRect(card.mapToGlobal(card.rect().topLeft()), card.size())
+    assert not shown.intersects(panel), (shown.getRect(), panel.getRect())
+    for name in ("predictConverge", "predictOscillate", "predictDiverge"):
+        button = window.findChild(QWidget, name)
+        corner = button.mapToGlobal(button.rect().bottomRight())
+        assert card.rect().contains(card.mapFromGlobal(corner)), name  # every answer shows
