@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gd_explorer.lessons import Lesson
 from gd_explorer.prediction import (
@@ -94,14 +102,16 @@ class PredictCard(QFrame):
         self.reason.setObjectName("predictWhy")
         self.reason.setWordWrap(True)
         self.answers: dict[str, QPushButton] = {}
-        answers = QHBoxLayout()
+        answers = QGridLayout()
+        self._answers = answers
+        self._columns = len(BEHAVIOURS)
         for behaviour in BEHAVIOURS:
             button = QPushButton(ANSWER_TEXT[behaviour])
             button.setObjectName(f"predict{ANSWER_TEXT[behaviour]}")
             button.setToolTip(f"It {ANSWER_HINT[behaviour]}: start the run")
             button.setAccessibleName(f"answer: {behaviour}")
             button.clicked.connect(lambda _=False, b=behaviour: self.answered.emit(b))
-            answers.addWidget(button)
+            answers.addWidget(button, 0, len(self.answers))
             self.answers[behaviour] = button
         self.again_button = QPushButton("Ask again")
         self.again_button.setObjectName("predictAgain")
@@ -114,6 +124,7 @@ class PredictCard(QFrame):
         footer.addWidget(self.again_button)
         footer.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addWidget(self.question)
         layout.addWidget(self.headline)
@@ -124,6 +135,30 @@ class PredictCard(QFrame):
         self.apply_theme(style.current_theme())
         self._follow_font()
         self.hide()
+
+    def narrowest(self) -> int:
+        """Return the least width that shows the answers, one under another."""
+        margins = self._layout.contentsMargins()
+        widest = max(button.sizeHint().width() for button in self.answers.values())
+        return widest + margins.left() + margins.right() + 2 * self.frameWidth()
+
+    def fit_answers(self, width: int) -> None:
+        """Put the answers in as many columns as ``width`` holds: three, two or one.
+
+        Large text on a small screen leaves the card too narrow for three big buttons in
+        a row: side by side, the last one would be cut off.
+        """
+        margins = self._layout.contentsMargins()
+        room = width - margins.left() - margins.right() - 2 * self.frameWidth()
+        widest = max(button.sizeHint().width() for button in self.answers.values())
+        spacing = max(self._answers.horizontalSpacing(), 0)
+        columns = len(self.answers)
+        while columns > 1 and columns * widest + (columns - 1) * spacing > room:
+            columns -= 1
+        if columns != self._columns:
+            self._columns = columns
+            for index, button in enumerate(self.answers.values()):
+                self._answers.addWidget(button, *divmod(index, columns))
 
     def show_question(self, detail: str) -> None:
         """Ask, with ``detail`` (the run's settings) under the question."""
@@ -405,10 +440,15 @@ class Predictor(QObject):
             left = window.mapFromGlobal(dock.frameGeometry().topLeft()).x()
             if area.left() < left <= area.right():
                 area.setRight(left - 1)
+        if area.width() - 2 * MARGIN < self.card.narrowest():
+            # Very large text on a small screen leaves the views too narrow for the card:
+            # it lies over the controls too while the class decides.
+            area.setLeft(MARGIN)
         top = area.y() + MARGIN
         metrics = self.card.fontMetrics()
         width = min(area.width() - 2 * MARGIN, metrics.averageCharWidth() * CARD_CHARACTERS)
         width = max(width, 1)
+        self.card.fit_answers(width)
         layout = self.card.layout()
         height = layout.totalHeightForWidth(width) if layout is not None else -1
         if height <= 0:
