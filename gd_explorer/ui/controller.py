@@ -951,6 +951,8 @@ class ExplorerController(QObject):
                 self.views.readout.show_status("diverged")
             else:
                 self.views.readout.show_status("running" if running else "paused")
+            if not running and self.replay_step is None:
+                self._repaint()  # the runs panel says "paused" too: no frame follows a pause
         self.runStateChanged.emit(running, live)
 
     # More runs: a race.

@@ -129,3 +129,18 @@ def test_a_message_about_a_state_goes_when_the_state_is_undone(qtbot, window):
     window.action_undo.trigger()
     assert window.settings.model == "linear"
     assert window.statusBar().currentMessage() == ""
+
+
+def test_a_run_paused_mid_way_is_said_paused_in_the_runs_panel_as_in_the_read_out(qtbot, window):
+    # A slow run, paused by Space: no frame follows the pause that would redraw the panel.
+    window.explorer.set_settings(
+        window.settings.replace(speed=20.0, steps=10_000), from_panel=False
+    )
+    window.action_run.trigger()
+    qtbot.waitUntil(lambda: panel_status(window) == "running")
+    qtbot.waitUntil(
+        lambda: window.controller.record is not None and window.controller.record.steps >= 2
+    )
+    window.action_run.trigger()  # pause
+    qtbot.waitUntil(lambda: shown_status(window) == "paused")
+    assert panel_status(window) == "paused"
