@@ -67,11 +67,12 @@ ZOOM_RANGE = (ZOOM_STEPS[0], ZOOM_STEPS[-1])
 SIDE_SHARE = 0.33
 #: The largest scale of the read-out's numbers, which are larger than the text already.
 READOUT_MOST = 1.5
-#: The usage hint's size, as a share of the window's text size, and its largest size in
+#: The usage hint's size, as a share of the window's text size (full size: it is read from
+#: the back of a room too), and its largest size in
 #: points: past it, the hint (for whoever holds the mouse) would push the data plot out
 #: of its view at large text sizes.
-HINT_SHARE = 0.85
-HINT_MAX_POINTS = 13.0
+HINT_SHARE = 1.0
+HINT_MAX_POINTS = 18.0
 #: From this text size on, the hint gives its lines to the data plot (on a small screen
 #: the plot had no room left for its title); Help lists every mouse action.
 HINT_HIDDEN_FROM = 1.5
