@@ -432,7 +432,8 @@ def _rate_part(config: DescentConfig) -> str:
     return _schedule(config.schedule, options, int(config.steps))
 
 
-_DATA_RULES = {
+#: Each update rule as the script's text; the function script renames its variables.
+DATA_RULES = {
     "gd": '''
 def make_update():
     """Return the update rule: plain gradient descent, θ ← θ − α g."""
@@ -583,7 +584,7 @@ def make_update(shrink={shrink!r}, c={c!r}, rounding={rounding!r}, tries={tries!
 
 def _data_rule(name: str, options: dict[str, float]) -> str:
     values = {**options, "ratio": NEWTON_RATIO, "rounding": COST_ROUNDING, "tries": MAX_SHRINKS}
-    return _DATA_RULES[name].format(**values)
+    return DATA_RULES[name].format(**values)
 
 
 _ROWS = "\n    rows = draw_rows(np.random.default_rng(SEED))"

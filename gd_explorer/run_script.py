@@ -19,6 +19,7 @@ import re
 import textwrap
 from pathlib import Path
 
+from gd_explorer.data_script import DATA_RULES
 from gd_explorer.engine import CostModel, DescentConfig, atomic, symbolic
 from gd_explorer.engine.descent import divergence_limits
 from gd_explorer.engine.optimizers import COST_ROUNDING, MAX_SHRINKS, NEWTON_RATIO, OPTIMIZERS
@@ -328,158 +329,36 @@ def _schedule(name: str, options: dict[str, float], steps: int) -> str:
     )
 
 
-_RULES = {
-    "gd": '''
-def make_update():
-    """Return the update rule: plain gradient descent."""
-
-    def update(x, y, gx, gy, alpha):
-        return x - alpha * gx, y - alpha * gy
-
-    return update
-''',
-    "momentum": '''
-def make_update(beta={beta!r}):
-    """Return the update rule: momentum, v <- beta v + g; theta <- theta - alpha v."""
-    v = [0.0, 0.0]
-
-    def update(x, y, gx, gy, alpha):
-        v[0] = beta * v[0] + gx
-        v[1] = beta * v[1] + gy
-        return x - alpha * v[0], y - alpha * v[1]
-
-    return update
-''',
-    "nesterov": '''
-def make_update(beta={beta!r}):
-    """Return the update rule: Nesterov momentum.
-
-    v <- beta v + g; theta <- theta - alpha (g + beta v), per coordinate.
-    """
-    v = [0.0, 0.0]
-
-    def update(x, y, gx, gy, alpha):
-        v[0] = beta * v[0] + gx
-        v[1] = beta * v[1] + gy
-        return x - alpha * (gx + beta * v[0]), y - alpha * (gy + beta * v[1])
-
-    return update
-''',
-    "adagrad": '''
-def make_update(eps={eps!r}):
-    """Return the update rule: AdaGrad.
-
-    G <- G + g^2; theta <- theta - alpha g / (sqrt(G) + eps), per coordinate.
-    """
-    total = [0.0, 0.0]
-
-    def update(x, y, gx, gy, alpha):
-        total[0] = total[0] + gx * gx
-        total[1] = total[1] + gy * gy
-        return (
-            x - alpha * gx / (math.sqrt(total[0]) + eps),
-            y - alpha * gy / (math.sqrt(total[1]) + eps),
-        )
-
-    return update
-''',
-    "rmsprop": '''
-def make_update(rho={rho!r}, eps={eps!r}):
-    """Return the update rule: RMSProp.
-
-    s <- rho s + (1 - rho) g^2; theta <- theta - alpha g / (sqrt(s) + eps), per coordinate.
-    """
-    mean = [0.0, 0.0]
-
-    def update(x, y, gx, gy, alpha):
-        mean[0] = rho * mean[0] + (1.0 - rho) * (gx * gx)
-        mean[1] = rho * mean[1] + (1.0 - rho) * (gy * gy)
-        return (
-            x - alpha * gx / (math.sqrt(mean[0]) + eps),
-            y - alpha * gy / (math.sqrt(mean[1]) + eps),
-        )
-
-    return update
-''',
-    "adam": '''
-def make_update(beta1={beta1!r}, beta2={beta2!r}, eps={eps!r}):
-    """Return the update rule: Adam, with bias correction."""
-    m, v, count = [0.0, 0.0], [0.0, 0.0], [0]
-
-    def update(x, y, gx, gy, alpha):
-        count[0] = t = count[0] + 1
-        m[0] = beta1 * m[0] + (1.0 - beta1) * gx
-        m[1] = beta1 * m[1] + (1.0 - beta1) * gy
-        v[0] = beta2 * v[0] + (1.0 - beta2) * (gx * gx)
-        v[1] = beta2 * v[1] + (1.0 - beta2) * (gy * gy)
-        first = 1.0 - beta1**t
-        second = 1.0 - beta2**t
-        step_x = (m[0] / first) / (math.sqrt(v[0] / second) + eps)
-        step_y = (m[1] / first) / (math.sqrt(v[1] / second) + eps)
-        return x - alpha * step_x, y - alpha * step_y
-
-    return update
-''',
-    "newton": '''
-def make_update(flat={ratio!r}):
-    """Return the update rule: Newton's method, theta <- theta - alpha H^-1 g.
-
-    Where the Hessian is not positive definite Newton's step would not lead downhill:
-    a plain gradient step is taken instead.
-    """
-
-    def direction(x, y, gx, gy):
-        a, c, d = hessian(x, y)
-        if MOVES[0] and MOVES[1]:
-            if not (math.isfinite(a) and math.isfinite(c) and math.isfinite(d)):
-                return None
-            mean = 0.5 * (a + d)
-            radius = math.hypot(0.5 * (a - d), c)
-            largest = mean + radius
-            smallest = (a * d - c * c) / largest if largest > 0.0 else -1.0
-            if largest <= 0.0 or smallest <= flat * largest:
-                return None
-            det = a * d - c * c
-            return (d * gx - c * gy) / det, (a * gy - c * gx) / det
-        curvature = a if MOVES[0] else d
-        if not (math.isfinite(curvature) and curvature > 0.0):
-            return None
-        return (gx / curvature, 0.0) if MOVES[0] else (0.0, gy / curvature)
-
-    def update(x, y, gx, gy, alpha):
-        step = direction(x, y, gx, gy)
-        if step is None:
-            return x - alpha * gx, y - alpha * gy
-        return x - alpha * step[0], y - alpha * step[1]
-
-    return update
-''',
-    "linesearch": '''
-def make_update(shrink={shrink!r}, c={c!r}, rounding={rounding!r}, tries={tries!r}):
-    """Return the update rule: a backtracking (Armijo) line search from alpha.
-
-    The step s is multiplied by shrink until f(theta - s g) <= f(theta) - c s |g|^2;
-    a rise within rounding (f's size times {cost_rounding!r}) counts as none.
-    """
-
-    def update(x, y, gx, gy, alpha):
-        here = f(x, y)
-        slope = c * (gx * gx + gy * gy)
-        limit = rounding * max(abs(here), {scale!r})
-        s = alpha
-        for shrinks in range(tries + 1):
-            new_x, new_y = x - s * gx, y - s * gy
-            new = f(new_x, new_y)
-            if new <= here - s * slope or new - here <= limit:
-                break
-            if shrinks == tries:
-                break
-            s *= shrink
-        return new_x, new_y
-
-    return update
-''',
+#: The data script's names and the function script's: one text of each update rule.
+_FUNCTION_NAMES = {
+    "m": "x",
+    "b": "y",
+    "gm": "gx",
+    "gb": "gy",
+    "mm": "mx",
+    "mb": "my",
+    "vm": "vx",
+    "vb": "vy",
+    "step_m": "step_x",
+    "step_b": "step_y",
+    "new_m": "new_x",
+    "new_b": "new_y",
+    "cost": "f",
+    "LEARNS": "MOVES",
+    "COST_SCALE": "{scale!r}",
 }
+_NAME = re.compile(r"\b(" + "|".join(sorted(_FUNCTION_NAMES, key=len, reverse=True)) + r")\b")
+
+
+def _function_rule(template: str) -> str:
+    """Return a data script's update rule written for a function of x and y."""
+    text = _NAME.sub(lambda found: _FUNCTION_NAMES[found.group(1)], template)
+    for data, function in (("J(", "f("), ("J's", "f's"), ("per parameter", "per coordinate")):
+        text = text.replace(data, function)
+    return text
+
+
+_RULES = {name: _function_rule(template) for name, template in DATA_RULES.items()}
 
 
 def _rule(name: str, options: dict[str, float], scale: float) -> str:
@@ -487,7 +366,6 @@ def _rule(name: str, options: dict[str, float], scale: float) -> str:
         **options,
         "ratio": NEWTON_RATIO,
         "rounding": COST_ROUNDING,
-        "cost_rounding": COST_ROUNDING,
         "tries": MAX_SHRINKS,
         "scale": scale,
     }
