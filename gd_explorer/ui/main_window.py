@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
@@ -374,7 +375,9 @@ class MainWindow(FileWork, Presentation):
     def statusBar(self) -> QStatusBar:  # noqa: N802 - Qt's name
         """Return the status bar (made on first use), which shows long messages whole."""
         bar = getattr(self, "_message_bar", None)
-        if bar is None:
+        # Ctrl+0 takes away a status bar that the window had not made yet when the text
+        # grew (the exact layout of before): a message after it needs a new one.
+        if bar is None or not shiboken6.isValid(bar):
             bar = self._message_bar = MessageBar(self)
             self.setStatusBar(bar)
         return bar

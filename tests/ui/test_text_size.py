@@ -252,3 +252,20 @@ def test_the_class_question_stays_clear_of_the_lessons_panel_lying_over_the_view
         corner = button.mapToGlobal(button.rect().bottomRight())
         assert button.isVisible(), name
         assert card.contentsRect().contains(card.mapFromGlobal(corner)), name  # all of it shows
+
+
+def test_messages_still_show_after_the_text_grows_and_ctrl_0_puts_the_layout_back(
+    qtbot, small_screen, make_window
+):
+    window = make_window()
+    settle()
+    press(qtbot, window, Qt.Key.Key_Plus)  # says the new size: the status bar is made
+    press(qtbot, window, Qt.Key.Key_0)  # the layout of before had none: it goes again
+    window.lesson_from_menu("overshoot")  # says it is loaded, and asks the class
+    settle()
+    card = window.findChild(QWidget, "predictCard")
+    qtbot.waitUntil(card.isVisible)
+    window.statusBar().showMessage("a message after Ctrl+0")
+    settle()
+    assert window.statusBar().isVisible()
+    assert window.statusBar().currentMessage() == "a message after Ctrl+0"
