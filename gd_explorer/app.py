@@ -109,6 +109,10 @@ def _positive_int(value: str) -> int:
     return number
 
 
+#: The largest side of a picture ``export`` makes, in pixels.
+MAX_PICTURE_SIDE = 8192
+
+
 def _size(value: str) -> tuple[int, int]:
     """Parse ``WxH`` (e.g. ``960x600``) into a width and a height."""
     width, sep, height = value.lower().partition("x")
@@ -116,9 +120,10 @@ def _size(value: str) -> tuple[int, int]:
         size = (int(width), int(height))
     except ValueError:
         size = (0, 0)
-    if not sep or min(size) < 32 or max(size) > 8192:
+    if not sep or min(size) < 32 or max(size) > MAX_PICTURE_SIDE:
         raise argparse.ArgumentTypeError(
-            f"size must be WIDTHxHEIGHT, each 32 to 8192 pixels (e.g. 960x600), not {value!r}"
+            f"size must be WIDTHxHEIGHT, each 32 to {MAX_PICTURE_SIDE} pixels (e.g. 960x600), "
+            f"not {value!r}"
         )
     return size
 
@@ -277,7 +282,7 @@ def export_window(folder: str) -> MainWindow:
     It keeps its settings and autosaves in ``folder``: the pictures do not depend on
     (or change) the user's. A ``QApplication`` must exist.
     """
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import QRect, QSettings, Qt
 
     from gd_explorer.ui import MainWindow
     from gd_explorer.ui.surface_view import SurfaceFallback
@@ -288,6 +293,10 @@ def export_window(folder: str) -> MainWindow:
     if isinstance(window.surface, SurfaceFallback):
         window.surface.explain(EXPORT_WITHOUT_GL)
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    # Off screen there is no screen to fit: Qt's stand-in (800x600) would squeeze the
+    # window the pictures are of, so it may take up to the largest picture asked for.
+    largest = QRect(0, 0, MAX_PICTURE_SIDE, MAX_PICTURE_SIDE)
+    window.screen_area = lambda: QRect(largest)  # type: ignore[method-assign]
     window.resize(*EXPORT_WINDOW_SIZE)
     return window
 
@@ -308,6 +317,7 @@ def _export_pictures(args: argparse.Namespace) -> int:
         window = export_window(folder)
         try:
             window.load_lesson(args.lesson)
+            window.predict.dismiss()  # no class to ask: the picture is of the run
             window.explorer.set_settings(
                 window.settings.replace(speed=0.0), from_panel=False
             )  # as fast as it can

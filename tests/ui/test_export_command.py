@@ -92,11 +92,12 @@ def test_the_pictures_say_truly_why_the_3d_view_is_a_panel(qtbot, tmp_path, monk
 
     # The command sets QT_QPA_PLATFORM for itself: put this process's back afterwards.
     monkeypatch.setenv("QT_QPA_PLATFORM", os.environ.get("QT_QPA_PLATFORM", "xcb"))
-    shown = []
+    shown, covered = [], []
     real = export.export_window_png
 
     def keep_text(window, path):
         shown.append(window.surface.text())
+        covered.append(window.predict.card.isVisible())
         return real(window, path)
 
     monkeypatch.setattr(export, "export_window_png", keep_text)
@@ -106,3 +107,22 @@ def test_the_pictures_say_truly_why_the_3d_view_is_a_panel(qtbot, tmp_path, monk
     (text,) = shown
     assert "--no-gl" not in text and "switched off" not in text
     assert "draws its pictures off screen, where there is none" in text
+    assert covered == [False]  # the lesson's question to the class is not in the picture
+
+
+def test_the_pictures_are_of_the_whole_window_whatever_the_offscreen_screen(
+    qtbot, tmp_path, monkeypatch
+):
+    """Qt's offscreen screen is 800x600: the window must not be fitted into it."""
+    from PySide6.QtCore import QRect
+
+    from gd_explorer.app import EXPORT_WINDOW_SIZE, export_window
+    from gd_explorer.ui import MainWindow
+
+    monkeypatch.setattr(MainWindow, "screen_area", lambda self: QRect(0, 0, 800, 600))
+    window = export_window(str(tmp_path))
+    qtbot.addWidget(window)
+    window.load_lesson("overshoot")
+    window.show()
+    qtbot.waitUntil(lambda: window.isVisible())
+    assert (window.width(), window.height()) == EXPORT_WINDOW_SIZE
