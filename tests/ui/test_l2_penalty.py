@@ -87,7 +87,7 @@ def test_the_contour_marks_the_optimum_once_the_penalty_gives_one(qtbot, window)
     window.load_lesson("logistic-slope")
     window.explorer.set_settings(window.settings.replace(l2=0.0), from_panel=False)
     assert not window.contour.optimum.isVisible()  # separable: no finite optimum
-    assert window.contour.legend_text == "no finite optimum"
+    assert window.contour.legend_text == "no finite optimum of m and b"  # b is held
     type_into(qtbot, l2_box(window), "0.1")
     fit = reference_fit(window.problem)
     assert fit.exists
@@ -227,3 +227,12 @@ def test_a_penalty_set_during_a_run_starts_it_again_from_the_ball(qtbot, window)
     np.testing.assert_allclose(run.params[-1], reference_fit(window.problem).theta, atol=1e-5)
     for point, cost in zip(run.params[-3:], run.cost[-3:], strict=True):
         assert cost == pytest.approx(window.problem.cost(tuple(point)), rel=1e-12)
+
+
+def test_with_the_intercept_held_the_map_says_m_and_b_together_have_no_optimum(qtbot, window):
+    # The logistic-slope lesson holds b: along that line there is a lowest cost (the
+    # history's J*), so the map must not say that no optimum exists at all.
+    window.load_lesson("logistic-slope")
+    qtbot.waitUntil(lambda: window.contour.legend_text != "")
+    assert window.contour.legend_text == "no finite optimum of m and b"
+    assert window.history.title_text.count("J*") == 1  # the held line's optimum

@@ -129,6 +129,7 @@ class ContourView(pg.PlotWidget):
         self._problem: CostModel | None = None
         self._domain: Domain | None = None
         self._fixed: dict[str, float] = {}
+        self._fit: Fit | None = None
         self.m_values = np.empty(0)
         self.b_values = np.empty(0)
         self.cost = np.empty((0, 0))
@@ -343,19 +344,21 @@ class ContourView(pg.PlotWidget):
         self._show_held(fixed)
         domain = drawable(domain)
         if problem is self._problem and domain == self._domain and cost is None:
+            if not self._function and self._fit is not None:
+                self._show_legend(optimum_legend(problem, self._fit, bool(fixed)))
             return
         self._problem = problem
         function = problem.kind == "function"
         if function != self._function:
             self._function = function
             self._label_axes()
-        fit = reference_fit(problem)
+        fit = self._fit = reference_fit(problem)
         # A function marks all its minima and saddles instead of one optimum.
         self.optimum.place(fit.theta if fit.exists and not function else None)
         self._draw_cost(domain, cost)
         self._mark_stationary(problem if function else None)
         if not function:
-            self._show_legend(optimum_legend(problem, fit))
+            self._show_legend(optimum_legend(problem, fit, bool(fixed)))
 
     def _label_axes(self) -> None:
         """Name the axes x and y on a function, slope and intercept on regression."""
@@ -677,15 +680,17 @@ class ContourView(pg.PlotWidget):
         self.startRequested.emit(float(point.x()), float(point.y()))
 
 
-def optimum_legend(problem: CostModel, fit: Fit) -> str:
+def optimum_legend(problem: CostModel, fit: Fit, held: bool = False) -> str:
     """Say above a regression's map what its star is, where the penalty or its lack matters.
 
     Separated classes have no lowest point without an L2 penalty: the map says so rather
     than leave the student looking for a star. With a penalty the star is its optimum.
+    With a parameter ``held``, the run's own line across the map may still have a lowest
+    point (the history's J*): the map then says that m and b together have none.
     """
     # Short: a narrow map at 1280 × 800 must show it in full.
     if not fit.exists:
-        return "no finite optimum"
+        return "no finite optimum of m and b" if held else "no finite optimum"
     if getattr(problem, "l2", 0.0) > 0:
         return "\N{BLACK STAR} optimum with \N{GREEK SMALL LETTER LAMDA} > 0"
     return ""
