@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,6 +47,9 @@ QUESTION_FACTOR = 1.7
 ANSWER_FACTOR = 1.6
 HEADLINE_FACTOR = 1.5
 TEXT_FACTOR = 1.15
+#: An answer's height in lines of its text; lower where the card has too little room.
+ANSWER_HEIGHT = 2.2
+COMPACT_ANSWER_HEIGHT = 1.4
 #: The card's widest, in average characters of its text: lines a class can follow.
 CARD_CHARACTERS = 80
 #: Steps after which a run is judged only once it ends.
@@ -82,6 +85,8 @@ class PredictCard(QFrame):
     answered = Signal(str)
     closed = Signal()
     askAgain = Signal()
+    #: The card's text took a new size: it needs its place and shape again.
+    refitted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +130,8 @@ class PredictCard(QFrame):
         footer.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         self._layout = layout
+        self._asking = False
+        self._compact = False  # lower answers, where the card has too little room
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addWidget(self.question)
         layout.addWidget(self.headline)
@@ -135,6 +142,23 @@ class PredictCard(QFrame):
         self.apply_theme(style.current_theme())
         self._follow_font()
         self.hide()
+
+    def height_for(self, width: int, *, with_detail: bool = True, compact: bool = False) -> int:
+        """Return the height the card needs at ``width``, its answers fitted to it.
+
+        Without ``with_detail`` the run's settings under the question step aside, and
+        ``compact`` answers are lower: very large text on a small screen has room for the
+        question and its answers only.
+        """
+        self.detail.setVisible(self._asking and with_detail)
+        if compact != self._compact:
+            self._compact = compact
+            self._size_answers()
+        self.fit_answers(width)
+        for layout in (self._answers, self._layout):
+            layout.invalidate()  # measured afresh: the answers' rows and heights just changed
+        height = self._layout.totalHeightForWidth(width)
+        return height if height > 0 else self.sizeHint().height()
 
     def narrowest(self) -> int:
         """Return the least width that shows the answers, one under another."""
@@ -201,8 +225,10 @@ class PredictCard(QFrame):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "reason"):
             self._follow_font()
+            self.refitted.emit()
 
     def _mode(self, asking: bool) -> None:
+        self._asking = asking
         self.question.setVisible(asking)
         for button in self.answers.values():
             button.setVisible(asking)
@@ -213,6 +239,11 @@ class PredictCard(QFrame):
 
     def _follow_font(self) -> None:
         base = self.font()
+        # Like the plots' text, the card stops growing at 150 %: larger, its question
+        # and three answers no longer fit over the views of a 1280 x 800 screen.
+        most = style.BASE_POINT_SIZE * style.PLOT_TEXT_MOST
+        if base.pointSizeF() > most:
+            base.setPointSizeF(most)
         for widget, factor, bold in (
             (self.question, QUESTION_FACTOR, True),
             (self.headline, HEADLINE_FACTOR, True),
@@ -226,8 +257,12 @@ class PredictCard(QFrame):
             font.setPointSizeF(base.pointSizeF() * factor)
             font.setBold(bold)
             widget.setFont(font)
+        self._size_answers()
+
+    def _size_answers(self) -> None:
+        share = COMPACT_ANSWER_HEIGHT if self._compact else ANSWER_HEIGHT
         for button in self.answers.values():
-            button.setMinimumHeight(round(button.fontMetrics().height() * 2.2))
+            button.setMinimumHeight(round(button.fontMetrics().height() * share))
 
 
 class Predictor(QObject):
@@ -258,6 +293,7 @@ class Predictor(QObject):
         self.card.answered.connect(self._on_answer)
         self.card.closed.connect(self.dismiss)
         self.card.askAgain.connect(self._ask_again)
+        self.card.refitted.connect(self._refit)
         window.installEventFilter(self)
 
     # What the window calls.
@@ -418,6 +454,10 @@ class Predictor(QObject):
         self.card.show()
         self.card.raise_()
 
+    def _refit(self) -> None:
+        if self.card.isVisible():
+            self._place()
+
     def _place(self) -> None:
         """Centre the card over the top of the views, as wide as reads well."""
         window = self._window
@@ -445,17 +485,29 @@ class Predictor(QObject):
             # it lies over the controls too while the class decides.
             area.setLeft(MARGIN)
         top = area.y() + MARGIN
+        room = area.bottom() - top - MARGIN
         metrics = self.card.fontMetrics()
-        width = min(area.width() - 2 * MARGIN, metrics.averageCharWidth() * CARD_CHARACTERS)
-        width = max(width, 1)
-        self.card.fit_answers(width)
-        layout = self.card.layout()
-        height = layout.totalHeightForWidth(width) if layout is not None else -1
-        if height <= 0:
-            height = self.card.sizeHint().height()
-        height = min(height, area.bottom() - top - MARGIN)
+
+        def width_in(area: QRect) -> int:
+            most = metrics.averageCharWidth() * CARD_CHARACTERS
+            return max(min(area.width() - 2 * MARGIN, most), 1)
+
+        width = width_in(area)
+        height = self.card.height_for(width)
+        if height > room and area.left() > MARGIN:
+            area.setLeft(MARGIN)  # too tall: wider, over the controls, its answers side by side
+            width = width_in(area)
+            height = self.card.height_for(width)
+        if height > room:
+            height = self.card.height_for(width, with_detail=False)
+        if height > room:
+            height = self.card.height_for(width, with_detail=False, compact=True)
+        height = min(height, room)
         x = area.x() + (area.width() - width) // 2
         self.card.setGeometry(x, top, width, max(height, 1))
+        shape = self.card.layout()
+        if shape is not None:
+            shape.activate()  # its parts at once, in the shape just measured
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Keep the card in place when the window changes size or text size."""

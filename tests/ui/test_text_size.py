@@ -231,7 +231,7 @@ def test_the_lessons_panel_at_1280_by_800_leaves_every_view_its_room(
     assert problems(window) == []
 
 
-@pytest.mark.parametrize("presses", [0, 3], ids=["100%", "150%"])
+@pytest.mark.parametrize("presses", [0, 3, 6], ids=["100%", "150%", "250%"])
 def test_the_class_question_stays_clear_of_the_lessons_panel_lying_over_the_views(
     qtbot, small_screen, make_window, presses
 ):
@@ -252,6 +252,13 @@ def test_the_class_question_stays_clear_of_the_lessons_panel_lying_over_the_view
         corner = button.mapToGlobal(button.rect().bottomRight())
         assert button.isVisible(), name
         assert card.contentsRect().contains(card.mapFromGlobal(corner)), name  # all of it shows
+    shown_parts = [w for w in card.findChildren(QWidget) if w.isVisible()]
+    for i, one in enumerate(shown_parts):  # nothing on the card lies over anything else
+        for other in shown_parts[i + 1 :]:
+            assert not one.geometry().intersects(other.geometry()), (
+                one.objectName(),
+                other.objectName(),
+            )
 
 
 def test_messages_still_show_after_the_text_grows_and_ctrl_0_puts_the_layout_back(
