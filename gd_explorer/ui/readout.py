@@ -186,7 +186,7 @@ class Readout(QWidget):
         room = self.contentsRect().width() - margins.left() - margins.right() - 8
         count = len(self.FIELDS)
         columns, widths = 1, [max(needs)]
-        for n in range(count, 0, -1):
+        for n in (n for n in range(count, 0, -1) if count % n == 0):  # rows alike: 6, 3, 2, 1
             widths = [max(needs[j::n]) for j in range(n)]
             if sum(widths) + SPACING * (n - 1) <= room or n == 1:
                 columns = n

@@ -44,3 +44,13 @@ def test_the_numbers_of_a_fresh_window_stand_on_one_line_at_1280(qtbot, window):
     window.resize(1280, 800)
     QApplication.processEvents()
     assert window.readout.columns == 6
+
+
+def test_the_fields_stand_in_rows_alike_never_five_and_one(qtbot, window):
+    window.readout.show_step(*LONG)
+    seen = set()
+    for width in range(700, 1500, 20):
+        window.resize(width, 800)
+        QApplication.processEvents()
+        seen.add(window.readout.columns)
+    assert seen <= {6, 3, 2, 1} and len(seen) > 1, seen
