@@ -295,8 +295,7 @@ def export_window(folder: str) -> MainWindow:
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     # Off screen there is no screen to fit: Qt's stand-in (800x600) would squeeze the
     # window the pictures are of, so it may take up to the largest picture asked for.
-    largest = QRect(0, 0, MAX_PICTURE_SIDE, MAX_PICTURE_SIDE)
-    window.screen_area = lambda: QRect(largest)  # type: ignore[method-assign]
+    window.set_screen_area(QRect(0, 0, MAX_PICTURE_SIDE, MAX_PICTURE_SIDE))
     window.resize(*EXPORT_WINDOW_SIZE)
     return window
 

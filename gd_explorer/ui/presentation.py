@@ -351,8 +351,16 @@ class Presentation(QMainWindow):
 
     def screen_area(self) -> QRect:
         """Return the part of the window's screen a window may take (without panels, docks)."""
+        given = getattr(self, "_given_area", None)
+        if given is not None:
+            return QRect(given)
         screen = self.screen() or QGuiApplication.primaryScreen()
         return screen.availableGeometry()
+
+    def set_screen_area(self, area: QRect) -> None:
+        """Lay the window out for ``area`` instead of its screen's (pictures made off screen)."""
+        self._given_area = QRect(area)
+        self._fit_side_panel()
 
     def fit_to_screen(self) -> None:
         """Shrink and move the window, its frame included, into :meth:`screen_area`."""

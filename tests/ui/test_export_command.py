@@ -115,14 +115,18 @@ def test_the_pictures_are_of_the_whole_window_whatever_the_offscreen_screen(
 ):
     """Qt's offscreen screen is 800x600: the window must not be fitted into it."""
     from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+    from PySide6.QtWidgets import QScrollArea
 
     from gd_explorer.app import EXPORT_WINDOW_SIZE, export_window
-    from gd_explorer.ui import MainWindow
 
-    monkeypatch.setattr(MainWindow, "screen_area", lambda self: QRect(0, 0, 800, 600))
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 800, 600))
     window = export_window(str(tmp_path))
     qtbot.addWidget(window)
     window.load_lesson("overshoot")
     window.show()
     qtbot.waitUntil(lambda: window.isVisible())
     assert (window.width(), window.height()) == EXPORT_WINDOW_SIZE
+    side = window.findChild(QScrollArea, "sidePanel")
+    # The controls are not cut at the right: the panel is as wide as they need.
+    assert side.width() >= side.widget().minimumSizeHint().width()
