@@ -839,6 +839,8 @@ class ExplorerController(QObject):
         self._stop_replay()
         self.runner.discard()
         self._ids.clear()
+        # The maps may have widened to a diverged run's flight: frame the problem again.
+        self._show_maps(self._domain(self._paths()))
         self.show_start()
         self._run_state()
 

@@ -144,3 +144,15 @@ def test_a_run_paused_mid_way_is_said_paused_in_the_runs_panel_as_in_the_read_ou
     window.action_run.trigger()  # pause
     qtbot.waitUntil(lambda: shown_status(window) == "paused")
     assert panel_status(window) == "paused"
+
+
+def test_reset_after_a_diverged_run_frames_the_maps_on_the_problem_again(qtbot, window):
+    window.load_lesson(LESSON)  # diverges: the maps widen to follow its flight
+    framed = window.contour.domain
+    window.explorer.set_settings(window.settings.replace(speed=0.0), from_panel=False)
+    window.action_run.trigger()
+    qtbot.waitUntil(lambda: shown_status(window) == "diverged", timeout=20_000)
+    qtbot.waitUntil(lambda: not window.explorer.runner.running, timeout=20_000)
+    assert window.contour.domain.m_max > 100 * framed.m_max  # the flight is on the map
+    window.action_reset.trigger()
+    qtbot.waitUntil(lambda: window.contour.domain == framed)
