@@ -295,6 +295,10 @@ class Predictor(QObject):
         self.card.askAgain.connect(self._ask_again)
         self.card.refitted.connect(self._refit)
         window.installEventFilter(self)
+        dock = getattr(window, "lessons_dock", None)
+        self._dock = dock
+        if dock is not None:  # where the lessons panel lies over the views, the card moves aside
+            dock.installEventFilter(self)
 
     # What the window calls.
 
@@ -480,6 +484,13 @@ class Predictor(QObject):
             left = window.mapFromGlobal(dock.frameGeometry().topLeft()).x()
             if area.left() < left <= area.right():
                 area.setRight(left - 1)
+        surface = getattr(window, "surface", None)
+        if surface is not None and surface.isVisible():
+            # The 3-D view draws with OpenGL over anything laid on it: the card keeps to
+            # its left (it sits at the top right of the views).
+            left = surface.mapTo(window, QPoint(0, 0)).x()
+            if area.left() < left <= area.right():
+                area.setRight(left - 1)
         if area.width() - 2 * MARGIN < self.card.narrowest():
             # Very large text on a small screen leaves the views too narrow for the card:
             # it lies over the controls too while the class decides.
@@ -516,8 +527,14 @@ class Predictor(QObject):
             QEvent.Type.FontChange,
             QEvent.Type.LayoutRequest,
         ):
-            if self.card.isVisible():
-                self._place()
+            self._refit()
+        elif watched is self._dock and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.Hide,
+        ):
+            self._refit()
         return False
 
 

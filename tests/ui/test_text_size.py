@@ -276,3 +276,30 @@ def test_messages_still_show_after_the_text_grows_and_ctrl_0_puts_the_layout_bac
     settle()
     assert window.statusBar().isVisible()
     assert window.statusBar().currentMessage() == "a message after Ctrl+0"
+
+
+def test_the_class_question_moves_aside_when_the_lessons_panel_comes_to_lie_over_the_views(
+    qtbot, monkeypatch, make_window
+):
+    # On a large screen the panel is docked; larger text makes it lie over the views
+    # after the question is shown: the card must move clear of it then too.
+    screen = QRect(0, 0, 1920, 1080)
+    monkeypatch.setattr(MainWindow, "screen_area", lambda self: QRect(screen), raising=False)
+    window = make_window()
+    window.setGeometry(screen)
+    settle()
+    window.lesson_from_menu("overshoot")
+    settle()
+    card = window.findChild(QWidget, "predictCard")
+    qtbot.waitUntil(card.isVisible)
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Plus)
+    dock = window.lessons_dock
+    assert dock.isFloating()
+    settle()
+    shown = QRect(card.mapToGlobal(card.rect().topLeft()), card.size())
+    assert not shown.intersects(dock.frameGeometry()), (shown.getRect(), dock.frameGeometry())
+    surface = window.findChild(QWidget, "surfaceView")
+    if surface.isVisible():  # OpenGL draws over whatever lies on the 3-D view
+        drawn = QRect(surface.mapToGlobal(surface.rect().topLeft()), surface.size())
+        assert not shown.intersects(drawn), (shown.getRect(), drawn.getRect())
