@@ -1,10 +1,12 @@
-"""Narrow windows: long numbers shrink, titles wrap, and neither widens the window."""
+"""Narrow windows: numbers keep their size, titles wrap or shorten, nothing widens the window."""
 
+import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from gd_explorer.engine import LinearRegression, article_dataset
 from gd_explorer.ui.readout import ValueLabel
 from gd_explorer.ui.views import CostCurveView
+from gd_explorer.ui.views.items import fit_title
 
 
 def test_long_readout_numbers_keep_their_size_and_never_widen_the_window(qtbot, window):
@@ -56,3 +58,18 @@ def test_larger_text_widens_the_controls_panel_instead_of_cutting_it_off(qtbot, 
         QApplication.processEvents()
         qtbot.waitUntil(lambda: controls.width() <= panel.viewport().width())
         assert controls.width() >= controls.minimumSizeHint().width()
+
+
+def test_a_title_takes_its_longer_wording_again_when_its_plot_grows(qtbot):
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(140, 300)
+    with qtbot.waitExposed(plot):
+        plot.show()
+    item = plot.getPlotItem()
+    long, short = "dashed: optimum J* = 0.6315", "J* = 0.6315"
+    assert fit_title(item, [long, short]) == short
+    plot.resize(900, 300)  # no view's own handler: the title follows the width by itself
+    qtbot.waitUntil(lambda: item.titleLabel.text == long)
+    fit_title(item, [])
+    assert not item.titleLabel.isVisible()

@@ -21,9 +21,9 @@ from gd_explorer.engine import CostModel, Fit, cost_grid, reference_fit
 from gd_explorer.framing import LIMIT, Domain, can_follow, decimate_path, drawable, follow_path
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
-from gd_explorer.ui.views.items import Marker, ViewFrame
+from gd_explorer.ui.views.items import Marker, ViewFrame, fit_title
 from gd_explorer.ui.views.spread import TIP as SPREAD_TIP
-from gd_explorer.ui.views.spread import SpreadArrows, fit_title
+from gd_explorer.ui.views.spread import SpreadArrows
 
 OBJECT_NAME = "contourPlot"
 
@@ -427,8 +427,7 @@ class ContourView(pg.PlotWidget):
             size = f"{style.BASE_POINT_SIZE - 1}pt"
             self.legend_text = fit_title(item, texts, **style.text_style(size=size))
         else:
-            self.legend_text = ""
-            item.setTitle(None)
+            self.legend_text = fit_title(item, [])
 
     def set_domain(self, domain: Domain | tuple[float, float, float, float]) -> None:
         """Show the current cost over another window (e.g. after a run flew off).

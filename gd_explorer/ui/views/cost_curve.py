@@ -28,8 +28,7 @@ from gd_explorer.framing import (
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
 from gd_explorer.ui.views.history import format_number
-from gd_explorer.ui.views.items import Layer, Marker, MarkerTrail, ViewFrame
-from gd_explorer.ui.views.spread import fit_title
+from gd_explorer.ui.views.items import Layer, Marker, MarkerTrail, ViewFrame, fit_title
 
 OBJECT_NAME = "costCurvePlot"
 
@@ -163,8 +162,6 @@ class CostCurveView(pg.PlotWidget):
         for item in (self.curve, self.trail_line, self.trail, self.tangent, self.ball):
             self.addItem(item, ignoreBounds=True)
         self._readout: tuple[str, ...] = ()
-        self._readout_width = -1.0
-        self.getPlotItem().getViewBox().sigResized.connect(self._readout_resized)
         self._theme = style.current_theme()
         self._show_readout("cost at the current intercept")
         self.apply_theme(self._theme)
@@ -484,16 +481,10 @@ class CostCurveView(pg.PlotWidget):
 
     def _show_readout(self, *wordings: str) -> None:
         # The title row, not a label in the plot: text over the curve would hide it.
-        item = self.getPlotItem()
-        width = item.getViewBox().width()
-        if wordings != self._readout or width != self._readout_width:
-            fit_title(item, wordings, size=READOUT_SIZE, color=self._theme.foreground)
+        if wordings != self._readout:
+            colour = self._theme.foreground
+            fit_title(self.getPlotItem(), wordings, size=READOUT_SIZE, color=colour)
             self._readout = wordings
-            self._readout_width = width
-
-    def _readout_resized(self, *_: object) -> None:
-        if self._readout and self.getPlotItem().getViewBox().width() != self._readout_width:
-            self._show_readout(*self._readout)  # another width may fit another wording
 
     def _expensive(self) -> bool:
         assert self._problem is not None

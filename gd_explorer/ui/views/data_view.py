@@ -31,8 +31,8 @@ from gd_explorer.engine import Dataset
 from gd_explorer.framing import LIMIT
 from gd_explorer.scene import MAX_RUNS, Scene
 from gd_explorer.ui import style
+from gd_explorer.ui.views.items import fit_title
 from gd_explorer.ui.views.row_costs import BARS_TIP, SQUARES_TIP, RowCosts
-from gd_explorer.ui.views.spread import fit_title
 
 HIT_RADIUS_PX = 12.0
 """A click this close to a point (in screen pixels) is on the point."""
@@ -214,7 +214,6 @@ class DataView(QWidget):
         self._theme = style.current_theme()
         self._kind_shown = LINEAR
         self._line_cut = False  # the line runs past the top or bottom of the plot
-        self._title_width = -1
 
         self.view_box = _EditingViewBox()
         self.view_box.click_handler = self._handle_click
@@ -233,7 +232,6 @@ class DataView(QWidget):
         self._create_items()
         #: Squares or loss bars on each row (View → Cost per row), said in the title.
         self.row_costs = RowCosts(self.view_box, self._set_title)
-        self.view_box.sigResized.connect(self._title_resized)
         self._create_controls()
 
         layout = QVBoxLayout(self)
@@ -608,17 +606,11 @@ class DataView(QWidget):
             small = f"{style.BASE_POINT_SIZE - 1}pt"
             said = tuple(f'<span style="font-size:{small};">{text}</span>' for text in said)
             texts = [f"{title} · {text}" for text in said[:1]] + list(said)
-            fit_title(self.plot.getPlotItem(), texts, **title_style)
             tip = BARS_TIP if self._kind_shown == LOGISTIC else SQUARES_TIP
-            self.plot.getPlotItem().titleLabel.setToolTip(tip)
         else:
-            self.plot.setTitle(title, **title_style)
-            self.plot.getPlotItem().titleLabel.setToolTip("")
-        self._title_width = self.plot.width()
-
-    def _title_resized(self, *_: object) -> None:
-        if self.row_costs.texts and self.plot.width() != self._title_width:
-            self._set_title()  # another width may fit another wording
+            texts, tip = [title], ""
+        fit_title(self.plot.getPlotItem(), texts, **title_style)
+        self.plot.getPlotItem().titleLabel.setToolTip(tip)
 
     def _fit_view(self) -> None:
         if self._dataset is None:

@@ -20,8 +20,7 @@ from gd_explorer.engine import Fit
 from gd_explorer.framing import LIMIT
 from gd_explorer.scene import MAX_RUNS, RunTrace, Scene
 from gd_explorer.ui import style
-from gd_explorer.ui.views.items import ReadableAxis, ViewFrame
-from gd_explorer.ui.views.spread import fit_title
+from gd_explorer.ui.views.items import ReadableAxis, ViewFrame, fit_title
 
 OBJECT_NAME = "historyPlot"
 
@@ -296,14 +295,12 @@ class HistoryView(pg.PlotWidget):
         style.style_plot(self, "step", Y_LABEL)
         self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.setLogMode(x=False, y=True)
-        self.getPlotItem().getViewBox().sigResized.connect(self._title_resized)
         self._optimum: float | None = None
         self.floor = 0.0
         # What the plot states (the optimum's cost, where a cost of 0 is drawn) goes in
         # the title line above the plot: inside it, a label sat on the end of the curve.
         self._note_text = ""
         self._optimum_text = ""
-        self._title_width = -1.0
         self._envelope = Envelope()
         self._shown: tuple[float | None, float] | None = None
         self._steps = np.empty(0)
@@ -444,17 +441,12 @@ class HistoryView(pg.PlotWidget):
                     text = html.escape(part)
                 parts.append(text)
             wordings.append(" — ".join(parts))
-        item = self.getPlotItem()
-        self._title_width = item.getViewBox().width()
-        if wordings[0]:
-            # A title that wraps onto lines takes the plot's height: a short one first.
-            fit_title(item, wordings, **style.text_style(size=f"{style.BASE_POINT_SIZE}pt"))
-        else:
-            item.setTitle(None)
-
-    def _title_resized(self, *_: object) -> None:
-        if self.getPlotItem().getViewBox().width() != self._title_width:
-            self._show_title()  # another width may fit another wording
+        # A title that wraps onto lines takes the plot's height: a short one first.
+        fit_title(
+            self.getPlotItem(),
+            wordings if wordings[0] else [],
+            **style.text_style(size=f"{style.BASE_POINT_SIZE}pt"),
+        )
 
     def _show_exact(
         self, cost: NDArray[np.float64], exact: ArrayLike | None, floor: float

@@ -11,6 +11,7 @@ repaints the plot a second time) on every frame. The items here do less.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +21,12 @@ from numpy.typing import NDArray
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from gd_explorer.framing import LIMIT, MIN_RELATIVE_HALF
 
@@ -455,3 +461,80 @@ def held_interval(
         max(low - room, -LIMIT) if low < current[0] else low,
         min(high + room, LIMIT) if high > current[1] else high,
     )
+
+
+#: Room left beside the title line, in pixels.
+TITLE_MARGIN_PX = 8.0
+
+
+#: Per plot: the wording chosen for its title, what it was chosen for, and the wordings
+#: and style to choose from again when the plot's width changes.
+_Fitted = tuple[object, int, tuple[str, ...], dict[str, str]]
+_FITTED: weakref.WeakKeyDictionary[pg.PlotItem, _Fitted] = weakref.WeakKeyDictionary()
+
+
+def fit_title(item: pg.PlotItem, texts: Sequence[str], **style: str) -> str:
+    """Show the first of ``texts`` that fits the width of ``item`` as its title; return it.
+
+    The last is shown when none fits; no texts clear the title. Measured as drawn, so
+    whatever size the title text has (a classroom's larger type) is taken into account,
+    and chosen again whenever the plot's width changes: every view's titles go through
+    here, so a resize never needs a view's own handler.
+
+    Parameters
+    ----------
+    item : pyqtgraph.PlotItem
+        The plot whose title line to set.
+    texts : sequence of str
+        The wordings, longest first.
+    **style
+        As :meth:`pyqtgraph.PlotItem.setTitle` takes them.
+    """
+    texts = tuple(texts)
+    if item not in _FITTED:
+        plot = weakref.ref(item)
+        item.getViewBox().sigResized.connect(lambda *_: _refit(plot()))
+    if not texts:
+        item.setTitle(None)
+        _FITTED[item] = (None, 0, (), {})
+        return ""
+    # The title's cell is the view box's column: wider text is cut at both ends.
+    width = item.getViewBox().width() - TITLE_MARGIN_PX
+    # A live run changes the numbers every frame, rarely their length: measuring each
+    # wording again (a layout of rich text each) was most of a frame's title work.
+    key = (width, tuple(len(text) for text in texts), tuple(sorted(style.items())))
+    known = _FITTED.get(item)
+    if known is not None and known[0] == key:
+        chosen = texts[known[1]]
+        item.setTitle(chosen, **style)
+        _FITTED[item] = (key, known[1], texts, style)
+        return chosen
+    index = len(texts) - 1
+    for i, text in enumerate(texts):
+        item.setTitle(text, **style)
+        if width <= 0 or _natural_width(item.titleLabel.item) <= width:
+            index = i
+            break
+    else:
+        item.setTitle(texts[index], **style)
+    _FITTED[item] = (key, index, texts, style)
+    return texts[index]
+
+
+def _refit(item: pg.PlotItem | None) -> None:
+    """Choose ``item``'s title wording again for its new width."""
+    known = None if item is None else _FITTED.get(item)
+    if item is None or known is None or not known[2]:
+        return
+    width = item.getViewBox().width() - TITLE_MARGIN_PX
+    if known[0] is None or known[0][0] != width:  # type: ignore[index]
+        fit_title(item, known[2], **known[3])
+
+
+def _natural_width(text: QGraphicsTextItem) -> float:
+    """Return the width of ``text`` on one line, whatever width it is wrapped to."""
+    wrapped = text.textWidth()
+    text.setTextWidth(-1)
+    natural = text.boundingRect().width()
+    text.setTextWidth(wrapped)
+    return natural

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsTextItem
 
 from gd_explorer.framing import LIMIT
 from gd_explorer.scene import GradientSpread, Scene, gradient_spread
@@ -40,8 +39,6 @@ MAX_ARROWS = 64
 HEAD_PX = 11.0
 HEAD_SHARE = 0.45
 HEAD_ANGLE = math.radians(26.0)
-#: Room left beside the title line, in pixels.
-TITLE_MARGIN_PX = 8.0
 
 #: Colours on the washed viridis map (it is the same in every theme).
 FULL_COLOUR = "#111111"
@@ -132,7 +129,8 @@ class SpreadArrows:
         The drawing factor on top of −α·∇J (1: the arrows are the steps themselves).
     texts : tuple of str
         What the title line may say (the spread and the scale), longest first: the
-        map shows the longest that fits its width (see :func:`fit_title`).
+        map shows the longest that fits its width (see
+        :func:`~gd_explorer.ui.views.items.fit_title`).
     """
 
     def __init__(self, plot: pg.PlotWidget, said: Callable[[str], None]) -> None:
@@ -315,56 +313,6 @@ class SpreadArrows:
         if texts != self.texts:
             self.texts = texts
             self._said(self.text)
-
-
-#: The wording last chosen for each plot's title, and what it was chosen for.
-_FITTED: weakref.WeakKeyDictionary[pg.PlotItem, tuple[object, int]] = weakref.WeakKeyDictionary()
-
-
-def fit_title(item: pg.PlotItem, texts: Sequence[str], **style: str) -> str:
-    """Show the first of ``texts`` that fits the width of ``item`` as its title; return it.
-
-    The last is shown when none fits. Measured as drawn, so whatever size the title
-    text has (a classroom's larger type) is taken into account.
-
-    Parameters
-    ----------
-    item : pyqtgraph.PlotItem
-        The plot whose title line to set.
-    texts : sequence of str
-        The wordings, longest first.
-    **style
-        As :meth:`pyqtgraph.PlotItem.setTitle` takes them.
-    """
-    # The title's cell is the view box's column: wider text is cut at both ends.
-    width = item.getViewBox().width() - TITLE_MARGIN_PX
-    # A live run changes the numbers every frame, rarely their length: measuring each
-    # wording again (a layout of rich text each) was most of a frame's title work.
-    key = (width, tuple(len(text) for text in texts), tuple(sorted(style.items())))
-    known = _FITTED.get(item)
-    if known is not None and known[0] == key:
-        chosen = texts[known[1]]
-        item.setTitle(chosen, **style)
-        return chosen
-    index = len(texts) - 1
-    for i, text in enumerate(texts):
-        item.setTitle(text, **style)
-        if width <= 0 or _natural_width(item.titleLabel.item) <= width:
-            index = i
-            break
-    else:
-        item.setTitle(texts[index], **style)
-    _FITTED[item] = (key, index)
-    return texts[index]
-
-
-def _natural_width(text: QGraphicsTextItem) -> float:
-    """Return the width of ``text`` on one line, whatever width it is wrapped to."""
-    wrapped = text.textWidth()
-    text.setTextWidth(-1)
-    natural = text.boundingRect().width()
-    text.setTextWidth(wrapped)
-    return natural
 
 
 def _room(
